@@ -1,0 +1,5 @@
+"""Database plumbing: engines, sessions, the unit of work, row locking. Nothing domain-specific."""
+
+from engine.db.database import Database, is_postgres, now
+
+__all__ = ["Database", "is_postgres", "now"]

@@ -1,0 +1,60 @@
+"""Incidents and the phases they pass through."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models.base import Base
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+    __table_args__ = (
+        Index("ix_incidents_status_phase", "status", "phase"),
+        Index("ix_incidents_next_timer_at", "next_timer_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    unit: Mapped[str] = mapped_column(String(200), index=True)
+    exercise: Mapped[bool] = mapped_column(default=False)
+    phase: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    response_level: Mapped[str | None] = mapped_column(String(4), index=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+    #: Bumped by every command: a stale writer is detected, and a process-local cache is keyed on it.
+    version: Mapped[int] = mapped_column(default=0)
+    #: Earliest pending timer: the worker's sweep reads only this column.
+    next_timer_at: Mapped[datetime | None]
+    #: Workflow-level state (data, correlations, subprocess headers) — small; tasks are rows.
+    workflow_meta: Mapped[dict[str, Any]]
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PhaseHistory(Base):
+    __tablename__ = "phase_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    phase: Mapped[str] = mapped_column(String(16))
+    entered_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
+
+
+class IncidentCounter(Base):
+    """Per-year sequence behind readable references such as INC-2026-0007."""
+
+    __tablename__ = "incident_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,37 @@
+"""Human tasks: what inboxes read. Mirrors the workflow's ready user tasks after every command."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models.base import Base
+
+
+class HumanTask(Base):
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        Index("ix_human_tasks_role_state_due", "role", "state", "due_at"),
+        Index("ix_human_tasks_incident_state", "incident_id", "state"),
+        Index("ix_human_tasks_assignee_state", "assignee_id", "state"),
+    )
+
+    #: The SpiffWorkflow task id: stable, and what users and programs refer to.
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    task_spec: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(64))
+    form_key: Mapped[str] = mapped_column(String(128))
+    phase: Mapped[str | None] = mapped_column(String(16))
+    #: ready | completed | cancelled (claimed is ready with an assignee).
+    state: Mapped[str] = mapped_column(String(16))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    completed_by: Mapped[str | None] = mapped_column(String(64))
+    completed_at: Mapped[datetime | None]
+    data: Mapped[dict[str, Any] | None]
