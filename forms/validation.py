@@ -1,0 +1,245 @@
+"""Task forms: one JSON Schema (Draft 2020-12) per form key, in ``forms/schemas/<form_key>.json``.
+
+``validate()`` answers with *every* problem as ``{field_path: short message}``; ``coerce()`` turns
+the strings an HTML form posts into the typed values the schema asks for. Nothing here knows
+about the engine or HTTP.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+__all__ = [
+    "SCHEMA_DIR",
+    "FormNotFound",
+    "available_form_keys",
+    "coerce",
+    "load_schema",
+    "validate",
+]
+
+SCHEMA_DIR: Path = Path(__file__).resolve().parent / "schemas"
+
+_FORM_KEY = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_MAX_DIGITS = 64  # longer "numbers" stay text (and int() of huge strings is refused anyway)
+_TRUE = frozenset({"true", "on", "yes", "1"})
+_FALSE = frozenset({"false", "off", "no", "0"})
+
+_TYPE_NAMES = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "text",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "empty",
+}
+
+
+class FormNotFound(KeyError):
+    """No form with this key (or the key is not a snake_case name)."""
+
+    def __init__(self, form_key: object) -> None:
+        super().__init__(form_key)
+        self.form_key = form_key
+
+    def __str__(self) -> str:
+        return f"unknown form {self.form_key!r}"
+
+
+def available_form_keys() -> frozenset[str]:
+    """The form keys that have a schema file."""
+    return frozenset(
+        path.stem for path in SCHEMA_DIR.glob("*.json") if _FORM_KEY.fullmatch(path.stem)
+    )
+
+
+def load_schema(form_key: str) -> dict[str, Any]:
+    """The schema of one form (a copy: changing it does not change the cache)."""
+    return copy.deepcopy(_schema(form_key))
+
+
+def _schema(form_key: object) -> dict[str, Any]:
+    # Only snake_case names reach the file system: no separators, dots or absolute paths.
+    if not isinstance(form_key, str) or not _FORM_KEY.fullmatch(form_key):
+        raise FormNotFound(form_key)
+    return _load(form_key)
+
+
+@cache
+def _load(form_key: str) -> dict[str, Any]:
+    path = SCHEMA_DIR / f"{form_key}.json"
+    if not path.is_file():
+        raise FormNotFound(form_key)
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return schema
+
+
+@cache
+def _validator(form_key: str) -> Draft202012Validator:
+    return Draft202012Validator(_load(form_key), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def validate(form_key: str, data: object) -> dict[str, str]:
+    """``{}`` when ``data`` fits the form, else one short message per field path.
+
+    Paths join object keys and array indexes with dots (``lessons.2``); a missing or unknown
+    field is reported under its own name; a problem with the whole payload under ``""``.
+    """
+    _schema(form_key)
+    errors: dict[str, str] = {}
+    for error in sorted(_validator(form_key).iter_errors(data), key=_error_order):
+        for path, message in _describe(error):
+            errors.setdefault(path, message)
+    return errors
+
+
+def _error_order(error: ValidationError) -> tuple[str, ...]:
+    return tuple(str(part) for part in error.absolute_path)
+
+
+def _join(path: Iterable[object], name: object | None = None) -> str:
+    parts = [str(part) for part in path]
+    if name is not None:
+        parts.append(str(name))
+    return ".".join(parts)
+
+
+def _describe(error: ValidationError) -> list[tuple[str, str]]:
+    path = list(error.absolute_path)
+    keyword = error.validator
+    expected: Any = error.validator_value
+    instance = error.instance
+    if keyword == "required" and isinstance(instance, Mapping):
+        return [
+            (_join(path, name), "this field is required")
+            for name in expected
+            if name not in instance
+        ]
+    if keyword == "additionalProperties" and isinstance(instance, Mapping):
+        schema = error.schema if isinstance(error.schema, Mapping) else {}
+        known = schema.get("properties", {})
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+        return [
+            (_join(path, name), "unknown field")
+            for name in instance
+            if name not in known and not any(p.search(str(name)) for p in patterns)
+        ]
+    return [(_join(path), _message(keyword, expected, error))]
+
+
+def _message(keyword: object, expected: Any, error: ValidationError) -> str:
+    if keyword == "type":
+        kinds = [expected] if isinstance(expected, str) else list(expected)
+        return "must be " + " or ".join(_TYPE_NAMES.get(k, k) for k in kinds)
+    if keyword == "minimum":
+        return f"must be at least {expected}"
+    if keyword == "maximum":
+        return f"must be at most {expected}"
+    if keyword == "exclusiveMinimum":
+        return f"must be greater than {expected}"
+    if keyword == "exclusiveMaximum":
+        return f"must be less than {expected}"
+    if keyword == "minLength":
+        return "must not be empty" if expected == 1 else f"must be at least {expected} characters"
+    if keyword == "maxLength":
+        return f"must be at most {expected} characters"
+    if keyword == "minItems":
+        return f"must have at least {expected} items"
+    if keyword == "maxItems":
+        return f"must have at most {expected} items"
+    if keyword == "uniqueItems":
+        return "must not repeat items"
+    if keyword == "enum":
+        return "must be one of: " + ", ".join(str(v) for v in expected)
+    if keyword == "const":
+        return f"must be {expected}"
+    if keyword == "format":
+        return f"must be a valid {expected}"
+    if keyword == "pattern":
+        return "has the wrong format"
+    if keyword == "multipleOf":
+        return f"must be a multiple of {expected}"
+    return error.message if len(error.message) <= 120 else error.message[:117] + "..."
+
+
+def coerce(form_key: str, raw: Mapping[str, str | list[str]]) -> dict[str, Any]:
+    """Turn posted HTML form values into the types the schema declares.
+
+    Empty strings drop the field. A list (a name posted several times) gives its last value for
+    a scalar field, so the "hidden false + checkbox true" idiom works. A single string for an
+    array field is read one item per line. Values that cannot be converted stay as they were,
+    so ``validate()`` reports them; fields the schema does not know are kept as posted.
+    """
+    properties: Mapping[str, Any] = _schema(form_key).get("properties", {})
+    result: dict[str, Any] = {}
+    for name, value in raw.items():
+        spec = properties.get(name)
+        if not isinstance(spec, Mapping):
+            result[name] = value
+            continue
+        if spec.get("type") == "array":
+            items = _as_items(value)
+            item_type = spec.get("items", {}).get("type")
+            converted = [_scalar(item_type, item) for item in items]
+            kept = [item for item in converted if item is not _OMIT]
+            if kept:
+                result[name] = kept
+            continue
+        if isinstance(value, list):
+            present = [v for v in value if isinstance(v, str) and v.strip() != ""]
+            if not present:
+                continue
+            value = present[-1]
+        converted_value = _scalar(spec.get("type"), value)
+        if converted_value is not _OMIT:
+            result[name] = converted_value
+    return result
+
+
+_OMIT = object()
+
+
+def _as_items(value: str | list[str]) -> list[str]:
+    if isinstance(value, list):
+        return value
+    return value.replace("\r\n", "\n").split("\n")
+
+
+def _scalar(kind: object, value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    text = value.replace("\r\n", "\n").strip()
+    if text == "":
+        return _OMIT
+    if kind in ("integer", "number") and len(text) > _MAX_DIGITS:
+        return value
+    if kind == "integer":
+        return int(text) if _INTEGER.fullmatch(text) else value
+    if kind == "number":
+        if _INTEGER.fullmatch(text):
+            return int(text)
+        if _NUMBER.fullmatch(text):
+            number = float(text)
+            return number if math.isfinite(number) else value
+        return value
+    if kind == "boolean":
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        return value
+    return text
