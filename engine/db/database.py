@@ -8,7 +8,7 @@ incident row with ``SELECT … FOR UPDATE`` (see ``engine.db.locking``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -45,6 +45,11 @@ def _configure_sqlite(engine: Engine) -> None:
 def is_postgres(session_or_engine: Session | Engine) -> bool:
     bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
     return bind.dialect.name == "postgresql"
+
+
+def on_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once the session's transaction has committed (never if it rolls back)."""
+    session.info["after_commit"].append(callback)
 
 
 def now(session: Session) -> datetime:
@@ -90,7 +95,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """The unit of work: everything inside lands together or not at all."""
-        session = self._writer(info={"clock": self.clock})
+        session = self._writer(info={"clock": self.clock, "after_commit": []})
         try:
             yield session
             session.commit()
@@ -99,6 +104,8 @@ class Database:
             raise
         finally:
             session.close()
+        for callback in session.info["after_commit"]:
+            callback()
 
     def dispose(self) -> None:
         self.engine.dispose()

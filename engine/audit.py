@@ -1,0 +1,190 @@
+"""The tamper-evident audit log: append in the command's transaction, verify by walking chains.
+
+Each event stores the previous event's hash and its own hash over canonical JSON of its content,
+so changing, removing or re-ordering any row breaks the chain from that row on. One chain per
+incident (plus a "global" chain) lets commands on different incidents append in parallel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.db import now
+from engine.db.locking import lock_for_update
+from engine.models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+GLOBAL_CHAIN = "global"
+
+
+def chain_of(incident_id: int | None) -> str:
+    return GLOBAL_CHAIN if incident_id is None else f"incident:{incident_id}"
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def event_hash(
+    *,
+    chain: str,
+    seq: int,
+    incident_id: int | None,
+    actor: str,
+    action: str,
+    payload: dict[str, Any],
+    occurred_at: datetime,
+    prev_hash: str,
+) -> str:
+    body = {
+        "chain": chain,
+        "seq": seq,
+        "incident_id": incident_id,
+        "actor": actor,
+        "action": action,
+        "payload": payload,
+        "occurred_at": occurred_at.isoformat(timespec="microseconds"),
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(canonical_json(body).encode()).hexdigest()
+
+
+def record(
+    *,
+    session: Session,
+    actor: str,
+    action: str,
+    incident_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to its chain, inside the caller's transaction."""
+    chain = chain_of(incident_id)
+    clean_payload = json.loads(canonical_json(payload or {}))
+    head = lock_for_update(session, select(AuditChainHead).where(AuditChainHead.chain == chain))
+    if head is None:
+        head = AuditChainHead(chain=chain, seq=0, hash=GENESIS)
+        session.add(head)
+    occurred_at = now(session)
+    seq = head.seq + 1
+    digest = event_hash(
+        chain=chain,
+        seq=seq,
+        incident_id=incident_id,
+        actor=actor,
+        action=action,
+        payload=clean_payload,
+        occurred_at=occurred_at,
+        prev_hash=head.hash,
+    )
+    event = AuditEvent(
+        chain=chain,
+        seq=seq,
+        incident_id=incident_id,
+        actor=actor,
+        action=action,
+        payload=clean_payload,
+        occurred_at=occurred_at,
+        prev_hash=head.hash,
+        hash=digest,
+    )
+    session.add(event)
+    head.seq, head.hash = seq, digest
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    chain: str
+    seq: int
+    event_id: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    chains: int
+    events: int
+    first_break: ChainBreak | None
+
+
+def _walk(session: Session, chain: str, head: AuditChainHead | None) -> tuple[int, ChainBreak | None]:
+    expected_prev, expected_seq, count = GENESIS, 1, 0
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
+    ).yield_per(1000)
+    for event in events:
+        count += 1
+        reason = None
+        if event.seq != expected_seq:
+            reason = f"expected event #{expected_seq} of the chain, found #{event.seq} (events missing)"
+        elif event.prev_hash != expected_prev:
+            reason = "its previous-hash does not match the event before it"
+        elif event.hash != event_hash(
+            chain=event.chain,
+            seq=event.seq,
+            incident_id=event.incident_id,
+            actor=event.actor,
+            action=event.action,
+            payload=event.payload,
+            occurred_at=event.occurred_at,
+            prev_hash=event.prev_hash,
+        ):
+            reason = "its content does not match its hash (the row was altered)"
+        if reason:
+            return count, ChainBreak(chain, event.seq, event.id, reason)
+        expected_prev, expected_seq = event.hash, event.seq + 1
+    if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
+        return count, ChainBreak(
+            chain, expected_seq, None,
+            f"the chain ends at #{expected_seq - 1} but its head records #{head.seq} "
+            "(events removed from the end)",
+        )
+    return count, None
+
+
+def verify(*, session: Session, incident_id: int | None = None, all_chains: bool = True) -> VerifyResult:
+    """Walk the chains (one incident's, or all) and name the first broken event."""
+    heads = {h.chain: h for h in session.scalars(select(AuditChainHead))}
+    if incident_id is not None and not all_chains:
+        chains = [chain_of(incident_id)]
+    else:
+        stored = set(session.scalars(select(AuditEvent.chain).distinct()))
+        chains = sorted(stored | set(heads))
+    total = 0
+    for chain in chains:
+        count, broken = _walk(session, chain, heads.get(chain))
+        total += count
+        if broken:
+            return VerifyResult(False, len(chains), total, broken)
+    return VerifyResult(True, len(chains), total, None)
+
+
+def events(
+    *,
+    session: Session,
+    incident_id: int | None = None,
+    action: str | None = None,
+    actor: str | None = None,
+    after_id: int = 0,
+    limit: int | None = None,
+) -> Iterator[AuditEvent]:
+    """Events in append order, filtered; streams (yield_per) so exports stay flat in memory."""
+    query = select(AuditEvent).where(AuditEvent.id > after_id).order_by(AuditEvent.id)
+    if incident_id is not None:
+        query = query.where(AuditEvent.incident_id == incident_id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if limit is not None:
+        query = query.limit(limit)
+    yield from session.scalars(query).yield_per(500)

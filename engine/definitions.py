@@ -1,0 +1,125 @@
+"""Deploy and look up process definitions.
+
+A deploy validates the whole bundle, then creates one definition per executable process whose
+content changed: the content hash covers exactly the files that process needs, so redeploying
+identical content is a no-op and an unrelated edit does not bump a process's version. Running
+incidents keep the definition row they started on; new versions never touch them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import asdict
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.actors import Actor
+from engine.db import now
+from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.models import ProcessDefinition
+from engine.workflow import ProcessInfo, dump_specs, parse_bundle
+from forms import available_form_keys
+
+MAX_BUNDLE_BYTES = 20 * 1024 * 1024
+
+
+def read_bundle(paths: list[Path]) -> dict[str, bytes]:
+    """Files from folders (their .bpmn and .dmn files) and single files, keyed by file name."""
+    files: dict[str, bytes] = {}
+    for path in paths:
+        if path.is_dir():
+            members = sorted(p for p in path.iterdir() if p.suffix in (".bpmn", ".dmn"))
+        elif path.is_file():
+            members = [path]
+        else:
+            raise InvalidInput(f"no such file or folder: {path}", fields={"files": str(path)})
+        for member in members:
+            if member.name in files:
+                raise InvalidInput(f"two files are named {member.name}", fields={"files": member.name})
+            files[member.name] = member.read_bytes()
+    return files
+
+
+def _content_hash(files: Mapping[str, bytes], info: ProcessInfo) -> str:
+    digest = hashlib.sha256(info.process_id.encode())
+    for name in info.files:
+        digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> list[ProcessDefinition]:
+    """Validate and store a bundle; returns the definition of each executable process in it."""
+    if not actor.is_admin:
+        raise Forbidden("only an administrator can deploy process definitions")
+    if not files:
+        raise InvalidInput("the bundle is empty", fields={"files": "give at least one .bpmn file"})
+    if sum(len(content) for content in files.values()) > MAX_BUNDLE_BYTES:
+        raise InvalidInput("the bundle is too large", fields={"files": "at most 20 MB in all"})
+    bundle = parse_bundle(files, known_form_keys=set(available_form_keys()))
+    result = []
+    for process_id, info in sorted(bundle.processes.items()):
+        content_hash = _content_hash(files, info)
+        existing = session.scalar(select(ProcessDefinition).where(
+            ProcessDefinition.process_id == process_id, ProcessDefinition.content_hash == content_hash
+        ))
+        if existing is not None:
+            result.append(existing)
+            continue
+        latest = session.scalar(
+            select(func.max(ProcessDefinition.version)).where(ProcessDefinition.process_id == process_id)
+        ) or 0
+        definition = ProcessDefinition(
+            process_id=process_id, name=info.name or process_id, version=latest + 1,
+            content_hash=content_hash,
+            files={name: files[name].decode("utf-8") for name in info.files},
+            summary=_summary(info), spec_json=dump_specs(files, process_id),
+            deployed_by=actor.username, deployed_at=now(session),
+        )
+        session.add(definition)
+        session.flush()
+        audit.record(session=session, actor=actor.username, action="definition_deployed",
+                     payload={"process_id": process_id, "version": definition.version,
+                              "content_hash": content_hash, "files": list(info.files)})
+        result.append(definition)
+    return result
+
+
+def _summary(info: ProcessInfo) -> dict[str, object]:
+    return {
+        "lanes": list(info.lanes),
+        "user_tasks": [asdict(task) for task in info.user_tasks],
+        "messages": list(info.messages),
+        "called_processes": list(info.called_processes),
+        "decisions": list(info.decisions),
+        "phases": list(info.phases),
+    }
+
+
+def get(*, session: Session, process_id: str, version: int | None = None) -> ProcessDefinition:
+    """A definition by process id: the given version, or the newest."""
+    query = select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+    query = (query.where(ProcessDefinition.version == version) if version is not None
+             else query.order_by(ProcessDefinition.version.desc()))
+    definition = session.scalars(query.limit(1)).first()
+    if definition is None:
+        suffix = f" version {version}" if version is not None else ""
+        raise NotFound(f"no process definition '{process_id}'{suffix}")
+    return definition
+
+
+def get_by_id(*, session: Session, definition_id: int) -> ProcessDefinition:
+    definition = session.get(ProcessDefinition, definition_id)
+    if definition is None:
+        raise NotFound(f"no process definition {definition_id}")
+    return definition
+
+
+def list_definitions(*, session: Session, process_id: str | None = None) -> list[ProcessDefinition]:
+    query = select(ProcessDefinition).order_by(ProcessDefinition.process_id, ProcessDefinition.version.desc())
+    if process_id:
+        query = query.where(ProcessDefinition.process_id == process_id)
+    return list(session.scalars(query))

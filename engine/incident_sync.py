@@ -1,0 +1,131 @@
+"""The tail of every incident command: persist the workflow, mirror its ready user tasks into
+`human_tasks`, derive the incident's fields, and log what changed — all in the caller's
+transaction, so either everything lands or nothing does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.actors import Actor
+from engine.db import now
+from engine.db.locking import lock_for_update
+from engine.errors import Conflict, NotFound
+from engine.models import HumanTask, Incident, PhaseHistory
+from engine.workflow import WorkflowRuntime
+from engine.workflow_store import load_runtime, remember_after_commit, save_runtime
+
+ACTIVE = "active"
+CLOSED = "closed"
+CANCELLED = "cancelled"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Locked:
+    incident: Incident
+    runtime: WorkflowRuntime
+
+
+def lock_incident(session: Session, incident_id: int, *, must_be_active: bool = True) -> Incident:
+    incident = lock_for_update(session, select(Incident).where(Incident.id == incident_id))
+    if incident is None:
+        raise NotFound(f"no incident {incident_id}")
+    if must_be_active and incident.status != ACTIVE:
+        raise Conflict(f"incident {incident.reference} is {incident.status}, not active")
+    return incident
+
+
+def open_for_command(session: Session, incident_id: int) -> Locked:
+    incident = lock_incident(session, incident_id)
+    clock = session.info["clock"]
+    return Locked(incident, load_runtime(session, incident, clock.now))
+
+
+def _sync_human_tasks(session: Session, incident: Incident, runtime: WorkflowRuntime) -> None:
+    moment = now(session)
+    ready = {view.id: view for view in runtime.ready_user_tasks()}
+    open_rows = {
+        row.id: row
+        for row in session.scalars(
+            select(HumanTask).where(HumanTask.incident_id == incident.id, HumanTask.state == "ready")
+        )
+    }
+    for task_id, row in open_rows.items():
+        view = ready.get(task_id)
+        if view is None:
+            row.state = "cancelled"
+            row.completed_at = moment
+        elif row.due_at != view.due_at:
+            row.due_at = view.due_at
+    for task_id, view in ready.items():
+        if task_id in open_rows:
+            continue
+        session.add(HumanTask(
+            id=task_id, incident_id=incident.id, task_spec=view.spec_name, title=view.title,
+            role=view.lane or "", form_key=view.form_key or "", phase=view.phase, state="ready",
+            due_at=view.due_at, created_at=moment,
+        ))
+
+
+def _enter_phase(session: Session, incident: Incident, phase: str, actor: Actor) -> None:
+    moment = now(session)
+    current = session.scalar(
+        select(PhaseHistory).where(PhaseHistory.incident_id == incident.id, PhaseHistory.left_at.is_(None))
+    )
+    if current is not None:
+        current.left_at = moment
+    session.add(PhaseHistory(incident_id=incident.id, phase=phase, entered_at=moment))
+    audit.record(session=session, actor=actor.username, action="phase_changed", incident_id=incident.id,
+                 payload={"from": incident.phase, "to": phase})
+    incident.phase = phase
+
+
+def sync(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: Actor) -> None:
+    """Persist and derive; call after the workflow changed, inside the command's transaction."""
+    session.flush()
+    delta = save_runtime(session, incident, runtime)
+    _sync_human_tasks(session, incident, runtime)
+    phase = runtime.phase()
+    if phase is not None and phase != incident.phase:
+        _enter_phase(session, incident, phase, actor)
+    level = runtime.last_data().get("response_level")
+    if isinstance(level, str) and level != incident.response_level:
+        audit.record(session=session, actor=actor.username, action="response_level_changed",
+                     incident_id=incident.id, payload={"from": incident.response_level, "to": level})
+        incident.response_level = level
+    incident.next_timer_at = runtime.next_due()
+    incident.workflow_meta = {
+        **delta.meta,
+        "views": {
+            "timers": [
+                {"name": t.name, "element": t.element, "attached_to": t.attached_to,
+                 "due_at": t.due_at.isoformat() if t.due_at else None}
+                for t in runtime.pending_timers()
+            ],
+            "messages": runtime.waiting_messages(),
+        },
+    }
+    if runtime.is_completed() and incident.status == ACTIVE:
+        incident.status = CLOSED
+        incident.ended_at = now(session)
+        incident.end_reason = incident.end_reason or "the process reached its end"
+        audit.record(session=session, actor=actor.username, action="incident_closed",
+                     incident_id=incident.id, payload={"reason": incident.end_reason})
+    incident.version += 1
+    incident.updated_at = now(session)
+    remember_after_commit(session, incident, runtime, delta)
+
+
+def run_command(
+    session: Session, incident_id: int, actor: Actor, change: Callable[[Locked], None]
+) -> Incident:
+    """Lock, load, apply `change`, persist. The caller's transaction commits or rolls back."""
+    locked = open_for_command(session, incident_id)
+    change(locked)
+    sync(session, locked.incident, locked.runtime, actor)
+    return locked.incident

@@ -1,0 +1,149 @@
+"""Human tasks: inboxes, claiming, and completing tasks with validated form data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from engine import audit, seats
+from engine.actors import Actor
+from engine.db import now
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.incident_sync import ACTIVE, Locked, run_command
+from engine.models import HumanTask, Incident, RoleAssignment
+from forms import validate
+
+READY = "ready"
+
+
+def get(*, session: Session, task_id: str) -> HumanTask:
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"no task {task_id}")
+    return task
+
+
+def _seat_filter(session: Session, user_id: int) -> Any:
+    assignments = session.execute(
+        select(RoleAssignment.role, RoleAssignment.incident_id).where(RoleAssignment.user_id == user_id)
+    ).tuples().all()
+    global_roles = sorted({role for role, incident in assignments if incident is None})
+    scoped = [and_(HumanTask.role == role, HumanTask.incident_id == incident)
+              for role, incident in assignments if incident is not None]
+    clauses = ([HumanTask.role.in_(global_roles)] if global_roles else []) + scoped
+    return or_(*clauses) if clauses else None
+
+
+def inbox(*, session: Session, actor: Actor, limit: int = 100, offset: int = 0) -> list[HumanTask]:
+    """Ready tasks of the actor's seats (unclaimed or claimed by them), overdue and soonest due first."""
+    if actor.user_id is None:
+        return []
+    seat_filter = _seat_filter(session, actor.user_id)
+    if seat_filter is None:
+        return []
+    query = (
+        select(HumanTask)
+        .join(Incident, Incident.id == HumanTask.incident_id)
+        .where(HumanTask.state == READY, Incident.status == ACTIVE, seat_filter)
+        .where(or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id == actor.user_id))
+        .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+        .limit(max(1, min(limit, 500))).offset(max(0, offset))
+    )
+    return list(session.scalars(query))
+
+
+def may_act_on(*, session: Session, actor: Actor, task: HumanTask) -> bool:
+    return seats.holds(session=session, actor=actor, role=task.role, incident_id=task.incident_id)
+
+
+def _require_seat(session: Session, actor: Actor, task: HumanTask) -> None:
+    if not may_act_on(session=session, actor=actor, task=task):
+        raise Forbidden(f"task '{task.title}' belongs to the seat '{task.role}', which you do not hold")
+
+
+def claim(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
+    task = get(session=session, task_id=task_id)
+    _require_seat(session, actor, task)
+    result = session.execute(
+        update(HumanTask)
+        .where(HumanTask.id == task_id, HumanTask.state == READY,
+               or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id == actor.user_id))
+        .values(assignee_id=actor.user_id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(task)
+        reason = "is no longer ready" if task.state != READY else "is claimed by someone else"
+        raise Conflict(f"task '{task.title}' {reason}")
+    session.refresh(task)
+    audit.record(session=session, actor=actor.username, action="task_claimed", incident_id=task.incident_id,
+                 payload={"task_id": task.id, "task": task.task_spec})
+    return task
+
+
+def release(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
+    task = get(session=session, task_id=task_id)
+    if task.state != READY:
+        raise Conflict(f"task '{task.title}' is no longer ready")
+    is_commander = seats.holds(session=session, actor=actor, role=seats.COMMANDER, incident_id=task.incident_id)
+    if task.assignee_id != actor.user_id and not (is_commander or actor.is_admin):
+        raise Forbidden("only the person who claimed the task, or the commander, can release it")
+    task.assignee_id = None
+    audit.record(session=session, actor=actor.username, action="task_released", incident_id=task.incident_id,
+                 payload={"task_id": task.id, "task": task.task_spec})
+    return task
+
+
+def reassign(*, session: Session, actor: Actor, task_id: str, username: str) -> HumanTask:
+    """The incident's commander hands a task to a named holder of its seat."""
+    task = get(session=session, task_id=task_id)
+    if not (actor.is_admin or seats.holds(session=session, actor=actor, role=seats.COMMANDER,
+                                           incident_id=task.incident_id)):
+        raise Forbidden("only the incident's commander can reassign its tasks")
+    if task.state != READY:
+        raise Conflict(f"task '{task.title}' is no longer ready")
+    target = seats.get_user(session=session, username=username)
+    if task.role not in seats.roles_of(session=session, user_id=target.id, incident_id=task.incident_id):
+        raise InvalidInput(f"{username} does not hold the seat '{task.role}'",
+                           fields={"username": f"must hold the seat '{task.role}'"})
+    task.assignee_id = target.id
+    audit.record(session=session, actor=actor.username, action="task_reassigned", incident_id=task.incident_id,
+                 payload={"task_id": task.id, "task": task.task_spec, "to": username})
+    return task
+
+
+def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> HumanTask:
+    """Validate against the task's form, then complete it in the workflow — all or nothing."""
+    task = get(session=session, task_id=task_id)
+    _require_seat(session, actor, task)
+    errors = validate(task.form_key, data)
+    if errors:
+        raise InvalidInput(f"the data for '{task.title}' is not valid", fields=errors)
+
+    def change(locked: Locked) -> None:
+        session.refresh(task)
+        if task.state != READY:
+            raise Conflict(f"task '{task.title}' is no longer ready (it is {task.state})")
+        if task.assignee_id is not None and task.assignee_id != actor.user_id:
+            raise Conflict(f"task '{task.title}' is claimed by someone else")
+        locked.runtime.complete_task(task_id, data)
+        task.state, task.completed_by, task.completed_at, task.data = (
+            "completed", actor.username, now(session), data,
+        )
+        audit.record(session=session, actor=actor.username, action="task_completed",
+                     incident_id=task.incident_id,
+                     payload={"task_id": task.id, "task": task.task_spec, "role": task.role, "data": data})
+
+    run_command(session, task.incident_id, actor, change)
+    return task
+
+
+def open_tasks(*, session: Session, incident_id: int | None = None, limit: int = 500) -> list[HumanTask]:
+    query = select(HumanTask).where(HumanTask.state == READY)
+    if incident_id is not None:
+        query = query.where(HumanTask.incident_id == incident_id)
+    return list(session.scalars(
+        query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at).limit(limit)
+    ))

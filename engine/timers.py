@@ -1,0 +1,106 @@
+"""The timer sweep: advance every incident whose earliest timer is due.
+
+Each incident is advanced in its own transaction. On PostgreSQL the due row is taken with
+`FOR UPDATE SKIP LOCKED`, so several workers share the sweep without waiting on each other;
+on SQLite `BEGIN IMMEDIATE` serialises them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from engine import audit
+from engine.actors import Actor
+from engine.db import Database
+from engine.db.locking import lock_for_update
+from engine.errors import WorkflowFailure
+from engine.incident_sync import ACTIVE, FAILED, sync
+from engine.models import Incident
+from engine.workflow_store import load_runtime
+
+log = logging.getLogger(__name__)
+WORKER = Actor.system("timer-worker")
+
+
+@dataclass
+class SweepResult:
+    advanced: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def _advance_one(db: Database, skip: set[int]) -> tuple[str, bool] | None:
+    """Advance the next due incident; None when nothing (else) is due."""
+    with db.transaction() as session:
+        moment = db.clock.now()
+        query = (
+            select(Incident)
+            .where(Incident.status == ACTIVE, Incident.next_timer_at <= moment)
+            .order_by(Incident.next_timer_at)
+            .limit(1)
+        )
+        if skip:
+            query = query.where(Incident.id.not_in(skip))
+        incident = lock_for_update(session, query, skip_locked=True)
+        if incident is None:
+            return None
+        skip.add(incident.id)
+        runtime = load_runtime(session, incident, db.clock.now)
+        due = [t.name for t in runtime.pending_timers() if t.due_at is not None and t.due_at <= moment]
+        try:
+            runtime.fire_due_timers()
+        except WorkflowFailure as exc:
+            reference, incident_id = incident.reference, incident.id
+            session.rollback()
+            _mark_failed(db, incident_id, str(exc))
+            return reference, False
+        audit.record(session=session, actor=WORKER.username, action="timers_fired", incident_id=incident.id,
+                     payload={"timers": due})
+        sync(session, incident, runtime, WORKER)
+        return incident.reference, True
+
+
+def _mark_failed(db: Database, incident_id: int, message: str) -> None:
+    """A timer whose work fails must not be retried forever: stop the incident and say why."""
+    with db.transaction() as session:
+        incident = lock_for_update(session, select(Incident).where(Incident.id == incident_id))
+        if incident is None or incident.status != ACTIVE:
+            return
+        incident.status, incident.next_timer_at = FAILED, None
+        incident.end_reason = message
+        incident.version += 1
+        audit.record(session=session, actor=WORKER.username, action="incident_failed",
+                     incident_id=incident_id, payload={"error": message})
+    log.error("incident %s failed while firing timers: %s", incident_id, message)
+
+
+def sweep(db: Database, *, limit: int = 100) -> SweepResult:
+    """Advance up to `limit` due incidents; the clock is the database's (tests inject one)."""
+    result = SweepResult()
+    skip: set[int] = set()
+    for _ in range(limit):
+        outcome = _advance_one(db, skip)
+        if outcome is None:
+            break
+        (result.advanced if outcome[1] else result.failed).append(outcome[0])
+    return result
+
+
+def run_worker(db: Database, *, interval: float, batch: int, stop: object | None = None) -> None:
+    """Sweep forever (until `stop.is_set()`), sleeping `interval` seconds between idle sweeps."""
+    while stop is None or not stop.is_set():  # type: ignore[attr-defined]
+        try:
+            result = sweep(db, limit=batch)
+        except Exception:  # keep the worker alive; the failure is logged and retried next sweep
+            log.exception("timer sweep failed")
+            result = SweepResult()
+        if result.advanced or result.failed:
+            log.info("timers: advanced %s, failed %s", result.advanced, result.failed)
+            continue
+        if stop is not None:
+            stop.wait(interval)  # type: ignore[attr-defined]
+        else:
+            time.sleep(interval)

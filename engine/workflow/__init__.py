@@ -1,0 +1,19 @@
+"""The only package that imports SpiffWorkflow. Everything it returns is our own type."""
+
+from engine.workflow.runtime import WorkflowRuntime
+from engine.workflow.specs import ParsedBundle, ProcessInfo, UserTaskInfo, dump_specs, parse_bundle
+from engine.workflow.views import PHASES, StateDelta, TaskRecord, TaskView, TimerView
+
+__all__ = [
+    "PHASES",
+    "ParsedBundle",
+    "ProcessInfo",
+    "StateDelta",
+    "TaskRecord",
+    "TaskView",
+    "TimerView",
+    "UserTaskInfo",
+    "WorkflowRuntime",
+    "dump_specs",
+    "parse_bundle",
+]

@@ -1,0 +1,225 @@
+"""Run one incident's workflow: start, complete user tasks, send messages, fire timers.
+
+Everything here runs under the command's clock (see clock_bridge) and turns the library's
+exceptions into the engine's typed errors, so callers never see a SpiffWorkflow object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine.errors import Conflict, InvalidInput, NotFound, WorkflowFailure
+from engine.workflow.clock_bridge import using_clock
+from engine.workflow.script_engine import make_script_engine
+from engine.workflow.specs import load_specs
+from engine.workflow.state import StoredWorkflow, fresh, restore
+from engine.workflow.views import PHASES, StateDelta, TaskRecord, TaskView, TimerView
+
+_ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+def _properties(task: Task) -> Mapping[str, str]:
+    extensions = getattr(task.task_spec, "extensions", None) or {}
+    return extensions.get("properties") or {}
+
+
+def _parse_moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class WorkflowRuntime:
+    """One incident's workflow, live in memory, with the operations commands need."""
+
+    def __init__(self, stored: StoredWorkflow, *, now: Callable[[], datetime]) -> None:
+        self._stored = stored
+        self._wf: BpmnWorkflow = stored.workflow
+        self._now = now
+
+    # --- construction -------------------------------------------------------------------------
+    @classmethod
+    def start(
+        cls, *, specs_json: str, data: Mapping[str, Any], now: Callable[[], datetime],
+        timeout: float,
+    ) -> WorkflowRuntime:
+        spec, subprocess_specs = load_specs(specs_json)
+        with using_clock(now):
+            workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=make_script_engine(timeout))
+            start = workflow.task_tree
+            start.data.update(dict(data))
+            runtime = cls(fresh(workflow), now=now)
+            runtime._advance()
+        return runtime
+
+    @classmethod
+    def load(
+        cls, *, specs_json: str, meta: Mapping[str, Any], records: Iterable[TaskRecord],
+        data: Mapping[str, str], next_seq: int, now: Callable[[], datetime], timeout: float,
+    ) -> WorkflowRuntime:
+        spec, subprocess_specs = load_specs(specs_json)
+        stored = restore(
+            spec=spec, subprocess_specs=subprocess_specs, script_engine=make_script_engine(timeout),
+            meta=meta, records=records, data=data, next_seq=next_seq,
+        )
+        return cls(stored, now=now)
+
+    def use_clock(self, now: Callable[[], datetime]) -> None:
+        self._now = now
+
+    # --- reading ------------------------------------------------------------------------------
+    def _all_tasks(self, state: int) -> list[Task]:
+        tasks = list(self._wf.get_tasks(state=state))
+        for sub in self._wf.subprocesses.values():
+            tasks.extend(sub.get_tasks(state=state))
+        return tasks
+
+    def ready_user_tasks(self) -> list[TaskView]:
+        due = {t.attached_to: t.due_at for t in self.pending_timers() if t.attached_to and t.due_at}
+        views = []
+        for task in self._wf.get_tasks(state=TaskState.READY, manual=True):
+            props = _properties(task)
+            key = str(task.id)
+            views.append(TaskView(
+                id=key,
+                spec_name=task.task_spec.name,
+                title=task.task_spec.bpmn_name or task.task_spec.name,
+                lane=task.task_spec.lane,
+                form_key=props.get("formKey"),
+                phase=self._phase_of(task),
+                due_at=due.get(key),
+                data=dict(task.data),
+            ))
+        return views
+
+    def pending_timers(self) -> list[TimerView]:
+        timers = []
+        for task in self._wf.event_manager.tasks.values():
+            definition = task.task_spec.event_definition
+            if not isinstance(definition, TimerEventDefinition):
+                continue
+            details = definition.details(task)
+            attached_to = None
+            parent = task.parent
+            if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit):
+                siblings = [c for c in parent.children if c is not task and c.task_spec.manual]
+                attached_to = str(siblings[0].id) if siblings else None
+            timers.append(TimerView(
+                task_id=str(task.id),
+                name=task.task_spec.bpmn_name or task.task_spec.name,
+                element=task.task_spec.name,
+                due_at=_parse_moment(details.value),
+                attached_to=attached_to,
+            ))
+        return sorted(timers, key=lambda t: (t.due_at is None, t.due_at or datetime.max.replace(tzinfo=UTC)))
+
+    def next_due(self) -> datetime | None:
+        moments = [t.due_at for t in self.pending_timers() if t.due_at is not None]
+        return min(moments) if moments else None
+
+    def waiting_messages(self) -> list[str]:
+        names = []
+        for task in self._wf.event_manager.tasks.values():
+            definition = task.task_spec.event_definition
+            if isinstance(definition, MessageEventDefinition):
+                names.append(definition.name)
+        return sorted(set(names))
+
+    def _phase_of(self, task: Task) -> str | None:
+        current: Task | None = task
+        while current is not None:
+            phase = _properties(current).get("phase")
+            if phase:
+                return phase
+            parent_id = getattr(current.workflow, "parent_task_id", None)
+            current = self._wf.get_task_from_id(parent_id) if parent_id is not None else None
+        return None
+
+    def phase(self) -> str | None:
+        """The most advanced lifecycle phase among the active elements (None if none says)."""
+        if self._wf.is_completed():
+            return "closed"
+        found = {self._phase_of(t) for t in self._all_tasks(_ACTIVE)}
+        ranked = [p for p in PHASES if p in found]
+        return ranked[-1] if ranked else None
+
+    def is_completed(self) -> bool:
+        return self._wf.is_completed()
+
+    def last_data(self) -> dict[str, Any]:
+        """Data of the most recently run task: where process variables such as the level live."""
+        last = self._wf.last_task
+        return dict(last.data) if last is not None else {}
+
+    # --- commands -----------------------------------------------------------------------------
+    def _advance(self) -> None:
+        """Run automatic work until the workflow waits; timers released on the way run too."""
+        self._wf.do_engine_steps()
+        self._wf.refresh_timers()
+        self._wf.do_engine_steps()
+
+    def _guarded(self, action: Callable[[], None]) -> None:
+        with using_clock(self._now):
+            try:
+                action()
+            except SpiffWorkflowException as exc:
+                raise WorkflowFailure(f"the workflow failed: {exc}") from exc
+
+    def complete_task(self, task_id: str, data: Mapping[str, Any]) -> None:
+        try:
+            task = self._wf.get_task_from_id(UUID(task_id))
+        except (TaskNotFoundException, ValueError) as exc:
+            raise NotFound(f"task {task_id} is not part of this incident") from exc
+        if task is None:
+            raise NotFound(f"task {task_id} is not part of this incident")
+        if not task.task_spec.manual:
+            raise InvalidInput(f"task {task_id} is not a human task", fields={"task_id": "not a human task"})
+        if task.state != TaskState.READY:
+            raise Conflict(f"task {task_id} is no longer ready (it is {TaskState.get_name(task.state)})")
+
+        def run() -> None:
+            task.set_data(**dict(data))
+            task.run()
+            self._advance()
+
+        self._guarded(run)
+
+    def send_message(self, name: str, payload: Mapping[str, Any]) -> None:
+        if name not in self.waiting_messages():
+            raise Conflict(f"the incident is not waiting for the message '{name}'")
+        event = BpmnEvent(MessageEventDefinition(name), dict(payload))
+
+        def run() -> None:
+            self._wf.send_event(event)
+            self._advance()
+
+        self._guarded(run)
+
+    def fire_due_timers(self) -> None:
+        self._guarded(self._advance)
+
+    def cancel(self) -> None:
+        self._guarded(lambda: self._wf.cancel())
+
+    # --- persistence --------------------------------------------------------------------------
+    def delta(self) -> StateDelta:
+        return self._stored.delta()
+
+    def mark_saved(self, delta: StateDelta) -> None:
+        self._stored.mark_saved(delta)

@@ -1,0 +1,211 @@
+"""Store a running workflow as task rows and restore it from them.
+
+SpiffWorkflow serialises a workflow as one dictionary whose size grows with every task ever run
+(trap 2). We keep its per-task format but split it: one record per task, task data stored once
+per distinct content (hash), and a small header per (sub)workflow. Saving compares each task
+with what was loaded and returns only the records that changed, so a command's writes stay
+proportional to what it did, not to the incident's history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine.workflow.registry import REGISTRY
+from engine.workflow.views import StateDelta, TaskRecord
+
+TOP = ""
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _encode_data(data: dict[str, Any]) -> str:
+    return _canonical(REGISTRY.convert(REGISTRY.clean(data)))
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _workflow_header(workflow: BpmnWorkflow | BpmnSubWorkflow) -> dict[str, Any]:
+    return {
+        "data": json.loads(_encode_data(workflow.data)),
+        "correlations": workflow.correlations,
+        "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+        "success": workflow.success,
+        "completed": workflow.completed,
+        "root": str(workflow.task_tree.id),
+    }
+
+
+def _apply_header(workflow: BpmnWorkflow | BpmnSubWorkflow, header: Mapping[str, Any]) -> None:
+    workflow.task_tree = workflow.tasks[UUID(header["root"])]
+    workflow.success = header["success"]
+    workflow.completed = header.get("completed", False)
+    workflow.correlations = dict(header.get("correlations") or {})
+    last = header.get("last_task")
+    workflow.last_task = workflow.tasks.get(UUID(last)) if last else None
+    workflow.data = REGISTRY.restore(header.get("data") or {})
+
+
+def _walk_workflows(workflow: BpmnWorkflow) -> list[tuple[str, BpmnWorkflow | BpmnSubWorkflow]]:
+    """The top workflow, then subworkflows with every parent before its children."""
+    ordered: list[tuple[str, BpmnWorkflow | BpmnSubWorkflow]] = [(TOP, workflow)]
+    subs = sorted(workflow.subprocesses.values(), key=lambda sp: sp.depth)
+    ordered.extend((str(sp.parent_task_id), sp) for sp in subs)
+    return ordered
+
+
+class StoredWorkflow:
+    """A live BpmnWorkflow plus what is known to be stored for it."""
+
+    def __init__(self, workflow: BpmnWorkflow, stored: dict[str, TaskRecord], next_seq: int) -> None:
+        self.workflow = workflow
+        self._stored = stored
+        self._next_seq = next_seq
+
+    # --- saving -------------------------------------------------------------------------------
+    def _record(self, task: Task, workflow_id: str, data_cache: dict[int, tuple[str, str]]) -> tuple[TaskRecord, str]:
+        cached = data_cache.get(id(task.data))
+        if cached is None:
+            text = _encode_data(task.data)
+            cached = (_hash(text), text)
+            data_cache[id(task.data)] = cached
+        record = TaskRecord(
+            id=str(task.id),
+            workflow_id=workflow_id,
+            parent_id=str(task._parent) if task._parent is not None else None,
+            children=tuple(str(c) for c in task._children),
+            state=task.state,
+            task_spec=task.task_spec.name,
+            last_state_change=task.last_state_change,
+            triggered=task.triggered,
+            internal_data=json.loads(_canonical(REGISTRY.convert(task.internal_data))),
+            data_hash=cached[0],
+        )
+        return record, cached[1]
+
+    def _unchanged_finished(self, task: Task, stored: TaskRecord | None) -> bool:
+        """Finished tasks never change again unless their state or children do: skip them cheaply."""
+        return (
+            stored is not None
+            and task.state & TaskState.FINISHED_MASK != 0
+            and stored.state == task.state
+            and stored.last_state_change == task.last_state_change
+            and len(stored.children) == len(task._children)
+        )
+
+    def delta(self) -> StateDelta:
+        upserts: list[TaskRecord] = []
+        new_seq: dict[str, int] = {}
+        data: dict[str, str] = {}
+        seen: set[str] = set()
+        data_cache: dict[int, tuple[str, str]] = {}
+        headers: list[dict[str, Any]] = []
+        for workflow_id, wf in _walk_workflows(self.workflow):
+            header = _workflow_header(wf)
+            if workflow_id != TOP:
+                header.update(parent_task_id=workflow_id, spec=wf.spec.name)
+            headers.append(header)
+            for task in wf.tasks.values():
+                key = str(task.id)
+                seen.add(key)
+                stored = self._stored.get(key)
+                if self._unchanged_finished(task, stored):
+                    continue
+                record, text = self._record(task, workflow_id, data_cache)
+                if record != stored:
+                    upserts.append(record)
+                    data[record.data_hash] = text
+                    if stored is None:
+                        new_seq[key] = self._next_seq + len(new_seq)
+        deletes = tuple(key for key in self._stored if key not in seen)
+        meta = {
+            "top": headers[0],
+            "subprocesses": headers[1:],
+            "bpmn_events": REGISTRY.convert(self.workflow.bpmn_events),
+        }
+        return StateDelta(
+            meta=meta, upserts=tuple(upserts), new_seq=new_seq, deletes=deletes, data=data
+        )
+
+    def mark_saved(self, delta: StateDelta) -> None:
+        """Call once the delta is durably stored: it becomes the new baseline."""
+        for key in delta.deletes:
+            self._stored.pop(key, None)
+        for record in delta.upserts:
+            self._stored[record.id] = record
+        self._next_seq += len(delta.new_seq)
+
+    def is_new(self, task_id: str) -> bool:
+        return task_id not in self._stored
+
+
+def restore(
+    *,
+    spec: Any,
+    subprocess_specs: Mapping[str, Any],
+    script_engine: Any,
+    meta: Mapping[str, Any],
+    records: Iterable[TaskRecord],
+    data: Mapping[str, str],
+    next_seq: int,
+) -> StoredWorkflow:
+    """Rebuild the BpmnWorkflow from its rows (records must come in creation order)."""
+    workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=script_engine, deserializing=True)
+    by_workflow: dict[str, list[TaskRecord]] = {}
+    stored: dict[str, TaskRecord] = {}
+    decoded: dict[str, Any] = {}
+    for record in records:
+        by_workflow.setdefault(record.workflow_id, []).append(record)
+        stored[record.id] = record
+
+    def load_tasks(target: BpmnWorkflow | BpmnSubWorkflow, workflow_id: str) -> None:
+        target.tasks = {}
+        for record in by_workflow.get(workflow_id, []):
+            if record.data_hash not in decoded:
+                decoded[record.data_hash] = json.loads(data[record.data_hash])
+            dct = {
+                "typename": "Task",
+                "id": record.id,
+                "parent": record.parent_id,
+                "children": list(record.children),
+                "last_state_change": record.last_state_change,
+                "state": record.state,
+                "task_spec": record.task_spec,
+                "triggered": record.triggered,
+                "internal_data": record.internal_data,
+                "data": decoded[record.data_hash],
+                "delta": {},
+            }
+            REGISTRY.restore(dct, workflow=target)
+
+    load_tasks(workflow, TOP)
+    _apply_header(workflow, meta["top"])
+    for header in meta.get("subprocesses", []):
+        parent_id = UUID(header["parent_task_id"])
+        parent_task = workflow.get_task_from_id(parent_id)
+        sub_spec = workflow.subprocess_specs[header["spec"]]
+        sub = BpmnSubWorkflow(sub_spec, parent_id, workflow, deserializing=True)
+        load_tasks(sub, header["parent_task_id"])
+        _apply_header(sub, header)
+        workflow.subprocesses[parent_id] = sub
+        sub.completed_event.connect(parent_task.task_spec._on_subworkflow_completed, parent_task)
+    workflow.bpmn_events = REGISTRY.restore(meta.get("bpmn_events") or [])
+    return StoredWorkflow(workflow, stored, next_seq)
+
+
+def fresh(workflow: BpmnWorkflow) -> StoredWorkflow:
+    """A workflow that has never been stored."""
+    return StoredWorkflow(workflow, {}, 0)

@@ -1,0 +1,65 @@
+"""What the workflow layer hands the rest of the engine: plain frozen values, no library objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+PHASES = ("prevention", "response", "recovery", "learning")
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A READY user task."""
+
+    id: str
+    spec_name: str
+    title: str
+    lane: str | None
+    form_key: str | None
+    phase: str | None
+    #: Earliest pending timer on a boundary event of this task (its deadline), if any.
+    due_at: datetime | None
+    data: dict[str, Any] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class TimerView:
+    """A pending timer: which element waits, and when it is due (None for a finished cycle)."""
+
+    task_id: str
+    name: str
+    element: str
+    due_at: datetime | None
+    #: Id of the task this timer is attached to (boundary events), else None.
+    attached_to: str | None
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """One SpiffWorkflow task as stored in a row (see engine.models.workflow_state)."""
+
+    id: str
+    workflow_id: str
+    parent_id: str | None
+    children: tuple[str, ...]
+    state: int
+    task_spec: str
+    last_state_change: float
+    triggered: bool
+    internal_data: dict[str, Any]
+    data_hash: str
+
+
+@dataclass(frozen=True)
+class StateDelta:
+    """What a command changed in the stored workflow."""
+
+    meta: dict[str, Any]
+    upserts: tuple[TaskRecord, ...]
+    #: For the upserted records that are new: their creation sequence number.
+    new_seq: dict[str, int]
+    deletes: tuple[str, ...]
+    #: data hash -> canonical JSON text, for every hash an upserted record refers to.
+    data: dict[str, str]

@@ -1,0 +1,161 @@
+"""Load and save an incident's workflow through its rows, with a process-local cache.
+
+A command locks the incident row first; only then is the cache consulted, and only an entry
+saved at the incident's current `version` is used, so the cache can never serve stale state —
+several processes on one database stay correct, each just misses more. An entry is dropped
+whenever a command fails, because the workflow object may have been half-changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from engine.config import get_settings
+from engine.db import on_commit
+from engine.models import Incident, ProcessDefinition, TaskDataRow, WorkflowTaskRow
+from engine.workflow import StateDelta, TaskRecord, WorkflowRuntime
+
+
+class _RuntimeCache:
+    def __init__(self, capacity: int = 256) -> None:
+        self._entries: OrderedDict[tuple[str, int], tuple[int, WorkflowRuntime]] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def take(self, key: tuple[str, int], version: int) -> WorkflowRuntime | None:
+        """Remove and return the entry if it was saved at `version` (one user at a time)."""
+        with self._lock:
+            entry = self._entries.pop(key, None)
+        if entry is None or entry[0] != version:
+            return None
+        return entry[1]
+
+    def put(self, key: tuple[str, int], version: int, runtime: WorkflowRuntime) -> None:
+        with self._lock:
+            self._entries[key] = (version, runtime)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+CACHE = _RuntimeCache()
+
+
+def _key(session: Session, incident_id: int) -> tuple[str, int]:
+    return (str(session.get_bind().url), incident_id)
+
+
+def _timeout() -> float:
+    return get_settings().expression_timeout_seconds
+
+
+def start_runtime(*, specs_json: str, data: dict, now: Callable[[], datetime]) -> WorkflowRuntime:
+    return WorkflowRuntime.start(specs_json=specs_json, data=data, now=now, timeout=_timeout())
+
+
+def load_runtime(session: Session, incident: Incident, now: Callable[[], datetime]) -> WorkflowRuntime:
+    """The incident's workflow; call only while holding the incident's row lock."""
+    cached = CACHE.take(_key(session, incident.id), incident.version)
+    if cached is not None:
+        cached.use_clock(now)
+        return cached
+    definition = session.get_one(ProcessDefinition, incident.definition_id)
+    rows = session.scalars(
+        select(WorkflowTaskRow)
+        .where(WorkflowTaskRow.incident_id == incident.id)
+        .order_by(WorkflowTaskRow.seq)
+    ).all()
+    hashes = {row.data_hash for row in rows}
+    data = dict(
+        session.execute(
+            select(TaskDataRow.hash, TaskDataRow.data).where(
+                TaskDataRow.incident_id == incident.id, TaskDataRow.hash.in_(hashes)
+            )
+        ).tuples()
+    ) if hashes else {}
+    records = [
+        TaskRecord(
+            id=row.id, workflow_id=row.workflow_id, parent_id=row.parent_id,
+            children=tuple(row.children), state=row.state, task_spec=row.task_spec,
+            last_state_change=row.last_state_change, triggered=row.triggered,
+            internal_data=row.internal_data, data_hash=row.data_hash,
+        )
+        for row in rows
+    ]
+    next_seq = (max((row.seq for row in rows), default=-1)) + 1
+    return WorkflowRuntime.load(
+        specs_json=definition.spec_json, meta=incident.workflow_meta, records=records,
+        data=data, next_seq=next_seq, now=now, timeout=_timeout(),
+    )
+
+
+def save_runtime(session: Session, incident: Incident, runtime: WorkflowRuntime) -> StateDelta:
+    """Write what changed; the caller's transaction makes it durable."""
+    delta = runtime.delta()
+    incident_id = incident.id
+    if delta.deletes:
+        session.execute(
+            delete(WorkflowTaskRow).where(
+                WorkflowTaskRow.incident_id == incident_id, WorkflowTaskRow.id.in_(delta.deletes)
+            )
+        )
+    if delta.data:
+        known = set(session.scalars(
+            select(TaskDataRow.hash).where(
+                TaskDataRow.incident_id == incident_id, TaskDataRow.hash.in_(list(delta.data))
+            )
+        ))
+        fresh_rows = [
+            {"incident_id": incident_id, "hash": h, "data": text}
+            for h, text in delta.data.items() if h not in known
+        ]
+        if fresh_rows:
+            session.execute(insert(TaskDataRow), fresh_rows)
+    inserts, updates = [], []
+    for record in delta.upserts:
+        values = {
+            "incident_id": incident_id, "id": record.id, "workflow_id": record.workflow_id,
+            "parent_id": record.parent_id, "children": list(record.children),
+            "state": record.state, "task_spec": record.task_spec,
+            "last_state_change": record.last_state_change, "triggered": record.triggered,
+            "internal_data": record.internal_data, "data_hash": record.data_hash,
+        }
+        if record.id in delta.new_seq:
+            inserts.append({**values, "seq": delta.new_seq[record.id]})
+        else:
+            updates.append(values)
+    if inserts:
+        session.execute(insert(WorkflowTaskRow), inserts)
+    if updates:
+        session.execute(update(WorkflowTaskRow), updates)
+    incident.workflow_meta = delta.meta
+    return delta
+
+
+def remember_after_commit(
+    session: Session, incident: Incident, runtime: WorkflowRuntime, delta: StateDelta
+) -> None:
+    """Once committed, the saved state becomes the cache entry for the incident's new version."""
+    key, version = _key(session, incident.id), incident.version
+
+    def _remember() -> None:
+        runtime.mark_saved(delta)
+        CACHE.put(key, version, runtime)
+
+    on_commit(session, _remember)
+
+
+def count_rows(session: Session, incident_id: int) -> int:
+    return session.scalar(
+        select(func.count()).select_from(WorkflowTaskRow).where(WorkflowTaskRow.incident_id == incident_id)
+    ) or 0
