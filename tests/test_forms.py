@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any
 
@@ -394,3 +395,17 @@ def test_coerce_then_validate_every_sample_round_trip() -> None:
             else:
                 posted[name] = str(value)
         assert coerce(form_key, posted) == sample, form_key
+
+
+def test_forms_import_neither_engine_nor_api() -> None:
+    for path in SCHEMA_DIR.parent.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                assert name.split(".")[0] not in ("engine", "api"), f"{path.name} imports {name}"
