@@ -249,4 +249,4 @@ def end(
 def count_by(*, session: Session, column: str) -> dict[str, int]:
     col = {"phase": Incident.phase, "status": Incident.status, "response_level": Incident.response_level}[column]
     rows = session.execute(select(col, func.count()).where(Incident.status == ACTIVE).group_by(col))
-    return {str(k): v for k, v in rows.tuples()}
+    return {str(k): v for k, v in rows}

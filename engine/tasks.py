@@ -28,7 +28,7 @@ def get(*, session: Session, task_id: str) -> HumanTask:
 def _seat_filter(session: Session, user_id: int) -> Any:
     assignments = session.execute(
         select(RoleAssignment.role, RoleAssignment.incident_id).where(RoleAssignment.user_id == user_id)
-    ).tuples().all()
+    ).all()
     global_roles = sorted({role for role, incident in assignments if incident is None})
     scoped = [and_(HumanTask.role == role, HumanTask.incident_id == incident)
               for role, incident in assignments if incident is not None]

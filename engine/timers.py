@@ -49,7 +49,8 @@ def _advance_one(db: Database, skip: set[int]) -> tuple[str, bool] | None:
             return None
         skip.add(incident.id)
         runtime = load_runtime(session, incident, db.clock.now)
-        due = [t.name for t in runtime.pending_timers() if t.due_at is not None and t.due_at <= moment]
+        due = [{"element": t.element, "name": t.name}
+               for t in runtime.pending_timers() if t.due_at is not None and t.due_at <= moment]
         try:
             runtime.fire_due_timers()
         except WorkflowFailure as exc:

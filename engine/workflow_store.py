@@ -76,13 +76,11 @@ def load_runtime(session: Session, incident: Incident, now: Callable[[], datetim
         .order_by(WorkflowTaskRow.seq)
     ).all()
     hashes = {row.data_hash for row in rows}
-    data = dict(
-        session.execute(
-            select(TaskDataRow.hash, TaskDataRow.data).where(
-                TaskDataRow.incident_id == incident.id, TaskDataRow.hash.in_(hashes)
-            )
-        ).tuples()
-    ) if hashes else {}
+    data: dict[str, str] = {}
+    if hashes:
+        found = session.execute(select(TaskDataRow.hash, TaskDataRow.data).where(
+            TaskDataRow.incident_id == incident.id, TaskDataRow.hash.in_(hashes)))
+        data = {digest: text for digest, text in found}
     records = [
         TaskRecord(
             id=row.id, workflow_id=row.workflow_id, parent_id=row.parent_id,

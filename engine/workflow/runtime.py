@@ -85,10 +85,8 @@ class WorkflowRuntime:
 
     # --- reading ------------------------------------------------------------------------------
     def _all_tasks(self, state: int) -> list[Task]:
-        tasks = list(self._wf.get_tasks(state=state))
-        for sub in self._wf.subprocesses.values():
-            tasks.extend(sub.get_tasks(state=state))
-        return tasks
+        """Tasks in `state`, subprocesses included (the library's iterator descends into them)."""
+        return list(self._wf.get_tasks(state=state))
 
     def ready_user_tasks(self) -> list[TaskView]:
         due = {t.attached_to: t.due_at for t in self.pending_timers() if t.attached_to and t.due_at}
