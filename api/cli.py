@@ -33,8 +33,9 @@ app.add_typer(incidents_app, name="incidents")
 app.add_typer(tasks_app, name="tasks")
 app.add_typer(audit_app, name="audit")
 
-out = Console()
-err = Console(stderr=True)
+# Piped or captured output gets a wide, fixed width so tables and timelines are not folded.
+out = Console() if sys.stdout.isatty() else Console(width=200)
+err = Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, width=200)
 DatabaseOption = Annotated[
     str | None, typer.Option("--database", envvar="RENXING_DATABASE_URL",
                              help="SQLAlchemy URL (default sqlite:///./renxing.db).")
