@@ -87,7 +87,6 @@ def record(
     if decision.flagged_for_review:
         audit.record(session=session, actor=actor.username, action="decision_flagged", incident_id=incident_id,
                      payload={"decision_id": decision.id, "reason": "departs from the plan"})
-    incident.version += 1
     return decision
 
 

@@ -52,7 +52,7 @@ CACHE = _RuntimeCache()
 
 
 def _key(session: Session, incident_id: int) -> tuple[str, int]:
-    return (str(session.get_bind().url), incident_id)
+    return (session.info["db_token"], incident_id)
 
 
 def _timeout() -> float:

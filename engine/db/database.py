@@ -8,6 +8,7 @@ incident row with ``SELECT … FOR UPDATE`` (see ``engine.db.locking``).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -64,6 +65,8 @@ class Database:
     def __init__(self, url: str, *, clock: Clock | None = None, echo: bool = False) -> None:
         self.url = url
         self.clock: Clock = clock or SystemClock()
+        #: Scopes process-local caches to this Database (tests open several "processes" at once).
+        self.token = uuid.uuid4().hex
         parsed = make_url(url)
         kwargs: dict[str, Any] = {"echo": echo}
         if parsed.get_backend_name() == "sqlite":
@@ -85,7 +88,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for queries; never commits."""
-        session = self._reader(info={"clock": self.clock})
+        session = self._reader(info={"clock": self.clock, "db_token": self.token})
         try:
             yield session
         finally:
@@ -94,7 +97,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """The unit of work: everything inside lands together or not at all."""
-        session = self._writer(info={"clock": self.clock, "after_commit": []})
+        session = self._writer(info={"clock": self.clock, "db_token": self.token, "after_commit": []})
         try:
             yield session
             session.commit()
