@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 from engine import audit, seats
 from engine.actors import Actor
 from engine.db import now
-from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.incident_sync import lock_incident
-from engine.models import Decision
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.incident_lock import lock_incident
+from engine.models import Decision, DecisionFlag, FaultToleranceReview
 
 URGENCY = ("immediate", "urgent", "routine")
 KINDS = ("decision", "correction", "outcome")
+REVIEWER = "reviewer"
 _TEXT_LIMIT = 4000
 
 
@@ -73,7 +74,7 @@ def record(
         situation=values["situation"], options_considered=[o.strip() for o in options],
         choice=values["choice"], rationale=values["rationale"], expected_effect=effect,
         departs_from_plan=bool(departs_from_plan), urgency=urgency, supersedes_id=supersedes_id,
-        kind=kind, flagged_for_review=bool(departs_from_plan),
+        kind=kind,
     )
     session.add(decision)
     session.flush()
@@ -84,10 +85,49 @@ def record(
                           "options_considered": decision.options_considered,
                           "departs_from_plan": decision.departs_from_plan, "urgency": urgency,
                           "supersedes_id": supersedes_id, "response_level": decision.response_level})
-    if decision.flagged_for_review:
-        audit.record(session=session, actor=actor.username, action="decision_flagged", incident_id=incident_id,
-                     payload={"decision_id": decision.id, "reason": "departs from the plan"})
+    if decision.departs_from_plan:
+        _flag(session, decision, actor, "departs from the plan")
     return decision
+
+
+def _flag(session: Session, decision: Decision, actor: Actor, reason: str) -> DecisionFlag:
+    flag = DecisionFlag(decision_id=decision.id, incident_id=decision.incident_id, flagged_by=actor.username,
+                        reason=reason, flagged_at=now(session))
+    session.add(flag)
+    session.flush()
+    session.refresh(decision)
+    audit.record(session=session, actor=actor.username, action="decision_flagged",
+                 incident_id=decision.incident_id, payload={"decision_id": decision.id, "reason": reason})
+    return flag
+
+
+def flag(*, session: Session, actor: Actor, decision_id: int, reason: str) -> DecisionFlag:
+    """Put a decision into the fault-tolerance record: its incident's commander, or a reviewer."""
+    decision = get(session=session, decision_id=decision_id)
+    may = seats.holds(session=session, actor=actor, role=seats.COMMANDER, incident_id=decision.incident_id) or \
+        seats.holds(session=session, actor=actor, role=REVIEWER, incident_id=decision.incident_id)
+    if not may:
+        raise Forbidden("only the incident's commander or a reviewer can flag a decision for review")
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput("a reason is required", fields={"reason": "say why the decision needs review"})
+    lock_incident(session, decision.incident_id, must_be_active=False)
+    if decision.flag is not None:
+        raise Conflict(f"decision {decision_id} is already flagged for review")
+    return _flag(session, decision, actor, reason.strip()[:_TEXT_LIMIT])
+
+
+def flagged(*, session: Session, incident_id: int) -> list[Decision]:
+    return list(session.scalars(
+        select(Decision).join(DecisionFlag, DecisionFlag.decision_id == Decision.id)
+        .where(Decision.incident_id == incident_id).order_by(Decision.id)
+    ))
+
+
+def reviews(*, session: Session, incident_id: int | None = None) -> list[FaultToleranceReview]:
+    query = select(FaultToleranceReview).order_by(FaultToleranceReview.id)
+    if incident_id is not None:
+        query = query.where(FaultToleranceReview.incident_id == incident_id)
+    return list(session.scalars(query))
 
 
 def list_for(*, session: Session, incident_id: int) -> list[Decision]:

@@ -13,16 +13,11 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.actors import Actor
 from engine.db import now
-from engine.db.locking import lock_for_update
-from engine.errors import Conflict, NotFound
-from engine.models import HumanTask, Incident, PhaseHistory
-from engine.workflow import WorkflowRuntime
+from engine.incident_lock import ACTIVE, CLOSED, lock_incident
+from engine.models import HumanTask, Incident, PhaseHistory, User
+from engine.operators import dispatcher_for
+from engine.workflow import TaskView, WorkflowRuntime
 from engine.workflow_store import load_runtime, remember_after_commit, save_runtime
-
-ACTIVE = "active"
-CLOSED = "closed"
-CANCELLED = "cancelled"
-FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -31,19 +26,15 @@ class Locked:
     runtime: WorkflowRuntime
 
 
-def lock_incident(session: Session, incident_id: int, *, must_be_active: bool = True) -> Incident:
-    incident = lock_for_update(session, select(Incident).where(Incident.id == incident_id))
-    if incident is None:
-        raise NotFound(f"no incident {incident_id}")
-    if must_be_active and incident.status != ACTIVE:
-        raise Conflict(f"incident {incident.reference} is {incident.status}, not active")
-    return incident
+def attach(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: Actor) -> WorkflowRuntime:
+    """Give the workflow this command's clock and the operators its service tasks may call."""
+    runtime.bind(now=session.info["clock"].now, dispatcher=dispatcher_for(session, incident, actor))
+    return runtime
 
 
-def open_for_command(session: Session, incident_id: int) -> Locked:
+def open_for_command(session: Session, incident_id: int, actor: Actor) -> Locked:
     incident = lock_incident(session, incident_id)
-    clock = session.info["clock"]
-    return Locked(incident, load_runtime(session, incident, clock.now))
+    return Locked(incident, attach(session, incident, load_runtime(session, incident), actor))
 
 
 def _sync_human_tasks(session: Session, incident: Incident, runtime: WorkflowRuntime) -> None:
@@ -66,10 +57,25 @@ def _sync_human_tasks(session: Session, incident: Incident, runtime: WorkflowRun
         if task_id in open_rows:
             continue
         session.add(HumanTask(
-            id=task_id, incident_id=incident.id, task_spec=view.spec_name, title=view.title,
+            id=task_id, incident_id=incident.id, task_spec=view.element, title=view.title,
             role=view.lane or "", form_key=view.form_key or "", phase=view.phase, state="ready",
-            due_at=view.due_at, created_at=moment,
+            due_at=view.due_at, created_at=moment, assignee_id=_assignee(session, view),
+            excluded_user=_named_user(view, "notBy"),
         ))
+
+
+def _named_user(view: TaskView, prop: str) -> str | None:
+    """The username held by the data variable a task property names (`assignee`, `notBy`)."""
+    variable = view.properties.get(prop)
+    value = view.data.get(variable) if variable else None
+    return value if isinstance(value, str) and value else None
+
+
+def _assignee(session: Session, view: TaskView) -> int | None:
+    username = _named_user(view, "assignee")
+    if username is None:
+        return None
+    return session.scalar(select(User.id).where(User.username == username))
 
 
 def _enter_phase(session: Session, incident: Incident, phase: str, actor: Actor) -> None:
@@ -93,7 +99,7 @@ def sync(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: 
     phase = runtime.phase()
     if phase is not None and phase != incident.phase:
         _enter_phase(session, incident, phase, actor)
-    level = runtime.last_data().get("response_level")
+    level = runtime.take_changes().get("response_level")
     if isinstance(level, str) and level != incident.response_level:
         audit.record(session=session, actor=actor.username, action="response_level_changed",
                      incident_id=incident.id, payload={"from": incident.response_level, "to": level})
@@ -125,7 +131,7 @@ def run_command(
     session: Session, incident_id: int, actor: Actor, change: Callable[[Locked], None]
 ) -> Incident:
     """Lock, load, apply `change`, persist. The caller's transaction commits or rolls back."""
-    locked = open_for_command(session, incident_id)
+    locked = open_for_command(session, incident_id, actor)
     change(locked)
     sync(session, locked.incident, locked.runtime, actor)
     return locked.incident

@@ -16,8 +16,10 @@ from engine import audit, definitions, seats
 from engine.actors import Actor
 from engine.db import now
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.incident_sync import ACTIVE, CANCELLED, CLOSED, Locked, lock_incident, run_command, sync
-from engine.models import HumanTask, Incident, IncidentCounter, PhaseHistory
+from engine.incident_lock import ACTIVE, CANCELLED, CLOSED, lock_incident
+from engine.incident_sync import Locked, run_command, sync
+from engine.models import EmergencyPlan, HumanTask, Incident, PhaseHistory, ProcessDefinition, ReferenceCounter
+from engine.operators import dispatcher_for
 from engine.workflow_store import start_runtime
 
 CATEGORIES = ("natural_disaster", "accident_disaster", "public_health", "social_security")
@@ -25,16 +27,22 @@ STATUSES = (ACTIVE, CLOSED, CANCELLED, "failed")
 _VARIABLE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
-def _next_reference(session: Session, year: int) -> str:
+#: Reference prefixes of the bundled processes; any other process gets "PRC".
+PREFIXES = {"incident_lifecycle": "INC", "community_incident": "INC", "hazard_screening": "HZS",
+            "early_warning": "EW", "emergency_drill": "DRL", "plan_revision": "PLN"}
+
+
+def _next_reference(session: Session, process_id: str, year: int) -> str:
     """INC-<year>-<n>: an atomic upsert, safe under concurrent starts on both databases."""
+    scope = f"{PREFIXES.get(process_id, 'PRC')}-{year}"
     dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        dialect_insert(IncidentCounter).values(year=year, last=1)
-        .on_conflict_do_update(index_elements=["year"], set_={"last": IncidentCounter.last + 1})
-        .returning(IncidentCounter.last)
+        dialect_insert(ReferenceCounter).values(scope=scope, last=1)
+        .on_conflict_do_update(index_elements=["scope"], set_={"last": ReferenceCounter.last + 1})
+        .returning(ReferenceCounter.last)
     )
     number = session.execute(statement).scalar_one()
-    return f"INC-{year}-{number:04d}"
+    return f"{scope}-{number:04d}"
 
 
 def _check_start_input(title: str, category: str, unit: str, data: Any) -> None:
@@ -64,6 +72,7 @@ def start(
     *, session: Session, actor: Actor, process_id: str, title: str, category: str, unit: str,
     exercise: bool = False, data: dict[str, Any] | None = None, definition_version: int | None = None,
 ) -> Incident:
+    """Report an incident (or start any deployed process) — duty officers and commanders."""
     data = {} if data is None else data
     _check_start_input(title, category, unit, data)
     if not actor.is_admin and not any(
@@ -71,17 +80,35 @@ def start(
     ):
         raise Forbidden("only a duty officer or a commander can report an incident")
     definition = definitions.get(session=session, process_id=process_id, version=definition_version)
+    return start_instance(session=session, actor=actor, definition=definition, title=title, category=category,
+                          unit=unit, exercise=exercise, data=data)
+
+
+def current_plan(*, session: Session, unit: str) -> EmergencyPlan | None:
+    """The unit's emergency plan in force: its newest published version."""
+    return session.scalars(
+        select(EmergencyPlan).where(EmergencyPlan.unit == unit).order_by(EmergencyPlan.version.desc()).limit(1)
+    ).first()
+
+
+def start_instance(
+    *, session: Session, actor: Actor, definition: ProcessDefinition, title: str, category: str, unit: str,
+    exercise: bool, data: dict[str, Any], parent_id: int | None = None,
+) -> Incident:
+    """Start a process instance without the seat check: also used by operators inside a command."""
+    _check_start_input(title, category, unit, data)
     moment = now(session)
-    reference = _next_reference(session, moment.year)
+    reference = _next_reference(session, definition.process_id, moment.year)
+    plan = current_plan(session=session, unit=unit.strip())
     variables = {
         **data, "incident_reference": reference, "incident_title": title.strip(),
         "incident_category": category, "unit": unit.strip(), "exercise": bool(exercise),
+        "plan": {"plan_id": plan.id, "version": plan.version, "summary": plan.summary} if plan else None,
     }
-    runtime = start_runtime(specs_json=definition.spec_json, data=variables, now=session.info["clock"].now)
     incident = Incident(
         reference=reference, title=title.strip(), category=category, unit=unit.strip(),
-        exercise=bool(exercise), phase="prevention", status=ACTIVE, response_level=None,
-        definition_id=definition.id, version=0, next_timer_at=None, workflow_meta={},
+        exercise=bool(exercise), phase="response", status=ACTIVE, response_level=None,
+        definition_id=definition.id, parent_id=parent_id, version=0, next_timer_at=None, workflow_meta={},
         created_by=actor.username, created_at=moment, updated_at=moment,
     )
     session.add(incident)
@@ -90,10 +117,12 @@ def start(
                  payload={"reference": reference, "title": incident.title, "category": category,
                           "unit": incident.unit, "exercise": incident.exercise,
                           "process_id": definition.process_id, "version": definition.version,
+                          "parent_id": parent_id, "plan_version": plan.version if plan else None,
                           "data": data})
-    initial_phase = runtime.phase() or "response"
-    session.add(PhaseHistory(incident_id=incident.id, phase=initial_phase, entered_at=moment))
-    incident.phase = initial_phase
+    runtime = start_runtime(specs_json=definition.spec_json, data=variables, now=session.info["clock"].now,
+                            dispatcher=dispatcher_for(session, incident, actor))
+    incident.phase = runtime.phase() or "response"
+    session.add(PhaseHistory(incident_id=incident.id, phase=incident.phase, entered_at=moment))
     sync(session, incident, runtime, actor)
     return incident
 

@@ -11,7 +11,8 @@ from engine import audit, seats
 from engine.actors import Actor
 from engine.db import now
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.incident_sync import ACTIVE, Locked, run_command
+from engine.incident_lock import ACTIVE
+from engine.incident_sync import Locked, run_command
 from engine.models import HumanTask, Incident, RoleAssignment
 from forms import validate
 
@@ -118,6 +119,8 @@ def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> Huma
     """Validate against the task's form, then complete it in the workflow — all or nothing."""
     task = get(session=session, task_id=task_id)
     _require_seat(session, actor, task)
+    if task.excluded_user is not None and task.excluded_user == actor.username:
+        raise Forbidden(f"'{task.title}' must be done by someone other than {actor.username} (four-eyes rule)")
     errors = validate(task.form_key, data)
     if errors:
         raise InvalidInput(f"the data for '{task.title}' is not valid", fields=errors)
@@ -128,7 +131,8 @@ def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> Huma
             raise Conflict(f"task '{task.title}' is no longer ready (it is {task.state})")
         if task.assignee_id is not None and task.assignee_id != actor.user_id:
             raise Conflict(f"task '{task.title}' is claimed by someone else")
-        locked.runtime.complete_task(task_id, data)
+        # Later elements can tell who did it: `<element id>_by` joins the submitted data.
+        locked.runtime.complete_task(task_id, {**data, f"{task.task_spec}_by": actor.username})
         task.state, task.completed_by, task.completed_at, task.data = (
             "completed", actor.username, now(session), data,
         )

@@ -18,7 +18,8 @@ from engine.actors import Actor
 from engine.db import Database
 from engine.db.locking import lock_for_update
 from engine.errors import WorkflowFailure
-from engine.incident_sync import ACTIVE, FAILED, sync
+from engine.incident_lock import ACTIVE, FAILED
+from engine.incident_sync import attach, sync
 from engine.models import Incident
 from engine.workflow_store import load_runtime
 
@@ -48,7 +49,7 @@ def _advance_one(db: Database, skip: set[int]) -> tuple[str, bool] | None:
         if incident is None:
             return None
         skip.add(incident.id)
-        runtime = load_runtime(session, incident, db.clock.now)
+        runtime = attach(session, incident, load_runtime(session, incident), WORKER)
         due = [{"element": t.element, "name": t.name}
                for t in runtime.pending_timers() if t.due_at is not None and t.due_at <= moment]
         try:

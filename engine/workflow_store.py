@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from engine.config import get_settings
 from engine.db import on_commit
 from engine.models import Incident, ProcessDefinition, TaskDataRow, WorkflowTaskRow
-from engine.workflow import StateDelta, TaskRecord, WorkflowRuntime
+from engine.workflow import Dispatcher, StateDelta, TaskRecord, WorkflowRuntime
 
 
 class _RuntimeCache:
@@ -59,15 +59,17 @@ def _timeout() -> float:
     return get_settings().expression_timeout_seconds
 
 
-def start_runtime(*, specs_json: str, data: dict, now: Callable[[], datetime]) -> WorkflowRuntime:
-    return WorkflowRuntime.start(specs_json=specs_json, data=data, now=now, timeout=_timeout())
+def start_runtime(
+    *, specs_json: str, data: dict, now: Callable[[], datetime], dispatcher: Dispatcher
+) -> WorkflowRuntime:
+    return WorkflowRuntime.start(specs_json=specs_json, data=data, now=now, timeout=_timeout(),
+                                 dispatcher=dispatcher)
 
 
-def load_runtime(session: Session, incident: Incident, now: Callable[[], datetime]) -> WorkflowRuntime:
-    """The incident's workflow; call only while holding the incident's row lock."""
+def load_runtime(session: Session, incident: Incident) -> WorkflowRuntime:
+    """The incident's workflow; call only while holding the incident's row lock, then `bind` it."""
     cached = CACHE.take(_key(session, incident.id), incident.version)
     if cached is not None:
-        cached.use_clock(now)
         return cached
     definition = session.get_one(ProcessDefinition, incident.definition_id)
     rows = session.scalars(
@@ -93,7 +95,7 @@ def load_runtime(session: Session, incident: Incident, now: Callable[[], datetim
     next_seq = (max((row.seq for row in rows), default=-1)) + 1
     return WorkflowRuntime.load(
         specs_json=definition.spec_json, meta=incident.workflow_meta, records=records,
-        data=data, next_seq=next_seq, now=now, timeout=_timeout(),
+        data=data, next_seq=next_seq, timeout=_timeout(),
     )
 
 

@@ -2,9 +2,10 @@
 
 from engine.models.audit import AuditChainHead, AuditEvent, IdempotentCommand
 from engine.models.base import Base
-from engine.models.decisions import Decision
+from engine.models.decisions import Decision, DecisionFlag, FaultToleranceReview
 from engine.models.definitions import ProcessDefinition
-from engine.models.incidents import Incident, IncidentCounter, PhaseHistory
+from engine.models.incidents import Incident, PhaseHistory, ReferenceCounter
+from engine.models.registers import EmergencyPlan, Hazard, ImprovementAction
 from engine.models.tasks import HumanTask
 from engine.models.users import RoleAssignment, User
 from engine.models.workflow_state import TaskDataRow, WorkflowTaskRow
@@ -14,12 +15,17 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Decision",
+    "DecisionFlag",
+    "EmergencyPlan",
+    "FaultToleranceReview",
+    "Hazard",
+    "ImprovementAction",
     "HumanTask",
     "IdempotentCommand",
     "Incident",
-    "IncidentCounter",
     "PhaseHistory",
     "ProcessDefinition",
+    "ReferenceCounter",
     "RoleAssignment",
     "TaskDataRow",
     "User",

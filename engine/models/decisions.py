@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base, JSONType
 
@@ -31,4 +31,41 @@ class Decision(Base):
     #: A correction or an observed outcome points at the decision it completes.
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
     kind: Mapped[str] = mapped_column(String(16), default="decision")
-    flagged_for_review: Mapped[bool] = mapped_column(default=False)
+    flag: Mapped[DecisionFlag | None] = relationship(lazy="selectin", viewonly=True)
+    review: Mapped[FaultToleranceReview | None] = relationship(lazy="selectin", viewonly=True)
+
+    @property
+    def flagged_for_review(self) -> bool:
+        return self.flag is not None
+
+
+class DecisionFlag(Base):
+    """A decision entering the fault-tolerance record (容错): by departing from the plan, or
+    flagged by the commander or a reviewer. Decisions themselves are never changed."""
+
+    __tablename__ = "decision_flags"
+    __table_args__ = (UniqueConstraint("decision_id", name="uq_decision_flags_decision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    flagged_by: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    flagged_at: Mapped[datetime]
+
+
+class FaultToleranceReview(Base):
+    """A ruling on a flagged decision: excused 免责, mitigated 从轻/减轻, accountable 追责. Never edited."""
+
+    __tablename__ = "fault_tolerance_reviews"
+    __table_args__ = (UniqueConstraint("decision_id", name="uq_fault_tolerance_reviews_decision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(64))
+    ruling: Mapped[str] = mapped_column(String(16))
+    reasoning: Mapped[str] = mapped_column(Text)
+    criteria: Mapped[dict[str, Any]]
+    maker_statement: Mapped[str | None] = mapped_column(Text)
+    ruled_at: Mapped[datetime]

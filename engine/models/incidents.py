@@ -28,6 +28,8 @@ class Incident(Base):
     status: Mapped[str] = mapped_column(String(16))
     response_level: Mapped[str | None] = mapped_column(String(4), index=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+    #: The process instance that started this one (an early warning, an improvement action's incident).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     #: Bumped by every command: a stale writer is detected, and a process-local cache is keyed on it.
     version: Mapped[int] = mapped_column(default=0)
     #: Earliest pending timer: the worker's sweep reads only this column.
@@ -51,10 +53,10 @@ class PhaseHistory(Base):
     left_at: Mapped[datetime | None]
 
 
-class IncidentCounter(Base):
-    """Per-year sequence behind readable references such as INC-2026-0007."""
+class ReferenceCounter(Base):
+    """Sequences behind readable references: scope "INC-2026" gives INC-2026-0001, -0002, …"""
 
-    __tablename__ = "incident_counters"
+    __tablename__ = "reference_counters"
 
-    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
     last: Mapped[int] = mapped_column(default=0)

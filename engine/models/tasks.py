@@ -22,6 +22,7 @@ class HumanTask(Base):
     #: The SpiffWorkflow task id: stable, and what users and programs refer to.
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    #: The BPMN element id of the task (e.g. record_report); repeated instances share it.
     task_spec: Mapped[str] = mapped_column(String(255))
     title: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(64))
@@ -30,6 +31,8 @@ class HumanTask(Base):
     #: ready | completed | cancelled (claimed is ready with an assignee).
     state: Mapped[str] = mapped_column(String(16))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Four-eyes rule: this user may not complete the task (e.g. a decision's maker, a plan's drafter).
+    excluded_user: Mapped[str | None] = mapped_column(String(64))
     due_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     completed_by: Mapped[str | None] = mapped_column(String(64))

@@ -1,10 +1,12 @@
 """The only package that imports SpiffWorkflow. Everything it returns is our own type."""
 
+from engine.workflow.operators_bridge import Dispatcher
 from engine.workflow.runtime import WorkflowRuntime
 from engine.workflow.specs import ParsedBundle, ProcessInfo, UserTaskInfo, dump_specs, parse_bundle
 from engine.workflow.views import PHASES, StateDelta, TaskRecord, TaskView, TimerView
 
 __all__ = [
+    "Dispatcher",
     "PHASES",
     "ParsedBundle",
     "ProcessInfo",

@@ -20,14 +20,16 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import Conflict, InvalidInput, NotFound, WorkflowFailure
+from engine.errors import Conflict, InvalidInput, NotFound, RenxingError, WorkflowFailure
 from engine.workflow.clock_bridge import using_clock
-from engine.workflow.script_engine import make_script_engine
+from engine.workflow.operators_bridge import Dispatcher, OperatorScriptEngine
 from engine.workflow.specs import load_specs
 from engine.workflow.state import StoredWorkflow, fresh, restore
 from engine.workflow.views import PHASES, StateDelta, TaskRecord, TaskView, TimerView
 
 _ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+#: Process variables the engine mirrors into incident fields when a task changes them.
+WATCHED = ("response_level",)
 
 
 def _properties(task: Task) -> Mapping[str, str]:
@@ -52,36 +54,54 @@ class WorkflowRuntime:
         self._stored = stored
         self._wf: BpmnWorkflow = stored.workflow
         self._now = now
+        self._changes: dict[str, Any] = {}
 
     # --- construction -------------------------------------------------------------------------
     @classmethod
     def start(
         cls, *, specs_json: str, data: Mapping[str, Any], now: Callable[[], datetime],
-        timeout: float,
+        timeout: float, dispatcher: Dispatcher,
     ) -> WorkflowRuntime:
         spec, subprocess_specs = load_specs(specs_json)
-        with using_clock(now):
-            workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=make_script_engine(timeout))
-            start = workflow.task_tree
-            start.data.update(dict(data))
-            runtime = cls(fresh(workflow), now=now)
-            runtime._advance()
+        engine = OperatorScriptEngine(timeout)
+        workflow = BpmnWorkflow(spec, dict(subprocess_specs), script_engine=engine)
+        workflow.task_tree.data.update(dict(data))
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(dict(data))
+        runtime = cls(fresh(workflow), now=now)
+        runtime.bind(now=now, dispatcher=dispatcher)
+        runtime._guarded(runtime._advance)
         return runtime
 
     @classmethod
     def load(
         cls, *, specs_json: str, meta: Mapping[str, Any], records: Iterable[TaskRecord],
-        data: Mapping[str, str], next_seq: int, now: Callable[[], datetime], timeout: float,
+        data: Mapping[str, str], next_seq: int, timeout: float,
     ) -> WorkflowRuntime:
         spec, subprocess_specs = load_specs(specs_json)
         stored = restore(
-            spec=spec, subprocess_specs=subprocess_specs, script_engine=make_script_engine(timeout),
+            spec=spec, subprocess_specs=subprocess_specs, script_engine=OperatorScriptEngine(timeout),
             meta=meta, records=records, data=data, next_seq=next_seq,
         )
-        return cls(stored, now=now)
+        return cls(stored, now=lambda: datetime.now(UTC))
 
-    def use_clock(self, now: Callable[[], datetime]) -> None:
+    def bind(self, *, now: Callable[[], datetime], dispatcher: Dispatcher) -> None:
+        """Attach the current command's clock and operator dispatcher (a runtime outlives commands)."""
         self._now = now
+        self._wf.script_engine.dispatcher = dispatcher
+        self._changes = {}
+
+    def take_changes(self) -> dict[str, Any]:
+        """Watched variables that tasks changed since the command began (the last change wins)."""
+        changes, self._changes = self._changes, {}
+        return changes
+
+    def _note_changes(self, task: Task) -> None:
+        parent = task.parent
+        for name in WATCHED:
+            new = task.data.get(name)
+            if new is not None and (parent is None or parent.data.get(name) != new):
+                self._changes[name] = new
 
     # --- reading ------------------------------------------------------------------------------
     def _all_tasks(self, state: int) -> list[Task]:
@@ -97,11 +117,13 @@ class WorkflowRuntime:
             views.append(TaskView(
                 id=key,
                 spec_name=task.task_spec.name,
+                element=task.task_spec.bpmn_id or task.task_spec.name,
                 title=task.task_spec.bpmn_name or task.task_spec.name,
                 lane=task.task_spec.lane,
                 form_key=props.get("formKey"),
                 phase=self._phase_of(task),
                 due_at=due.get(key),
+                properties=dict(props),
                 data=dict(task.data),
             ))
         return views
@@ -168,15 +190,18 @@ class WorkflowRuntime:
     # --- commands -----------------------------------------------------------------------------
     def _advance(self) -> None:
         """Run automatic work until the workflow waits; timers released on the way run too."""
-        self._wf.do_engine_steps()
+        self._wf.do_engine_steps(did_complete_task=self._note_changes)
         self._wf.refresh_timers()
-        self._wf.do_engine_steps()
+        self._wf.do_engine_steps(did_complete_task=self._note_changes)
 
     def _guarded(self, action: Callable[[], None]) -> None:
         with using_clock(self._now):
             try:
                 action()
             except SpiffWorkflowException as exc:
+                cause = getattr(exc, "exception", None) or exc.__cause__
+                if isinstance(cause, RenxingError):
+                    raise cause from exc  # an operator refused: keep its meaning (403, 409, 422…)
                 raise WorkflowFailure(f"the workflow failed: {exc}") from exc
 
     def complete_task(self, task_id: str, data: Mapping[str, Any]) -> None:
@@ -194,6 +219,7 @@ class WorkflowRuntime:
         def run() -> None:
             task.set_data(**dict(data))
             task.run()
+            self._note_changes(task)
             self._advance()
 
         self._guarded(run)

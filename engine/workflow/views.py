@@ -15,12 +15,16 @@ class TaskView:
 
     id: str
     spec_name: str
+    #: The BPMN element id (loop and multi-instance children share their element's id).
+    element: str
     title: str
     lane: str | None
     form_key: str | None
     phase: str | None
     #: Earliest pending timer on a boundary event of this task (its deadline), if any.
     due_at: datetime | None
+    #: Every extension property of the task (formKey, phase, assignee, notBy, …).
+    properties: dict[str, str] = field(compare=False, repr=False)
     data: dict[str, Any] = field(compare=False, repr=False)
 
 

@@ -1,0 +1,70 @@
+"""Registers kept as rows, never in workflow data: hazards (风险隐患台账), improvement actions,
+and the versioned emergency plan of each governance unit (一点一案)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models.base import Base
+
+
+class Hazard(Base):
+    __tablename__ = "hazards"
+    __table_args__ = (Index("ix_hazards_status_grade", "status", "grade"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The screening round (a process instance) that found it.
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    unit: Mapped[str] = mapped_column(String(200), index=True)
+    location: Mapped[str] = mapped_column(String(300))
+    facility: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text)
+    grade: Mapped[str] = mapped_column(String(16))
+    owner_seat: Mapped[str] = mapped_column(String(64))
+    deadline: Mapped[datetime]
+    #: open | rectifying | rectified | escalated | verified | closed
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    found_by: Mapped[str] = mapped_column(String(64))
+    found_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ImprovementAction(Base):
+    __tablename__ = "improvement_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    source: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    owner_seat: Mapped[str] = mapped_column(String(64))
+    plan_unit: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime]
+    #: open | done
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    #: The plan_revision process started for it.
+    revision_incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+
+
+class EmergencyPlan(Base):
+    """One row per version of a unit's plan; the newest version is the one in force."""
+
+    __tablename__ = "emergency_plans"
+    __table_args__ = (UniqueConstraint("unit", "version", name="uq_emergency_plans_unit_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int]
+    summary: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    drafted_by: Mapped[str] = mapped_column(String(64))
+    approved_by: Mapped[str] = mapped_column(String(64))
+    improvement_action_id: Mapped[int | None] = mapped_column(ForeignKey("improvement_actions.id"))
+    revision_incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    published_at: Mapped[datetime]
