@@ -15,6 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engine.db import now
@@ -22,6 +24,7 @@ from engine.db.locking import lock_for_update
 from engine.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
+HASHED_FIELDS = ("chain", "seq", "incident_id", "actor", "action", "payload", "occurred_at", "prev_hash")
 GLOBAL_CHAIN = "global"
 
 
@@ -70,33 +73,20 @@ def record(
     clean_payload = json.loads(canonical_json(payload or {}))
     head = lock_for_update(session, select(AuditChainHead).where(AuditChainHead.chain == chain))
     if head is None:
-        head = AuditChainHead(chain=chain, seq=0, hash=GENESIS)
-        session.add(head)
-    occurred_at = now(session)
-    seq = head.seq + 1
-    digest = event_hash(
-        chain=chain,
-        seq=seq,
-        incident_id=incident_id,
-        actor=actor,
-        action=action,
-        payload=clean_payload,
-        occurred_at=occurred_at,
-        prev_hash=head.hash,
-    )
-    event = AuditEvent(
-        chain=chain,
-        seq=seq,
-        incident_id=incident_id,
-        actor=actor,
-        action=action,
-        payload=clean_payload,
-        occurred_at=occurred_at,
-        prev_hash=head.hash,
-        hash=digest,
-    )
+        # Two first appends to one chain may race: create the head idempotently, then lock it.
+        dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(dialect_insert(AuditChainHead).values(chain=chain, seq=0, hash=GENESIS)
+                        .on_conflict_do_nothing(index_elements=["chain"]))
+        head = lock_for_update(session, select(AuditChainHead).where(AuditChainHead.chain == chain))
+        assert head is not None
+    fields: dict[str, Any] = {
+        "chain": chain, "seq": head.seq + 1, "incident_id": incident_id, "actor": actor, "action": action,
+        "payload": clean_payload, "occurred_at": now(session), "prev_hash": head.hash,
+    }
+    digest = event_hash(**fields)
+    event = AuditEvent(**fields, hash=digest)
     session.add(event)
-    head.seq, head.hash = seq, digest
+    head.seq, head.hash = fields["seq"], digest
     return event
 
 
@@ -128,16 +118,7 @@ def _walk(session: Session, chain: str, head: AuditChainHead | None) -> tuple[in
             reason = f"expected event #{expected_seq} of the chain, found #{event.seq} (events missing)"
         elif event.prev_hash != expected_prev:
             reason = "its previous-hash does not match the event before it"
-        elif event.hash != event_hash(
-            chain=event.chain,
-            seq=event.seq,
-            incident_id=event.incident_id,
-            actor=event.actor,
-            action=event.action,
-            payload=event.payload,
-            occurred_at=event.occurred_at,
-            prev_hash=event.prev_hash,
-        ):
+        elif event.hash != event_hash(**{name: getattr(event, name) for name in HASHED_FIELDS}):
             reason = "its content does not match its hash (the row was altered)"
         if reason:
             return count, ChainBreak(chain, event.seq, event.id, reason)
