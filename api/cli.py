@@ -288,3 +288,90 @@ def demo(database: DatabaseOption = None) -> None:
 
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
+
+
+# --- users (accounts and seats) --------------------------------------------------------------
+users_app = typer.Typer(help="User accounts and their seats.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def _read_password(password: str | None, password_stdin: bool) -> str:
+    if password is not None and password_stdin:
+        fail("give either --password or --password-stdin, not both", 2)
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if password is None:
+        return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Login name (letters, digits, '.', '_', '-').")],
+    password: Annotated[str | None, typer.Option(help="The password (visible in shell history; "
+                                                      "prefer --password-stdin).")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                 help="Read the password from standard input.")] = False,
+    admin: Annotated[bool, typer.Option("--admin", help="May deploy models and manage users.")] = False,
+    name: Annotated[str | None, typer.Option("--name", help="Display name, e.g. 'Li Wei 李伟'.")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Add a user with an argon2-hashed password."""
+    from engine import auth
+
+    secret = _read_password(password, password_stdin)
+    with errors_as_exit():
+        password_hash = auth.hash_password(secret)
+    command(database, None, lambda s, a: seats.create_user(
+        session=s, actor=a, username=username, display_name=name, password_hash=password_hash,
+        is_admin=admin).id)
+    out.print(f"added {username}{' (administrator)' if admin else ''}")
+
+
+@users_app.command("seat")
+def users_seat(
+    username: Annotated[str, typer.Argument(help="An existing user.")],
+    role: Annotated[str, typer.Argument(help="Role key, e.g. commander, grid_worker, auditor.")],
+    incident: Annotated[str | None, typer.Option("--incident",
+                                                 help="Only for this incident (reference or id).")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Seat a user in a role, for every incident or for one."""
+    command(database, None, lambda s, a: seats.seat(
+        session=s, actor=a, username=username, role=role,
+        incident_id=incidents.resolve(session=s, ref=incident).id if incident else None).id)
+    out.print(f"seated {username} as {role}{f' on {incident}' if incident else ''}")
+
+
+@users_app.command("list")
+def users_list(database: DatabaseOption = None) -> None:
+    """Users and the seats they hold."""
+    db = open_db(database)
+    with db.read() as session:
+        table = Table("username", "name", "admin", "active", "seats")
+        for user in seats.list_users(session=session):
+            held = ", ".join(a.role + (f"@{a.incident_id}" if a.incident_id else "")
+                             for a in seats.seats_of(session=session, user_id=user.id))
+            table.add_row(user.username, user.display_name, "yes" if user.is_admin else "",
+                          "yes" if user.is_active else "no", held or "-")
+        out.print(table)
+
+
+# --- serve -----------------------------------------------------------------------------------
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    database: DatabaseOption = None,
+    no_worker: Annotated[bool, typer.Option("--no-worker",
+                                            help="Do not run the timer worker in this process.")] = False,
+) -> None:
+    """Migrate the database, then serve the HTTP API (with the timer worker) until stopped."""
+    import uvicorn
+
+    from api.app import create_app
+
+    db = open_db(database)
+    out.print(f"renxing API on http://{host}:{port} (docs at /docs), "
+              f"timer worker {'off' if no_worker else 'on'}")
+    uvicorn.run(create_app(db, start_worker=not no_worker), host=host, port=port, log_level="info")

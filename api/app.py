@@ -1,0 +1,82 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.limits import BodyLimitMiddleware
+from api.metrics import Metrics, MetricsMiddleware
+from api.routes import audit, auth, decisions, definitions, health, incidents, tasks, users
+from api.worker import TimerWorker
+from engine.config import Settings, get_settings
+from engine.db import Database
+
+DESCRIPTION = """
+Renxing 韧性 runs community emergency management as BPMN workflows: report an incident, grade
+it, work the tasks of each seat 席位, record on-scene decisions, recover and learn.
+
+**Log in** with `POST /auth/token` (form fields `username`, `password`) and send the token as
+`Authorization: Bearer <token>` (the *Authorize* button above does this for you).
+
+**Seats decide access.** Staff see and complete the tasks of their seats; an incident's
+commander advances it (messages, decisions, seating people); auditors (seat `auditor`) read
+everything and change nothing; administrators deploy models and manage users.
+
+**Errors** are always `{"error": {"code", "message", "fields"}}`: 401 not logged in, 403 not your
+seat (the message says why), 404 unknown id, 409 the state changed (e.g. task already done),
+413 body too large, 422 invalid input (`fields` names each field), 429 account locked.
+
+**Commands** (POST) accept an `Idempotency-Key` header: retrying with the same key returns the
+first result (header `Idempotent-Replayed: true`) and never acts twice.
+"""
+
+TAGS = [
+    {"name": "auth", "description": "Log in, and who am I."},
+    {"name": "incidents", "description": "Start, follow, advance and end incidents."},
+    {"name": "tasks", "description": "The work of each seat: inbox, forms, completing tasks."},
+    {"name": "decisions", "description": "On-scene decisions 临场决策 and their record."},
+    {"name": "definitions", "description": "Process models (BPMN/DMN bundles), versioned."},
+    {"name": "audit", "description": "The tamper-evident audit log."},
+    {"name": "users", "description": "User administration."},
+    {"name": "operations", "description": "Health and metrics."},
+]
+
+
+def create_app(
+    database: Database | None = None, *, start_worker: bool = False, settings: Settings | None = None
+) -> FastAPI:
+    """Build the app around a database (tests inject one with a manual clock).
+
+    With `start_worker`, the timer worker runs in a background thread for the app's lifetime.
+    The schema is not migrated here: `renxing serve` (and tests) do that first.
+    """
+    settings = settings or get_settings()
+    database = database or Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = TimerWorker(database, settings) if start_worker else None
+        app.state.worker = worker
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    app = FastAPI(title="Renxing 韧性 API", version="0.1.0", description=DESCRIPTION,
+                  openapi_tags=TAGS, lifespan=lifespan)
+    app.state.database = database
+    app.state.settings = settings
+    app.state.metrics = Metrics(database)
+    errors.install(app)
+    for module in (auth, incidents, tasks, decisions, definitions, audit, users, health):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # outermost: sees every answer
+    return app

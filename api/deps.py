@@ -1,0 +1,94 @@
+"""Dependency aliases every route uses: `DatabaseDep`, `SessionDep`, `CurrentUser`, `CommandDep`.
+
+There is deliberately no "write session" dependency: a yield-dependency commits after the
+handler returned, too late to turn a failed commit into the right response and unable to store
+the response for an idempotent retry in the same transaction. Commands go through `CommandDep`
+(see `api.commands`) instead, which owns the unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from api import security
+from api.errors import Unauthenticated
+from engine import seats
+from engine.actors import Actor
+from engine.config import Settings
+from engine.db import Database
+from engine.errors import NotFound
+
+AUDITOR = "auditor"
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False,
+                              description="Log in at `POST /auth/token` and send `Authorization: Bearer <token>`.")
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_session(database: DatabaseDep) -> Iterator[Session]:
+    """A read-only session for the request; it never commits."""
+    with database.read() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated user, with the seats they hold for every incident."""
+
+    user_id: int
+    username: str
+    display_name: str
+    is_admin: bool
+    global_roles: frozenset[str]
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(username=self.username, user_id=self.user_id, is_admin=self.is_admin)
+
+    @property
+    def is_auditor(self) -> bool:
+        return AUDITOR in self.global_roles
+
+
+def get_principal(
+    database: DatabaseDep, settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2)],
+) -> Principal:
+    if not token:
+        raise Unauthenticated("log in first: send 'Authorization: Bearer <token>' (see POST /auth/token)")
+    claims = security.verify(settings=settings, token=token, now=database.clock.now())
+    with database.read() as session:
+        try:
+            user = seats.get_user(session=session, username=claims.username)
+        except NotFound:
+            user = None
+        if user is None or user.id != claims.user_id or not user.is_active:
+            raise Unauthenticated("this account no longer exists or is disabled")
+        roles = seats.roles_of(session=session, user_id=user.id)
+        return Principal(user_id=user.id, username=user.username, display_name=user.display_name,
+                         is_admin=user.is_admin, global_roles=frozenset(roles))
+
+
+CurrentUser = Annotated[Principal, Depends(get_principal)]

@@ -1,0 +1,120 @@
+"""The one place where errors become HTTP: engine errors, FastAPI's own, and the unexpected.
+
+Every error answers `{"error": {"code", "message", "fields"}}`, so a client needs one parser.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+
+from engine.auth import AccountLocked, AuthenticationFailed
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, RenxingError, WorkflowFailure
+
+log = logging.getLogger(__name__)
+
+#: Engine error class -> HTTP status. Subclasses map like their nearest listed base.
+STATUS: tuple[tuple[type[RenxingError], int], ...] = (
+    (AccountLocked, 429),
+    (AuthenticationFailed, 401),
+    (NotFound, 404),
+    (Forbidden, 403),
+    (Conflict, 409),
+    (InvalidInput, 422),
+    (WorkflowFailure, 422),
+)
+
+#: Codes for errors raised by FastAPI/Starlette themselves.
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 422: "invalid_input", 429: "too_many_requests",
+    503: "unavailable",
+}
+
+
+class Unauthenticated(RenxingError):
+    """No valid bearer token: 401 with a `WWW-Authenticate` challenge."""
+
+    code = "unauthenticated"
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def status_of(exc: RenxingError) -> int:
+    if isinstance(exc, Unauthenticated):
+        return 401
+    for cls, status in STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+def _renxing(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RenxingError)
+    status = status_of(exc)
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, AccountLocked):
+        headers["Retry-After"] = str(max(1, int(exc.retry_after)))
+    return JSONResponse(error_body(exc.code, exc.message, exc.fields), status_code=status, headers=headers)
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    fields: dict[str, str] = {}
+    for error in exc.errors():
+        fields.setdefault(_field_name(error.get("loc", ())), str(error.get("msg", "invalid")))
+    message = "the request is not valid: " + "; ".join(f"{k}: {v}" for k, v in fields.items())
+    return JSONResponse(error_body("invalid_input", message[:1000], fields), status_code=422)
+
+
+def _http(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = HTTP_CODES.get(exc.status_code, "error")
+    message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    return JSONResponse(error_body(code, message), status_code=exc.status_code,
+                        headers=dict(exc.headers or {}))
+
+
+#: Driver messages that mean "busy or unreachable, retry" rather than a bug.
+_TRANSIENT = ("database is locked", "lock timeout", "could not connect", "connection refused",
+              "server closed the connection", "terminating connection", "timeout expired")
+
+
+def _database(request: Request, exc: Exception) -> JSONResponse:
+    """The database is down or timed out on a lock: the client may retry; it is not their fault."""
+    assert isinstance(exc, OperationalError)
+    text = str(exc.orig).lower()
+    if not (exc.connection_invalidated or any(marker in text for marker in _TRANSIENT)):
+        return _unexpected(request, exc)
+    log.warning("database unavailable: %s", exc)
+    return JSONResponse(error_body("unavailable", "the database is busy or unavailable; retry shortly"),
+                        status_code=503, headers={"Retry-After": "1"})
+
+
+def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return JSONResponse(error_body("internal_error", "an unexpected error occurred; it has been logged"),
+                        status_code=500)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RenxingError, _renxing)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(OperationalError, _database)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,85 @@
+"""Request body limits (413) and the body digest idempotency keys are checked against.
+
+A pure ASGI middleware: a declared `Content-Length` over the limit is refused before the body is
+read; a body without one (chunked) is counted as it streams and refused the moment it passes the
+limit. While counting, it hashes the bytes, so a retried command can be recognised as the same
+request without reading the body twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import error_body
+
+DEFAULT_LIMIT = 1024 * 1024
+#: Larger limits by (method, path): model bundles are uploaded whole.
+LARGER = {("POST", "/definitions"): 20 * 1024 * 1024}
+_DIGEST = "renxing.body_sha256"
+
+
+def limit_for(method: str, path: str) -> int:
+    return LARGER.get((method, path.rstrip("/") or "/"), DEFAULT_LIMIT)
+
+
+def body_digest(scope: Scope) -> bytes:
+    """SHA-256 of the request body read so far (all of it, once a route has parsed its body)."""
+    hasher: Any = scope.get(_DIGEST)
+    return hasher.digest() if hasher is not None else hashlib.sha256().digest()
+
+
+def _too_large(limit: int) -> str:
+    return f"the request body is larger than {limit // (1024 * 1024)} MB"
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = limit_for(scope["method"], scope["path"])
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None:
+            try:
+                size = int(declared)
+            except ValueError:
+                size = -1
+            if size > limit or size < 0:
+                status = 413 if size > limit else 400
+                message = _too_large(limit) if status == 413 else "Content-Length is not a number"
+                await _send_error(send, status, "payload_too_large" if status == 413 else "bad_request",
+                                  message)
+                return
+        hasher = hashlib.sha256()
+        scope[_DIGEST] = hasher
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                if received > limit:
+                    raise HTTPException(413, _too_large(limit))
+                hasher.update(chunk)
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+
+async def _send_error(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps(error_body(code, message)).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})

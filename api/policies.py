@@ -1,0 +1,46 @@
+"""Who may *read* what. The engine guards every command; these guard what the API shows.
+
+Rules (seats decide): admins and auditors read everything; an incident's commander reads its
+whole record; staff see a task only when they hold its seat. Reviewers may read decisions.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from api.deps import Principal
+from engine import seats, tasks
+from engine.errors import Forbidden
+from engine.models import HumanTask
+
+REVIEWER = "reviewer"
+
+
+def require_auditor(principal: Principal) -> None:
+    if not (principal.is_admin or principal.is_auditor):
+        raise Forbidden("only auditors and administrators read the audit log as a whole")
+
+
+def may_oversee(session: Session, principal: Principal, incident_id: int) -> bool:
+    return principal.is_admin or principal.is_auditor or seats.holds(
+        session=session, actor=principal.actor, role=seats.COMMANDER, incident_id=incident_id)
+
+
+def require_oversight(session: Session, principal: Principal, incident_id: int, what: str) -> None:
+    if not may_oversee(session, principal, incident_id):
+        raise Forbidden(f"only the incident's commander, auditors and administrators can read its {what}")
+
+
+def require_decision_reader(session: Session, principal: Principal, incident_id: int) -> None:
+    if may_oversee(session, principal, incident_id) or seats.holds(
+            session=session, actor=principal.actor, role=REVIEWER, incident_id=incident_id):
+        return
+    raise Forbidden("only the incident's commander, reviewers, auditors and administrators read its decisions")
+
+
+def require_task_visible(session: Session, principal: Principal, task: HumanTask) -> None:
+    if tasks.may_act_on(session=session, actor=principal.actor, task=task):
+        return
+    if may_oversee(session, principal, task.incident_id):
+        return
+    raise Forbidden(f"task '{task.title}' belongs to the seat '{task.role}', which you do not hold")

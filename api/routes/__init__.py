@@ -1,0 +1,1 @@
+"""One router per domain concept; each handler: dependencies → one engine call → response model."""

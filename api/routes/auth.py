@@ -1,0 +1,40 @@
+"""Logging in (OAuth2 password flow) and who am I."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from pydantic import AfterValidator
+
+from api import security
+from api.deps import CurrentUser, DatabaseDep, SessionDep, SettingsDep
+from api.schemas.common import ERRORS, clean_text
+from api.schemas.users import TokenOut, UserOut, user_out
+from engine import auth, seats
+
+router = APIRouter(tags=["auth"], responses=ERRORS)
+
+FormText = Annotated[str, Form(min_length=1, max_length=1024), AfterValidator(clean_text)]
+
+
+@router.post(
+    "/auth/token", response_model=TokenOut,
+    summary="Log in: exchange username and password for a bearer token",
+    description=(
+        "OAuth2 password flow (form fields `username`, `password`). The token is valid for "
+        "`expires_in` seconds. After 5 failed attempts the account is locked for 15 minutes "
+        "(answered 429 with `Retry-After`)."
+    ),
+    responses={429: ERRORS[401] | {"description": "Locked after repeated failed logins."}},
+)
+def login(database: DatabaseDep, settings: SettingsDep, username: FormText, password: FormText) -> TokenOut:
+    user = auth.login(database, username=username, password=password)
+    token, ttl = security.issue(settings=settings, username=user.username, user_id=user.user_id,
+                                now=database.clock.now())
+    return TokenOut(access_token=token, expires_in=ttl)
+
+
+@router.get("/me", response_model=UserOut, summary="Who am I, and which seats do I hold")
+def me(principal: CurrentUser, session: SessionDep) -> UserOut:
+    return user_out(session, seats.get_user(session=session, username=principal.username))

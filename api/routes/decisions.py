@@ -1,0 +1,45 @@
+"""On-scene decisions (临场决策): recorded by the incident's commander, never changed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from api.commands import CommandDep
+from api.deps import CurrentUser, SessionDep
+from api.policies import require_decision_reader
+from api.routes.incidents import IncidentId
+from api.schemas.common import COMMAND_ERRORS, ERRORS, MAX_ID
+from api.schemas.decisions import DecisionOut, RecordDecision
+from engine import decisions
+
+router = APIRouter(tags=["decisions"])
+DecisionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.post(
+    "/incidents/{ref}/decisions", response_model=DecisionOut, status_code=201, responses=COMMAND_ERRORS,
+    summary="Record an on-scene decision (the incident's commander)",
+    description=("Situation, options, choice, rationale and authority. A decision that departs from "
+                 "the plan is flagged for fault-tolerance review 容错 at once. Corrections and "
+                 "outcomes are new decisions pointing at the one they complete (`supersedes_id`)."),
+)
+def record(incident_id: IncidentId, body: RecordDecision, command: CommandDep) -> DecisionOut | Response:
+    return command.run(lambda s, actor: DecisionOut.model_validate(decisions.record(
+        session=s, actor=actor, incident_id=incident_id, **body.model_dump())))
+
+
+@router.get("/incidents/{ref}/decisions", response_model=list[DecisionOut], responses=ERRORS,
+            summary="The incident's decisions in order (commander, reviewers, auditors, admins)")
+def list_decisions(incident_id: IncidentId, principal: CurrentUser, session: SessionDep) -> list[DecisionOut]:
+    require_decision_reader(session, principal, incident_id)
+    return [DecisionOut.model_validate(d) for d in decisions.list_for(session=session, incident_id=incident_id)]
+
+
+@router.get("/decisions/{decision_id}", response_model=DecisionOut, responses=ERRORS,
+            summary="One decision")
+def show(decision_id: DecisionId, principal: CurrentUser, session: SessionDep) -> DecisionOut:
+    decision = decisions.get(session=session, decision_id=decision_id)
+    require_decision_reader(session, principal, decision.incident_id)
+    return DecisionOut.model_validate(decision)

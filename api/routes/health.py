@@ -1,0 +1,41 @@
+"""Liveness/readiness and Prometheus metrics (both unauthenticated, for probes and scrapers)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from api.deps import DatabaseDep
+from api.schemas.audit import HealthOut
+from engine import migrate
+
+router = APIRouter(tags=["operations"])
+log = logging.getLogger(__name__)
+
+
+@router.get("/healthz", response_model=HealthOut,
+            responses={503: {"model": HealthOut, "description": "Database unreachable or schema behind."}},
+            summary="Health: the database answers and its schema is current")
+def healthz(database: DatabaseDep) -> HealthOut | JSONResponse:
+    reachable = current = False
+    try:
+        current = migrate.is_current(database.engine)  # connects: raises if the database is down
+        reachable = True
+    except Exception:  # a probe reports failure; it never raises
+        log.warning("health check failed", exc_info=True)
+    health = HealthOut(status="ok" if reachable and current else "unavailable",
+                       database=reachable, migrations_current=current)
+    if health.status == "ok":
+        return health
+    return JSONResponse(health.model_dump(), status_code=503)
+
+
+@router.get("/metrics", response_class=Response,
+            responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
+                             "description": "Prometheus text exposition format."}},
+            summary="Prometheus metrics: requests, latencies, commands, conflicts, tasks, timer lag")
+def metrics(request: Request) -> Response:
+    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

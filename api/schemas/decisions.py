@@ -1,0 +1,44 @@
+"""On-scene decisions (临场决策)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from api.schemas.common import MAX_ID, LongText, RequestModel, ResponseModel, text
+
+
+class RecordDecision(RequestModel):
+    situation: LongText
+    choice: LongText
+    rationale: LongText
+    authority_basis: LongText = Field(description="Response level, plan clause or delegation acted under.")
+    options_considered: list[text(4000, 1)] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=20)
+    expected_effect: text(4000) | None = None  # type: ignore[valid-type]
+    departs_from_plan: bool = Field(False, description="True flags it for fault-tolerance review 容错.")
+    urgency: Literal["immediate", "urgent", "routine"] = "urgent"
+    kind: Literal["decision", "correction", "outcome"] = "decision"
+    supersedes_id: int | None = Field(None, ge=1, le=MAX_ID,
+                                      description="For a correction or outcome: the decision it completes.")
+
+
+class DecisionOut(ResponseModel):
+    id: int
+    incident_id: int
+    decided_by: str
+    decided_at: datetime
+    authority_basis: str
+    response_level: str | None
+    situation: str
+    options_considered: list[str]
+    choice: str
+    rationale: str
+    expected_effect: str | None
+    departs_from_plan: bool
+    urgency: str
+    supersedes_id: int | None
+    kind: str
+    flagged_for_review: bool

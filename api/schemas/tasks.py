@@ -1,0 +1,49 @@
+"""Human tasks and their forms."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from api.schemas.common import JsonObject, RequestModel, ResponseModel, Username
+from engine.models import HumanTask
+from forms import FormNotFound, load_schema
+
+
+class TaskOut(ResponseModel):
+    id: str = Field(description="Stable task id; use it to claim, complete, …")
+    incident_id: int
+    task_spec: str = Field(description="The BPMN element id (e.g. `record_report`).")
+    title: str
+    role: str = Field(description="The seat the task belongs to.")
+    form_key: str
+    phase: str | None
+    state: str = Field(description="ready | completed | cancelled (claimed = ready with an assignee).")
+    assignee_id: int | None = Field(description="User id of whoever claimed it, if anyone.")
+    due_at: datetime | None
+    created_at: datetime
+    completed_by: str | None
+    completed_at: datetime | None
+
+
+class TaskDetail(TaskOut):
+    form_schema: dict[str, Any] = Field(description="JSON Schema (2020-12) the completion data must match.")
+    data: dict[str, Any] | None = Field(description="Submitted data, once completed.")
+
+    @classmethod
+    def of(cls, task: HumanTask) -> TaskDetail:
+        try:
+            schema = load_schema(task.form_key)
+        except FormNotFound:  # a task without a form takes no data
+            schema = {"type": "object", "additionalProperties": False}
+        return cls(**TaskOut.model_validate(task).model_dump(), form_schema=schema, data=task.data)
+
+
+class CompleteTask(RequestModel):
+    data: JsonObject = Field(description="Form data, validated against the task's `form_schema`.")
+
+
+class ReassignTask(RequestModel):
+    username: Username = Field(description="A holder of the task's seat.")

@@ -1,0 +1,75 @@
+"""Errors a client can provoke: always JSON `{"error": {...}}`, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import Api
+
+
+def _error(response) -> dict:  # type: ignore[no-untyped-def]
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}, body
+    return body["error"]
+
+
+def test_validation_errors_name_each_field(api: Api, deployed: None) -> None:
+    response = api.as_("duty").post("/incidents", {"title": "", "category": "meteor", "surprise": 1})
+    assert response.status_code == 422
+    fields = _error(response)["fields"]
+    assert {"body.process_id", "body.title", "body.category", "body.unit", "body.surprise"} <= set(fields)
+
+    engine_refusal = api.as_("duty").post("/incidents", {"process_id": "community_incident", "title": "t",
+                                                         "category": "natural_disaster", "unit": "u",
+                                                         "data": {"9bad name": 1}})
+    assert engine_refusal.status_code == 422 and "data.9bad name" in _error(engine_refusal)["fields"]
+
+
+@pytest.mark.parametrize("body", [
+    "{not json", "[]", "null", '{"name": "\\u0000"}', '{"name": "x", "payload": {"a": NaN}}',
+    '{"name": "x", "payload": {"a": "\\ud800"}}',
+])
+def test_malformed_bodies_are_4xx(api: Api, deployed: None, body: str) -> None:
+    ref = api.as_("duty").start()["reference"]
+    response = api.as_("commander").post(f"/incidents/{ref}/messages", content=body,
+                                         headers={"Content-Type": "application/json"})
+    assert response.status_code in (400, 422), response.text
+    _error(response)
+
+
+def test_unknown_ids_are_404_and_absurd_ids_422(api: Api, deployed: None) -> None:
+    user = api.as_("admin")
+    assert _error(user.get("/incidents/INC-2026-9999"))["code"] == "not_found"
+    assert user.get("/incidents/424242").status_code == 404
+    assert user.get("/incidents/99999999999999999999").status_code == 422
+    assert user.get("/incidents/%00").status_code == 422
+    assert user.get("/decisions/2147483647").status_code == 404
+    assert user.get("/decisions/2147483648").status_code == 422
+    assert user.get("/definitions/community_incident/versions/99").status_code == 404
+    assert user.get("/definitions/nope").status_code == 404
+    assert user.get("/no/such/route").status_code == 404
+    assert _error(user.get("/no/such/route"))["code"] == "not_found"
+    assert user.post("/tasks/abc/complete", {"data": {}}).status_code == 404
+    assert api.client.delete("/incidents").status_code == 405
+
+
+def test_oversized_bodies_are_413(api: Api, deployed: None) -> None:
+    ref = api.as_("duty").start()["reference"]
+    big = {"name": "response_over", "payload": {"blob": "x" * (1024 * 1024 + 1)}}
+    response = api.as_("commander").post(f"/incidents/{ref}/messages", big)
+    assert response.status_code == 413 and _error(response)["code"] == "payload_too_large"
+
+    def chunks():  # no Content-Length: counted while streaming
+        yield b'{"name": "response_over", "payload": {"blob": "'
+        for _ in range(300):
+            yield b"y" * 4096
+        yield b'"}}'
+
+    streamed = api.as_("commander").post(f"/incidents/{ref}/messages", content=chunks(),
+                                         headers={"Content-Type": "application/json"})
+    assert streamed.status_code == 413 and _error(streamed)["code"] == "payload_too_large"
+
+
+def test_idempotency_key_header_is_validated(api: Api, deployed: None) -> None:
+    response = api.as_("duty").post("/incidents", {}, headers={"Idempotency-Key": "x" * 201})
+    assert response.status_code == 422 and "header.Idempotency-Key" in _error(response)["fields"]
