@@ -8,6 +8,7 @@ rate of a batch is the total work done over the span from the first start to the
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import multiprocessing as mp
 import time
@@ -77,10 +78,8 @@ class WorkerGroup:
 
     def close(self) -> None:
         for conn in self._conns:
-            try:
+            with contextlib.suppress(BrokenPipeError, OSError):
                 conn.send(None)
-            except (BrokenPipeError, OSError):
-                pass
         for proc in self._procs:
             proc.join(timeout=30)
             if proc.is_alive():
