@@ -1,0 +1,62 @@
+"""The load generator, run as its own process: `python -m bench.load SPEC_JSON` prints JSON.
+
+SPEC: base URL, connections, seconds and request caps, and what to send — `get` a path, or `post`
+each of a list of task ids to /tasks/{id}/complete. Each connection is a thread with its own
+httpx.Client (keep-alive), so 16 connections are 16 concurrent requests at most. Bounded in time
+and in request count; it only talks to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from typing import Any
+
+import httpx
+
+
+def _worker(spec: dict[str, Any], items: list[str], deadline: float, out: list[float], errors: list[int]) -> None:
+    headers = {"Authorization": f"Bearer {spec['token']}"} if spec.get("token") else {}
+    with httpx.Client(base_url=spec["base"], headers=headers, timeout=30) as client:
+        count = 0
+        while time.monotonic() < deadline and count < spec["max_per_connection"]:
+            if spec["kind"] == "complete":
+                if count >= len(items):
+                    break
+                path, body = f"/tasks/{items[count]}/complete", {"data": {"verified": False, "comment": "load"}}
+            else:
+                path, body = spec["path"], None
+            start = time.perf_counter()
+            response = client.post(path, json=body) if body is not None else client.get(path)
+            out.append((time.perf_counter() - start) * 1000)
+            if response.status_code >= 400:
+                errors.append(response.status_code)
+            count += 1
+
+
+def run(spec: dict[str, Any]) -> dict[str, Any]:
+    if not spec["base"].startswith("http://127.0.0.1:"):
+        raise SystemExit("bench.load only sends to 127.0.0.1")
+    connections = spec["connections"]
+    items = spec.get("task_ids", [])
+    shares = [items[i::connections] for i in range(connections)]
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    errors: list[int] = []
+    deadline = time.monotonic() + spec["seconds"]
+    threads = [threading.Thread(target=_worker, args=(spec, shares[i], deadline, latencies[i], errors))
+               for i in range(connections)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - start
+    flat = [x for lane in latencies for x in lane]
+    return {"latencies_ms": flat, "requests": len(flat), "seconds": wall, "errors": errors[:20],
+            "error_count": len(errors)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(json.loads(sys.argv[1]))))
