@@ -154,12 +154,20 @@ class WorkflowRuntime:
         return min(moments) if moments else None
 
     def waiting_messages(self) -> list[str]:
-        names = []
-        for task in self._wf.event_manager.tasks.values():
-            definition = task.task_spec.event_definition
-            if isinstance(definition, MessageEventDefinition):
-                names.append(definition.name)
-        return sorted(set(names))
+        """Messages the incident accepts now: waiting catch events, and while it runs, the
+        messages that start its event subprocesses (a level change at any moment)."""
+        names = {
+            task.task_spec.event_definition.name
+            for task in self._wf.event_manager.tasks.values()
+            if isinstance(task.task_spec.event_definition, MessageEventDefinition)
+        }
+        if not self._wf.is_completed():
+            for trigger in getattr(self._wf.spec.start, "trigger_specs", []):
+                sub_spec = self._wf.subprocess_specs.get(self._wf.spec.task_specs[trigger].spec)
+                for start in getattr(sub_spec, "bpmn_start_events", []):
+                    if isinstance(start.event_definition, MessageEventDefinition):
+                        names.add(start.event_definition.name)
+        return sorted(names)
 
     def _phase_of(self, task: Task) -> str | None:
         current: Task | None = task

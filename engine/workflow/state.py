@@ -203,7 +203,25 @@ def restore(
         workflow.subprocesses[parent_id] = sub
         sub.completed_event.connect(parent_task.task_spec._on_subworkflow_completed, parent_task)
     workflow.bpmn_events = REGISTRY.restore(meta.get("bpmn_events") or [])
+    _reconnect_triggered_event_subprocesses(workflow)
     return StoredWorkflow(workflow, stored, next_seq)
+
+
+def _reconnect_triggered_event_subprocesses(workflow: BpmnWorkflow) -> None:
+    """Redo the spec wiring SpiffWorkflow does when a message starts an event subprocess.
+
+    `BpmnStartTask.trigger_wf` connects Start to the event subprocess *in the spec* the first time
+    it fires; a spec restored from storage lacks that link, and the running subprocess then fails
+    with "No input task connected". `load_specs` never shares specs with such triggers, so wiring
+    this workflow's own copy cannot leak into another incident.
+    """
+    start = workflow.spec.start
+    running = {task.task_spec.name for task in workflow.tasks.values()}
+    for name in getattr(start, "trigger_specs", []):
+        trigger = workflow.spec.task_specs.get(name)
+        if trigger is not None and name in running and start not in trigger.inputs:
+            start.connect(trigger)
+            trigger.connect(workflow.spec.end)
 
 
 def fresh(workflow: BpmnWorkflow) -> StoredWorkflow:
