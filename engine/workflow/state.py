@@ -5,6 +5,15 @@ SpiffWorkflow serialises a workflow as one dictionary whose size grows with ever
 per distinct content (hash), and a small header per (sub)workflow. Saving compares each task
 with what was loaded and returns only the records that changed, so a command's writes stay
 proportional to what it did, not to the incident's history.
+
+Settled loop iterations leave the live tree. SpiffWorkflow walks the whole task tree on every
+step, and a standard loop keeps every finished iteration as a child of the loop task plus its id
+in the loop task's `internal_data['merged']` list, so a looped user task run 5,000 times makes
+every command walk, compare and rewrite 5,000 entries. Once an iteration is finished, merged and
+durably saved, it is detached from the live workflow (its row stays in the database as history):
+the loop task keeps only its recent children, and its stored `merged` list keeps only the ids
+still live plus a count of the detached ones (`len(merged)` is all a standard loop reads). Restore
+skips rows no live parent lists, so a restored workflow is as small as the cached one.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -24,6 +34,10 @@ from engine.workflow.registry import REGISTRY
 from engine.workflow.views import StateDelta, TaskRecord
 
 TOP = ""
+#: Key under which a loop task's stored internal_data counts its detached merged iterations.
+PRUNED = "renxing:merged_detached"
+#: Finished iterations kept live under their loop task (the newest ones).
+KEEP_ITERATIONS = 1
 
 
 def _canonical(value: Any) -> str:
@@ -70,10 +84,13 @@ def _walk_workflows(workflow: BpmnWorkflow) -> list[tuple[str, BpmnWorkflow | Bp
 class StoredWorkflow:
     """A live BpmnWorkflow plus what is known to be stored for it."""
 
-    def __init__(self, workflow: BpmnWorkflow, stored: dict[str, TaskRecord], next_seq: int) -> None:
+    def __init__(self, workflow: BpmnWorkflow, stored: dict[str, TaskRecord], next_seq: int,
+                 detached: dict[str, int] | None = None) -> None:
         self.workflow = workflow
         self._stored = stored
         self._next_seq = next_seq
+        #: loop task id -> how many of its oldest merged iterations are detached from the live tree
+        self._detached: dict[str, int] = detached or {}
 
     # --- saving -------------------------------------------------------------------------------
     def _record(self, task: Task, workflow_id: str, data_cache: dict[int, tuple[str, str]]) -> tuple[TaskRecord, str]:
@@ -91,10 +108,58 @@ class StoredWorkflow:
             task_spec=task.task_spec.name,
             last_state_change=task.last_state_change,
             triggered=task.triggered,
-            internal_data=json.loads(_canonical(REGISTRY.convert(task.internal_data))),
+            internal_data=json.loads(_canonical(REGISTRY.convert(self._internal_data(task)))),
             data_hash=cached[0],
         )
         return record, cached[1]
+
+    def _internal_data(self, task: Task) -> dict[str, Any]:
+        detached = self._detached.get(str(task.id), 0)
+        merged = task.internal_data.get("merged")
+        if not detached or not isinstance(merged, list) or detached > len(merged):
+            return task.internal_data
+        return {**task.internal_data, "merged": merged[detached:], PRUNED: detached}
+
+    # --- detaching settled loop iterations ------------------------------------------------------
+    def _detach_iterations(self, loop: Task) -> None:
+        """Detach the loop's oldest finished, saved, childless iterations (keeping the newest)."""
+        merged = loop.internal_data.get("merged")
+        if not isinstance(merged, list):
+            return
+        key = str(loop.id)
+        done = self._detached.get(key, 0)
+        if done > len(merged):  # the loop started over (merged was reset)
+            done = 0
+        workflow = loop.workflow
+        while done < len(merged) - KEEP_ITERATIONS:
+            child_id = merged[done]
+            child = workflow.tasks.get(UUID(child_id)) if child_id else None
+            if child is not None:
+                if (child.state & TaskState.FINISHED_MASK == 0 or child._children
+                        or child is workflow.last_task or child_id not in self._stored
+                        or child._parent != loop.id):
+                    break
+                loop._children.remove(child.id)
+                del workflow.tasks[child.id]
+                self._stored.pop(child_id, None)
+            merged[done] = ""
+            done += 1
+        self._detached[key] = done
+
+    def detach_settled(self, changed: Iterable[str]) -> None:
+        """Detach settled iterations of the loop tasks among `changed` task ids (already saved)."""
+        for key in changed:
+            task = self._live_task(key)
+            if task is not None and isinstance(task.task_spec, StandardLoopTask):
+                self._detach_iterations(task)
+
+    def _live_task(self, key: str) -> Task | None:
+        task_id = UUID(key)
+        for _, wf in _walk_workflows(self.workflow):
+            task = wf.tasks.get(task_id)
+            if task is not None:
+                return task
+        return None
 
     def _unchanged_finished(self, task: Task, stored: TaskRecord | None) -> bool:
         """Finished tasks never change again unless their state or children do: skip them cheaply."""
@@ -147,6 +212,7 @@ class StoredWorkflow:
         for record in delta.upserts:
             self._stored[record.id] = record
         self._next_seq += len(delta.new_seq)
+        self.detach_settled(record.id for record in delta.upserts)
 
     def is_new(self, task_id: str) -> bool:
         return task_id not in self._stored
@@ -167,9 +233,16 @@ def restore(
     by_workflow: dict[str, list[TaskRecord]] = {}
     stored: dict[str, TaskRecord] = {}
     decoded: dict[str, Any] = {}
-    for record in records:
+    detached: dict[str, int] = {}
+    all_records = list(records)
+    listed = {child for record in all_records for child in record.children}
+    for record in all_records:
+        if record.parent_id is not None and record.id not in listed:
+            continue  # a detached loop iteration: history in the database, not part of the live tree
         by_workflow.setdefault(record.workflow_id, []).append(record)
         stored[record.id] = record
+        if PRUNED in record.internal_data:
+            detached[record.id] = int(record.internal_data[PRUNED])
 
     def load_tasks(target: BpmnWorkflow | BpmnSubWorkflow, workflow_id: str) -> None:
         target.tasks = {}
@@ -185,7 +258,7 @@ def restore(
                 "state": record.state,
                 "task_spec": record.task_spec,
                 "triggered": record.triggered,
-                "internal_data": record.internal_data,
+                "internal_data": _live_internal_data(record.internal_data),
                 "data": decoded[record.data_hash],
                 "delta": {},
             }
@@ -204,7 +277,18 @@ def restore(
         sub.completed_event.connect(parent_task.task_spec._on_subworkflow_completed, parent_task)
     workflow.bpmn_events = REGISTRY.restore(meta.get("bpmn_events") or [])
     _reconnect_triggered_event_subprocesses(workflow)
-    return StoredWorkflow(workflow, stored, next_seq)
+    restored = StoredWorkflow(workflow, stored, next_seq, detached)
+    restored.detach_settled(list(stored))
+    return restored
+
+
+def _live_internal_data(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored internal_data back to what SpiffWorkflow keeps: detached merged ids become ""."""
+    if PRUNED not in stored:
+        return dict(stored)
+    live = {k: v for k, v in stored.items() if k != PRUNED}
+    live["merged"] = [""] * int(stored[PRUNED]) + list(stored.get("merged", []))
+    return live
 
 
 def _reconnect_triggered_event_subprocesses(workflow: BpmnWorkflow) -> None:
