@@ -1,0 +1,25 @@
+"""The web pages: server-rendered Jinja2 over the same engine services as the JSON API.
+
+`install(app)` mounts the page routers under /ui and the static files (CSS, a few lines of JS)
+that ship in the package — no CDN, no network. Page routes stay thin: the session's user, one
+engine service, a template; the API's read policies decide what a person may see.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.pages import audit, auth, incidents, overview, tasks
+from api.pages.render import PREFIX, STATIC
+
+__all__ = ["install"]
+
+
+def install(app: FastAPI) -> None:
+    for module in (auth, tasks, incidents, audit, overview):
+        app.include_router(module.router)
+    app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="pages-static")
+    if not any(getattr(route, "path", None) == "/" for route in app.routes):
+        app.add_api_route("/", lambda: RedirectResponse(f"{PREFIX}/", status_code=307), include_in_schema=False)

@@ -1,0 +1,59 @@
+"""The auditor's view of an incident, its JSON Lines export, and the after-action report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from fastapi import APIRouter
+from fastapi.responses import Response, StreamingResponse
+
+from api.pages.render import PREFIX, Page, PageRoute, render
+from api.policies import require_auditor, require_oversight
+from api.schemas.audit import AuditEventOut
+from engine import audit, decisions, incidents, reports
+
+router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+
+
+@router.get("/incidents/{ref}/audit")
+def auditor_view(ctx: Page, ref: str) -> Response:
+    """Each decision with its basis, flag, review and ruling; the chain verified (auditors, admins)."""
+    user = ctx.require_user()
+    require_auditor(user.principal)
+    with ctx.database.read() as session:
+        incident = incidents.resolve(session=session, ref=ref)
+        trail = decisions.list_for(session=session, incident_id=incident.id)
+        own_chain = audit.verify(session=session, incident_id=incident.id, all_chains=False)
+        whole = audit.verify(session=session)
+    return render(ctx, "audit.html", incident=incident, trail=trail, own_chain=own_chain, whole=whole)
+
+
+@router.get("/incidents/{ref}/audit.jsonl")
+def export(ctx: Page, ref: str) -> Response:
+    """The incident's events as JSON Lines, streamed — the same rows as `GET /audit/export`."""
+    user = ctx.require_user()
+    require_auditor(user.principal)
+    with ctx.database.read() as session:
+        incident = incidents.resolve(session=session, ref=ref)
+    database = ctx.database
+
+    def lines() -> Iterator[bytes]:
+        with database.read() as stream_session:
+            for event in audit.events(session=stream_session, incident_id=incident.id):
+                row = AuditEventOut.model_validate(event).model_dump(mode="json")
+                yield (json.dumps(row, ensure_ascii=False) + "\n").encode()
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson", headers={
+        "Content-Disposition": f"attachment; filename={incident.reference}-audit.jsonl"})
+
+
+@router.get("/incidents/{ref}/report")
+def report(ctx: Page, ref: str) -> Response:
+    """Printable after-action report: the incident's commander, auditors and administrators."""
+    user = ctx.require_user()
+    with ctx.database.read() as session:
+        incident_id = incidents.resolve(session=session, ref=ref).id
+        require_oversight(session, user.principal, incident_id, "after-action report")
+        found = reports.after_action(session=session, incident_id=incident_id)
+    return render(ctx, "report.html", r=found, incident=found.incident)

@@ -1,0 +1,142 @@
+"""Incidents: the filtered list, the incident page, and the commander's actions on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render
+from api.policies import may_oversee
+from engine import audit, decisions, definitions, diagram, incidents, seats
+from engine.decisions import URGENCY
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.workflow import PHASES
+from forms.i18n import LEVEL_LABELS, ROLE_LABELS
+
+router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+LEVELS = tuple(LEVEL_LABELS)
+STRIP = (*PHASES, "closed")
+FLASHES = {"decision_recorded", "level_changed", "seated", "response_over"}
+CHANGE_LEVEL, RESPONSE_OVER = "change_level", "response_over"
+TIMELINE_LIMIT = 500
+
+
+def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:
+    return value if value in allowed else None
+
+
+@router.get("/incidents")
+def list_page(ctx: Page, phase: str | None = None, level: str | None = None, status: str | None = None,
+              unit: str | None = None, exercise: str | None = None, text: str | None = None,
+              after: int | None = None) -> Response:
+    ctx.require_user()
+    filters = incidents.IncidentFilter(
+        phase=_choice(phase, STRIP), response_level=_choice(level, LEVELS),
+        status=_choice(status, incidents.STATUSES), unit=(unit or "").strip()[:200] or None,
+        exercise={"1": True, "0": False}.get(exercise or ""), text=(text or "").strip()[:200] or None)
+    with ctx.database.read() as session:
+        found = incidents.list_incidents(session=session, filters=filters, after_id=after, limit=51)
+    return render(ctx, "incidents.html", incidents=found[:50], more=found[49].id if len(found) > 50 else None,
+                  f=filters, exercise=exercise or "", phases=STRIP, levels=LEVELS, statuses=incidents.STATUSES)
+
+
+def incident_page(ctx: Page, ref: str, status: int = 200, **form: Any) -> Response:
+    user = ctx.require_user()
+    principal = user.principal
+    with ctx.database.read() as session:
+        incident_id = incidents.resolve(session=session, ref=ref).id
+        state = incidents.state(session=session, incident_id=incident_id)
+        drawn = diagram.for_incident(session=session, incident_id=incident_id)
+        oversee = may_oversee(session, principal, incident_id)
+        reads_decisions = oversee or seats.holds(session=session, actor=principal.actor, role=decisions.REVIEWER,
+                                                 incident_id=incident_id)
+        timeline = list(audit.events(session=session, incident_id=incident_id)) if oversee else None
+        made = decisions.list_for(session=session, incident_id=incident_id) if reads_decisions else None
+        commander = not user.is_auditor and seats.holds(session=session, actor=principal.actor,
+                                                        role=seats.COMMANDER, incident_id=incident_id)
+        people = [u.username for u in seats.list_users(session=session)] if commander else []
+        lanes = definitions.get_by_id(session=session, definition_id=state.incident.definition_id).summary.get(
+            "lanes", [])
+    return render(ctx, "incident.html", status=status, s=state, incident=state.incident, diagrams=drawn,
+                  strip=STRIP, timeline=timeline[-TIMELINE_LIMIT:] if timeline is not None else None,
+                  timeline_cut=timeline is not None and len(timeline) > TIMELINE_LIMIT,
+                  decisions=made, commander=commander, oversee=oversee, people=people,
+                  roles=sorted(set(lanes) | set(ROLE_LABELS)), levels=LEVELS, urgencies=URGENCY,
+                  can_change_level=commander and CHANGE_LEVEL in state.waiting_messages,
+                  can_end_response=commander and RESPONSE_OVER in state.waiting_messages,
+                  now=ctx.database.clock.now(), flash=form.pop("flash", None), form=form)
+
+
+@router.get("/incidents/{ref}")
+def show(ctx: Page, ref: str, done: str | None = None) -> Response:
+    return incident_page(ctx, ref, flash=done if done in FLASHES else None)
+
+
+def _id(ctx: Page, ref: str) -> int:
+    with ctx.database.read() as session:
+        return incidents.resolve(session=session, ref=ref).id
+
+
+def _back(ctx: Page, ref: str, flash: str) -> Response:
+    return redirect(ctx, f"{PREFIX}/incidents/{ref}?done={flash}#actions")
+
+
+@router.post("/incidents/{ref}/decisions")
+def record_decision(ctx: Page, ref: str, form: Posted) -> Response:
+    user = ctx.require_writer()
+    values = {k: str(form.get(k) or "") for k in ("situation", "options", "choice", "rationale", "authority_basis",
+                                                  "expected_effect", "urgency")}
+    values["departs_from_plan"] = form.get("departs_from_plan") == "true"
+    try:
+        with ctx.database.transaction() as session:
+            decisions.record(
+                session=session, actor=user.principal.actor, incident_id=_id(ctx, ref),
+                situation=values["situation"], choice=values["choice"], rationale=values["rationale"],
+                authority_basis=values["authority_basis"],
+                options_considered=[line.strip() for line in values["options"].splitlines() if line.strip()],
+                expected_effect=values["expected_effect"] or None, departs_from_plan=values["departs_from_plan"],
+                urgency=values["urgency"])
+    except InvalidInput as exc:
+        return incident_page(ctx, ref, status=422, decision=values, decision_errors=exc.fields)
+    return _back(ctx, ref, "decision_recorded")
+
+
+@router.post("/incidents/{ref}/level")
+def change_level(ctx: Page, ref: str, form: Posted) -> Response:
+    """The twin of `POST /incidents/{ref}/messages` with `change_level` and {level, reason}."""
+    user = ctx.require_writer()
+    level, reason = str(form.get("level") or ""), str(form.get("reason") or "").strip()
+    errors = {k: v for k, v in (("level", "" if level in LEVELS else f"must be one of: {', '.join(LEVELS)}"),
+                                ("reason", "" if reason else "this field is required")) if v}
+    try:
+        if errors:
+            raise InvalidInput("the level cannot be changed", fields=errors)
+        with ctx.database.transaction() as session:
+            incidents.send_message(session=session, actor=user.principal.actor, incident_id=_id(ctx, ref),
+                                   name=CHANGE_LEVEL, payload={"level": level, "reason": reason[:2000]})
+    except InvalidInput as exc:
+        return incident_page(ctx, ref, status=422, level={"level": level, "reason": reason}, level_errors=exc.fields)
+    return _back(ctx, ref, "level_changed")
+
+
+@router.post("/incidents/{ref}/seats")
+def seat(ctx: Page, ref: str, form: Posted) -> Response:
+    user = ctx.require_writer()
+    values = {"username": str(form.get("username") or "").strip(), "role": str(form.get("role") or "").strip()}
+    try:
+        with ctx.database.transaction() as session:
+            seats.seat(session=session, actor=user.principal.actor, incident_id=_id(ctx, ref), **values)
+    except (InvalidInput, NotFound, Conflict) as exc:  # an unknown person or a seat held already
+        return incident_page(ctx, ref, status=422, seat=values, seat_errors=exc.fields or {"username": exc.message})
+    return _back(ctx, ref, "seated")
+
+
+@router.post("/incidents/{ref}/response-over")
+def response_over(ctx: Page, ref: str, _form: Posted) -> Response:
+    user = ctx.require_writer()
+    with ctx.database.transaction() as session:
+        incidents.send_message(session=session, actor=user.principal.actor, incident_id=_id(ctx, ref),
+                               name=RESPONSE_OVER, payload={"declared_by": user.username})
+    return _back(ctx, ref, "response_over")

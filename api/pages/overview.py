@@ -1,0 +1,91 @@
+"""The dashboard, and the process models: versions, diagrams, and deploying a bundle (admins)."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath, PureWindowsPath
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from starlette.datastructures import UploadFile
+
+from api.pages.render import PREFIX, Page, PageRoute, Posted, render
+from engine import dashboard, definitions, diagram
+from engine.errors import Forbidden, InvalidDefinition, InvalidInput
+from forms.i18n import label, t
+
+router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+MAX_FILES = 100
+
+
+@router.get("/dashboard")
+def dashboard_page(ctx: Page, exercise: str | None = None) -> Response:
+    ctx.require_user()
+    with ctx.database.read() as session:
+        board = dashboard.overview(session=session, include_exercises=exercise == "1")
+    lang = ctx.lang
+    buckets = {"overdue": "dashboard.actions_overdue", "soon": "dashboard.actions_soon",
+               "later": "dashboard.actions_later"}
+    charts = [
+        ("chart-level", "dashboard.by_level",
+         [(label("level", k, lang) if k else t("incident.no_level", lang), v) for k, v in board.by_level.items()]),
+        ("chart-phase", "dashboard.by_phase", [(label("phase", k, lang), v) for k, v in board.by_phase.items()]),
+        ("chart-overdue", "dashboard.overdue",
+         [(label("role", k, lang), v) for k, v in board.overdue_by_seat.items()]),
+        ("chart-hazards", "dashboard.hazards", [(label("grade", k, lang), v) for k, v in board.hazards_by_grade.items()]),
+        ("chart-actions", "dashboard.actions", [(t(buckets[k], lang), v) for k, v in board.actions_due.items()]),
+    ]
+    return render(ctx, "dashboard.html", d=board, charts=charts, exercise=exercise == "1")
+
+
+@router.get("/definitions")
+def list_page(ctx: Page) -> Response:
+    ctx.require_user()
+    with ctx.database.read() as session:
+        found = definitions.list_definitions(session=session)
+    return render(ctx, "definitions.html", definitions=found)
+
+
+def _require_admin(ctx: Page) -> None:
+    if not ctx.require_user().is_admin:
+        raise Forbidden("only an administrator can deploy process definitions")
+
+
+@router.get("/definitions/deploy")
+def deploy_form(ctx: Page) -> Response:
+    _require_admin(ctx)
+    return render(ctx, "deploy.html", problems=None, deployed=None, error=None)
+
+
+@router.post("/definitions/deploy")
+def deploy(ctx: Page, form: Posted) -> Response:
+    """Multipart upload -> engine.definitions.deploy; problems shown per file and element."""
+    _require_admin(ctx)
+    user = ctx.require_writer()
+    uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    try:
+        if not uploads or len(uploads) > MAX_FILES:
+            raise InvalidInput("give between 1 and 100 .bpmn or .dmn files", fields={"files": "1–100 files"})
+        bundle: dict[str, bytes] = {}
+        for upload in uploads:
+            name = PureWindowsPath(PurePosixPath(upload.filename or "").name).name
+            if not name.endswith((".bpmn", ".dmn")) or name in bundle:
+                raise InvalidInput(f"{name}: not a .bpmn or .dmn file, or named twice", fields={"files": name})
+            bundle[name] = upload.file.read()
+        with ctx.database.transaction() as session:
+            deployed = definitions.deploy(session=session, actor=user.principal.actor, files=bundle)
+            shown = [(d.process_id, d.version) for d in deployed]
+    except InvalidDefinition as exc:
+        return render(ctx, "deploy.html", status=422, problems=exc.problems, deployed=None, error=None)
+    except InvalidInput as exc:
+        return render(ctx, "deploy.html", status=422, problems=None, deployed=None, error=exc.message)
+    return render(ctx, "deploy.html", problems=None, deployed=shown, error=None)
+
+
+@router.get("/definitions/{process_id}/{version}")
+def show(ctx: Page, process_id: str, version: int) -> Response:
+    ctx.require_user()
+    with ctx.database.read() as session:
+        definition = definitions.get(session=session, process_id=process_id, version=version)
+        versions = definitions.list_definitions(session=session, process_id=process_id)
+    return render(ctx, "definition.html", d=definition, versions=versions,
+                  diagrams=diagram.for_definition(definition))

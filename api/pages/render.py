@@ -1,0 +1,162 @@
+"""Rendering: one Jinja2 environment over forms/templates (autoescaped), and errors as pages.
+
+Why a route class: the app's exception handlers answer JSON for the API; a page must answer a
+page. `PageRoute` catches what a page handler (or its dependencies) raises and renders it — a
+403 page for a seat the user does not hold, a redirect to sign in when no one is signed in —
+without touching the API's handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+
+from api.errors import status_of
+from api.pages.session import CSRF_FIELD, CsrfRefused, PageContext, SignInRequired, page_context
+from engine.auth import AccountLocked
+from engine.errors import RenxingError
+from forms import i18n
+
+log = logging.getLogger(__name__)
+TEMPLATES = Path(i18n.__file__).resolve().parent / "templates"
+STATIC = Path(i18n.__file__).resolve().parent / "static"
+PREFIX = "/ui"
+
+env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "svg"]),
+                  trim_blocks=True, lstrip_blocks=True)
+
+
+def when(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return "—" if moment is None else moment.strftime(fmt) + " UTC"
+
+
+def text_width(text: str, size: float = 12) -> float:
+    """Rough rendered width: wide (CJK) characters are a full em, others about 0.56 em."""
+    return sum(size if unicodedata.east_asian_width(ch) in ("W", "F") else size * 0.56 for ch in text)
+
+
+def wrap(text: str, width: float, size: float = 12, max_lines: int = 4) -> list[str]:
+    """Break a label into lines that fit `width` (SVG text does not wrap by itself)."""
+    lines: list[str] = []
+    current = ""
+    tokens: list[str] = []
+    for word in (text or "").split(" "):
+        tokens.extend([word] if all(unicodedata.east_asian_width(c) not in ("W", "F") for c in word) else list(word))
+    for token in tokens:
+        joiner = "" if not current or unicodedata.east_asian_width(token[:1] or " ") in ("W", "F") else " "
+        candidate = current + joiner + token
+        if current and text_width(candidate, size) > width:
+            lines.append(current)
+            current = token
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][:-1] + "…"
+    return lines
+
+
+env.filters["when"] = when
+env.filters["wrap"] = wrap
+env.globals["PREFIX"] = PREFIX
+env.globals["CSRF_FIELD"] = CSRF_FIELD
+
+
+def render(ctx: PageContext, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    lang = ctx.lang
+
+    def translate(key: str, **kw: Any) -> str:
+        return i18n.t(key, lang, **kw)
+
+    html = env.get_template(template).render(
+        ctx=ctx, user=ctx.user, lang=lang, csrf=ctx.csrf, _=translate,
+        L=lambda kind, value: i18n.label(kind, value, lang),
+        msg=lambda text: i18n.message(text, lang),
+        event_text=lambda action, payload: i18n.describe_event(action, payload, lang),
+        schema_title=lambda schema, fallback="": i18n.schema_title(schema, lang, fallback),
+        path=ctx.request.url.path, query=ctx.request.url.query, **values,
+    )
+    response = HTMLResponse(html, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    return ctx.write_cookies(response)
+
+
+def redirect(ctx: PageContext, url: str) -> Response:
+    return ctx.write_cookies(RedirectResponse(url, status_code=303))
+
+
+def safe_next(url: str | None) -> str:
+    """Only our own pages: never an open redirect to another site."""
+    if url and url.startswith(PREFIX + "/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return PREFIX + "/tasks"
+
+
+def error_page(ctx: PageContext, exc: Exception) -> Response:
+    if isinstance(exc, SignInRequired):
+        target = ctx.request.url.path + (f"?{ctx.request.url.query}" if ctx.request.url.query else "")
+        return redirect(ctx, f"{PREFIX}/login?next={quote(target)}")
+    if isinstance(exc, CsrfRefused):
+        status, detail = 403, i18n.t("error.csrf", ctx.lang)
+    elif isinstance(exc, RenxingError):
+        status = status_of(exc)
+        detail = i18n.message(exc.message, ctx.lang)
+        if isinstance(exc, AccountLocked):
+            status = 429
+    elif isinstance(exc, RequestValidationError):
+        status, detail = 400, i18n.t("error.400", ctx.lang)
+    elif isinstance(exc, HTTPException):
+        status, detail = exc.status_code, str(exc.detail)
+    else:  # pragma: no cover - the app's own handler logs the unexpected
+        raise exc
+    return render(ctx, "error.html", status=status, status_code=status, detail=detail)
+
+
+class PageRoute(APIRoute):
+    """Errors of a page route become pages (or the sign-in redirect), never JSON."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (RenxingError, RequestValidationError, HTTPException) as exc:
+                return error_page(page_context(request), exc)
+
+        return page_handler
+
+
+Page = Annotated[PageContext, Depends(page_context)]
+
+
+async def posted_form(request: Request, ctx: Page) -> FormData:
+    """The posted form, after its CSRF token matched the session's; NUL characters refused."""
+    form = await request.form(max_files=100, max_fields=500)
+    ctx.check_csrf(form)
+    for key, value in form.multi_items():
+        if isinstance(value, str) and "\x00" in value:
+            raise HTTPException(400, f"the field '{key}' contains a NUL character")
+    return form
+
+
+Posted = Annotated[FormData, Depends(posted_form)]

@@ -1,0 +1,98 @@
+"""My tasks (the inbox), one task with its form, and claim / release / complete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from api.pages import fields
+from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render
+from api.policies import require_task_visible
+from engine import incidents, tasks
+from engine.errors import InvalidInput
+from engine.models import HumanTask
+from forms import FormNotFound, load_schema
+
+router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+FLASHES = {"task_completed", "task_claimed", "task_released"}
+
+
+@router.get("/")
+def home(ctx: Page) -> Response:
+    ctx.require_user()
+    return redirect(ctx, f"{PREFIX}/tasks")
+
+
+@router.get("/tasks")
+def inbox(ctx: Page, done: str | None = None) -> Response:
+    user = ctx.require_user()
+    with ctx.database.read() as session:
+        found = tasks.inbox(session=session, actor=user.principal.actor)
+        by_id = {i: incidents.get(session=session, incident_id=i) for i in {t.incident_id for t in found}}
+    now = ctx.database.clock.now()
+    rows = [{"task": t, "incident": by_id[t.incident_id], "overdue": t.due_at is not None and t.due_at < now,
+             "mine": t.assignee_id == user.user_id} for t in found]
+    rows.sort(key=lambda r: not r["overdue"])  # overdue first; the engine already orders by due time
+    return render(ctx, "inbox.html", rows=rows, flash=done if done in FLASHES else None)
+
+
+def _schema(task: HumanTask) -> dict[str, Any]:
+    try:
+        return load_schema(task.form_key)
+    except FormNotFound:
+        return {"type": "object", "properties": {}}
+
+
+def _task_page(ctx: Page, task_id: str, values: dict[str, Any] | None = None,
+               errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    user = ctx.require_user()
+    with ctx.database.read() as session:
+        task = tasks.get(session=session, task_id=task_id)
+        require_task_visible(session, user.principal, task)
+        incident = incidents.get(session=session, incident_id=task.incident_id)
+        may_act = tasks.may_act_on(session=session, actor=user.principal.actor, task=task) and not user.is_auditor
+    schema = _schema(task)
+    shown = values if values is not None else (task.data or {})
+    return render(ctx, "task.html", status=status, task=task, incident=incident, schema=schema,
+                  fields=fields.fields_of(schema, shown, errors or {}, ctx.lang),
+                  other_errors=fields.form_errors(errors or {}, schema, ctx.lang),
+                  has_errors=bool(errors), may_act=may_act and task.state == "ready",
+                  overdue=task.due_at is not None and task.due_at < ctx.database.clock.now())
+
+
+@router.get("/tasks/{task_id}")
+def show(ctx: Page, task_id: str) -> Response:
+    return _task_page(ctx, task_id)
+
+
+@router.post("/tasks/{task_id}")
+def complete(ctx: Page, task_id: str, form: Posted) -> Response:
+    """Validate on the server; on errors the form comes back with them and the typed values."""
+    user = ctx.require_writer()
+    with ctx.database.read() as session:
+        task = tasks.get(session=session, task_id=task_id)
+    data = fields.parse(task.form_key, _schema(task), form)
+    try:
+        with ctx.database.transaction() as session:
+            tasks.complete(session=session, actor=user.principal.actor, task_id=task_id, data=data)
+    except InvalidInput as exc:
+        return _task_page(ctx, task_id, values=data, errors=exc.fields or {"": exc.message}, status=422)
+    return redirect(ctx, f"{PREFIX}/tasks?done=task_completed")
+
+
+@router.post("/tasks/{task_id}/claim")
+def claim(ctx: Page, task_id: str, _form: Posted) -> Response:
+    user = ctx.require_writer()
+    with ctx.database.transaction() as session:
+        tasks.claim(session=session, actor=user.principal.actor, task_id=task_id)
+    return redirect(ctx, f"{PREFIX}/tasks?done=task_claimed")
+
+
+@router.post("/tasks/{task_id}/release")
+def release(ctx: Page, task_id: str, _form: Posted) -> Response:
+    user = ctx.require_writer()
+    with ctx.database.transaction() as session:
+        tasks.release(session=session, actor=user.principal.actor, task_id=task_id)
+    return redirect(ctx, f"{PREFIX}/tasks?done=task_released")

@@ -1,0 +1,30 @@
+"""A person's own settings: today only the language of the pages (English / 简体中文).
+
+Why in the engine: `users.language` is a column like any other, and changing it is a state
+change with its audit event, whether a page, the API or the CLI asks for it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.actors import Actor
+from engine.errors import InvalidInput, NotFound
+from engine.models import User
+
+LANGUAGES = ("en", "zh")
+
+
+def set_language(*, session: Session, actor: Actor, language: str) -> User:
+    """Remember the actor's language; a no-op (and no event) when it is already set."""
+    if language not in LANGUAGES:
+        raise InvalidInput("invalid language", fields={"language": "must be 'en' or 'zh'"})
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    if user is None:
+        raise NotFound(f"no user '{actor.username}'")
+    if user.language != language:
+        before, user.language = user.language, language
+        audit.record(session=session, actor=actor.username, action="language_changed",
+                     payload={"username": user.username, "from": before, "to": language})
+    return user
