@@ -13,7 +13,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engine.config import get_settings
@@ -49,6 +51,17 @@ class _RuntimeCache:
 
 
 CACHE = _RuntimeCache()
+
+
+_TASKS = WorkflowTaskRow.__table__
+_DATA = TaskDataRow.__table__
+_UPDATE_TASK = (
+    update(_TASKS)
+    .where(_TASKS.c.incident_id == bindparam("key_incident"), _TASKS.c.id == bindparam("key_id"))
+    .values({name: bindparam(name) for name in (
+        "workflow_id", "parent_id", "children", "state", "task_spec", "last_state_change", "triggered",
+        "internal_data", "data_hash")})
+)
 
 
 def _key(session: Session, incident_id: int) -> tuple[str, int]:
@@ -100,7 +113,12 @@ def load_runtime(session: Session, incident: Incident) -> WorkflowRuntime:
 
 
 def save_runtime(session: Session, incident: Incident, runtime: WorkflowRuntime) -> StateDelta:
-    """Write what changed; the caller's transaction makes it durable."""
+    """Write the task rows and data that changed; the caller's transaction makes it durable.
+
+    The workflow header (`delta.meta`) is not written here: the caller stores it on the incident
+    together with the derived views, in the one UPDATE of the incident row the command makes.
+    Core statements with executemany keep this to one round trip per kind of write.
+    """
     delta = runtime.delta()
     incident_id = incident.id
     if delta.deletes:
@@ -110,35 +128,29 @@ def save_runtime(session: Session, incident: Incident, runtime: WorkflowRuntime)
             )
         )
     if delta.data:
-        known = set(session.scalars(
-            select(TaskDataRow.hash).where(
-                TaskDataRow.incident_id == incident_id, TaskDataRow.hash.in_(list(delta.data))
-            )
-        ))
-        fresh_rows = [
-            {"incident_id": incident_id, "hash": h, "data": text}
-            for h, text in delta.data.items() if h not in known
-        ]
-        if fresh_rows:
-            session.execute(insert(TaskDataRow), fresh_rows)
+        # Only hashes the workflow has not stored before; a row detached from the live tree may
+        # still hold one, hence "do nothing" on a duplicate rather than a lookup first.
+        dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            dialect_insert(_DATA).on_conflict_do_nothing(index_elements=["incident_id", "hash"]),
+            [{"incident_id": incident_id, "hash": h, "data": text} for h, text in delta.data.items()],
+        )
     inserts, updates = [], []
     for record in delta.upserts:
         values = {
-            "incident_id": incident_id, "id": record.id, "workflow_id": record.workflow_id,
-            "parent_id": record.parent_id, "children": list(record.children),
+            "workflow_id": record.workflow_id, "parent_id": record.parent_id, "children": list(record.children),
             "state": record.state, "task_spec": record.task_spec,
             "last_state_change": record.last_state_change, "triggered": record.triggered,
             "internal_data": record.internal_data, "data_hash": record.data_hash,
         }
         if record.id in delta.new_seq:
-            inserts.append({**values, "seq": delta.new_seq[record.id]})
+            inserts.append({**values, "incident_id": incident_id, "id": record.id, "seq": delta.new_seq[record.id]})
         else:
-            updates.append(values)
+            updates.append({**values, "key_incident": incident_id, "key_id": record.id})
     if inserts:
-        session.execute(insert(WorkflowTaskRow), inserts)
+        session.execute(insert(_TASKS), inserts)
     if updates:
-        session.execute(update(WorkflowTaskRow), updates)
-    incident.workflow_meta = delta.meta
+        session.execute(_UPDATE_TASK, updates)
     return delta
 
 

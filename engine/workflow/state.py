@@ -91,6 +91,8 @@ class StoredWorkflow:
         self._next_seq = next_seq
         #: loop task id -> how many of its oldest merged iterations are detached from the live tree
         self._detached: dict[str, int] = detached or {}
+        #: data hashes known to be stored: a delta carries only data the database may not have yet
+        self._hashes = {record.data_hash for record in stored.values()}
 
     # --- saving -------------------------------------------------------------------------------
     def _record(self, task: Task, workflow_id: str, data_cache: dict[int, tuple[str, str]]) -> tuple[TaskRecord, str]:
@@ -192,7 +194,8 @@ class StoredWorkflow:
                 record, text = self._record(task, workflow_id, data_cache)
                 if record != stored:
                     upserts.append(record)
-                    data[record.data_hash] = text
+                    if record.data_hash not in self._hashes:
+                        data[record.data_hash] = text
                     if stored is None:
                         new_seq[key] = self._next_seq + len(new_seq)
         deletes = tuple(key for key in self._stored if key not in seen)
@@ -212,6 +215,7 @@ class StoredWorkflow:
         for record in delta.upserts:
             self._stored[record.id] = record
         self._next_seq += len(delta.new_seq)
+        self._hashes.update(delta.data)
         self.detach_settled(record.id for record in delta.upserts)
 
     def is_new(self, task_id: str) -> bool:
