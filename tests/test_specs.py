@@ -26,10 +26,10 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import DefinitionProblem, InvalidDefinition
 from engine.workflow.registry import REGISTRY
+from engine.workflow.spec_expressions import _replace_placeholders
 from engine.workflow.specs import (
     ParsedBundle,
     UserTaskInfo,
-    _replace_placeholders,
     build_specs,
     dump_specs,
     load_specs,
@@ -299,6 +299,61 @@ def test_invalid_phase() -> None:
     files = bundle(incident_response=replace('value="learning"', 'value="review"'))
     assert "'review'" in only(problems_of(files), MAIN, "after_action_review").message
 
+
+# --- 4b. service task operators ----------------------------------------------------------------
+
+OPERATORS = {"notify_team", "open_hazard", "record_decision"}
+
+
+def with_service_task(operator: str = 'id="notify_team"') -> dict[str, bytes]:
+    """The valid bundle with a service task `notify_crew` after deploy_fire_team in the called
+    process; `operator` gives the attributes of its spiffworkflow:serviceTaskOperator."""
+    task = ('<bpmn:serviceTask id="notify_crew" name="Notify the crew"><bpmn:extensionElements>'
+            f'<spiffworkflow:serviceTaskOperator {operator}><spiffworkflow:parameters>'
+            '<spiffworkflow:parameter id="team" type="str" value="\'fire\'"/>'
+            "</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator>"
+            "</bpmn:extensionElements><bpmn:incoming>flow_deployed</bpmn:incoming>"
+            "<bpmn:outgoing>flow_notified</bpmn:outgoing></bpmn:serviceTask>"
+            '<bpmn:sequenceFlow id="flow_notified" sourceRef="notify_crew" targetRef="dispatch_end"/>')
+    return bundle(dispatch_team=lambda t: replace(
+        'sourceRef="deploy_fire_team" targetRef="dispatch_end"/>',
+        f'sourceRef="deploy_fire_team" targetRef="notify_crew"/>{task}')(replace(
+            "<bpmn:endEvent id=\"dispatch_end\">\n      <bpmn:incoming>flow_deployed",
+            "<bpmn:endEvent id=\"dispatch_end\">\n      <bpmn:incoming>flow_notified")(t)))
+
+
+def test_known_operators_pass_and_are_listed_with_called_processes() -> None:
+    assert {info.operators for info in parse().processes.values()} == {()}
+    parsed = parse_bundle(with_service_task(), known_form_keys=FORMS, known_operators=OPERATORS)
+    assert parsed.processes["dispatch_team"].operators == ("notify_team",)
+    assert parsed.processes["incident_response"].operators == ("notify_team",)  # via the call
+
+
+def test_unknown_operator_is_refused_naming_element_and_operator() -> None:
+    with pytest.raises(InvalidDefinition) as caught:
+        parse_bundle(with_service_task('id="notify_everyone"'), known_form_keys=FORMS,
+                     known_operators=OPERATORS)
+    problem = only(caught.value.problems, CALLED, "notify_crew")
+    assert "'notify_everyone'" in problem.message
+    assert "notify_team, open_hazard, record_decision" in problem.message
+
+
+def test_operator_without_an_id_is_refused_when_operators_are_checked() -> None:
+    with pytest.raises(InvalidDefinition) as caught:
+        parse_bundle(with_service_task('resultVariable="sent"'), known_form_keys=FORMS,
+                     known_operators=OPERATORS)
+    messages = [p.message for p in caught.value.problems if p.element == "notify_crew"]
+    assert any("without an id" in m for m in messages), messages
+
+
+def test_operators_are_not_checked_without_a_set() -> None:
+    files = with_service_task('id="notify_everyone"')
+    assert parse_bundle(files, known_form_keys=FORMS).processes["dispatch_team"].operators == (
+        "notify_everyone",)
+    with pytest.raises(InvalidDefinition):
+        parse_bundle(files, known_form_keys=FORMS, known_operators=set())
+    spec, _ = build_specs(files, "dispatch_team")  # the stored specs never check operators
+    assert spec.task_specs["notify_crew"].operation_name == "notify_everyone"
 
 # --- 5. expressions and scripts -----------------------------------------------------------------
 

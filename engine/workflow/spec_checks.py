@@ -1,0 +1,202 @@
+"""Deploy-time checks of a bundle's structure and our conventions, and the entry point that runs
+every check over the XML (expressions: `spec_expressions`; sequence flows: `spec_flows`).
+
+Structure: process and decision ids are unique, called processes and decisions are in the bundle,
+no process calls itself. Conventions: lanes name roles, user tasks have a lane and a known form,
+phases are ours, service tasks call known operators.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from lxml import etree
+
+from engine.workflow.spec_docs import (
+    CONTAINERS,
+    NS,
+    Doc,
+    Problems,
+    decision_ids,
+    local,
+    process_elements,
+    properties,
+    spiff_extensions,
+)
+from engine.workflow.spec_expressions import check_bpmn_expressions, check_dmn_expressions
+from engine.workflow.spec_flows import check_flows
+from engine.workflow.views import PHASES
+
+__all__ = ["check_bundle"]
+
+_ROLE_KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+def check_bundle(docs: list[Doc], problems: Problems, *, known_form_keys: set[str] | None,
+                 known_operators: set[str] | None) -> tuple[set[str], set[str]]:
+    """Run every check over the XML (None: that membership is not checked); returns the files
+    that repeat an id and the processes that cannot be built."""
+    for doc in docs:
+        if doc.kind == "bpmn":
+            _check_lanes_and_forms(doc, known_form_keys, problems)
+            check_bpmn_expressions(doc, problems)
+            check_flows(doc, problems)
+            _check_operators(doc, known_operators, problems)
+        else:
+            check_dmn_expressions(doc, problems)
+    return _check_duplicates(docs, problems), _check_references(docs, problems)
+
+
+# --- structure: duplicates, references, call cycles -----------------------------------------
+
+
+def _check_duplicates(docs: list[Doc], problems: Problems) -> set[str]:
+    """Process ids (subprocesses share their namespace) and decision ids must be unique;
+    returns the files that repeat an id, which are not given to SpiffWorkflow."""
+    owners: dict[tuple[str, str], str] = {}
+    clashes: set[str] = set()
+    for doc in docs:
+        kind = "process" if doc.kind == "bpmn" else "decision"
+        ids = doc.xpath("|".join(f"//bpmn:{tag}/@id" for tag in CONTAINERS)) \
+            if doc.kind == "bpmn" else decision_ids(doc)
+        for element_id in map(str, ids):
+            first = owners.setdefault((kind, element_id), doc.name)
+            if first != doc.name:
+                problems.add(doc.name, element_id,
+                             f"{kind} id {element_id!r} is also defined in {first}")
+                clashes.add(doc.name)
+    return clashes
+
+
+def _calls(doc: Doc) -> Iterable[tuple[etree._Element, etree._Element]]:
+    for process in process_elements(doc):
+        for call in process.xpath(".//bpmn:callActivity", namespaces=NS):
+            yield process, call
+
+
+def _check_references(docs: list[Doc], problems: Problems) -> set[str]:
+    """Called processes and decisions must be in the bundle; returns processes not to build."""
+    processes = {p.get("id") for d in docs for p in process_elements(d)}
+    decisions = {ids[0] for d in docs if len(ids := decision_ids(d)) == 1}
+    for doc in docs:
+        tables = doc.root.xpath("//*[local-name()='decision'][not(*[local-name()="
+                                "'decisionTable'])]/@id")
+        if doc.kind == "dmn" and len(decision_ids(doc)) != 1:
+            problems.add(doc.name, None, "a DMN file must hold exactly one decision (SpiffWorkflow "
+                         f"reads one per file); found {len(decision_ids(doc))}")
+        for decision in tables if doc.kind == "dmn" else []:
+            problems.add(doc.name, str(decision), "decision has no decisionTable")
+    needs: dict[str, set[str]] = {pid: set() for pid in processes}
+    broken: set[str] = set()
+    for doc in docs:
+        for process in process_elements(doc):
+            pid = process.get("id")
+            for call in process.xpath(".//bpmn:callActivity", namespaces=NS):
+                target = call.get("calledElement")
+                if not target:
+                    problems.add(doc.name, call.get("id"), "callActivity has no calledElement")
+                    broken.add(pid)
+                elif target not in processes:
+                    problems.add(doc.name, call.get("id"), f"callActivity calls process "
+                                 f"{target!r}, which is not in the bundle")
+                    broken.add(pid)
+                else:
+                    needs[pid].add(target)
+            for task in process.xpath(".//bpmn:businessRuleTask", namespaces=NS):
+                decision = spiff_extensions(doc, task, problems).get("calledDecisionId")
+                if not decision:
+                    problems.add(doc.name, task.get("id"),
+                                 "businessRuleTask has no spiffworkflow:calledDecisionId")
+                    broken.add(pid)
+                elif decision not in decisions:
+                    problems.add(doc.name, task.get("id"), f"businessRuleTask calls decision "
+                                 f"{decision!r}, which is not the decision of any DMN file of "
+                                 "the bundle")
+                    broken.add(pid)
+    _check_call_cycles(docs, needs, problems)
+    changed = True
+    while changed:  # a process that calls a broken one cannot be built either
+        changed = False
+        for pid, targets in needs.items():
+            if pid not in broken and targets & broken:
+                broken.add(pid)
+                changed = True
+    return broken
+
+
+def _check_call_cycles(docs: list[Doc], needs: dict[str, set[str]], problems: Problems) -> None:
+    """A process that calls itself, directly or not, recurses without bound (like trap 1)."""
+    for doc in docs:
+        for process, call in _calls(doc):
+            start, target = process.get("id"), call.get("calledElement")
+            if target not in needs:
+                continue
+            path, frontier, seen = {target: [target]}, [target], {target}
+            while frontier and start not in path:
+                node = frontier.pop()
+                for nxt in sorted(needs.get(node, ())):
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        path[nxt] = [*path[node], nxt]
+                        frontier.append(nxt)
+            if start in path:
+                loop = " → ".join([start, *path[start]])
+                problems.add(doc.name, call.get("id"), f"callActivity recurses ({loop}): calls "
+                             "without a bound grow the task tree until SpiffWorkflow stops")
+
+
+# --- conventions: lanes, forms, phases, operators -------------------------------------------
+
+
+def _lane_of(element: etree._Element, lanes: Mapping[str, str | None]) -> str | None:
+    """The lane SpiffWorkflow will give `element`: an enclosing subprocess's lane wins
+    (outermost first, see NodeParser/SubprocessParser), else the element's own lane."""
+    containers = [a for a in element.iterancestors() if local(a) in CONTAINERS[1:]]
+    for container in reversed(containers):
+        lane = lanes.get(container.get("id"))
+        if lane is not None:
+            return lane
+    return lanes.get(element.get("id"))
+
+
+def _check_lanes_and_forms(doc: Doc, known_form_keys: set[str] | None,
+                           problems: Problems) -> None:
+    lanes = {ref.text: ref.getparent().get("name") for ref in doc.xpath("//bpmn:flowNodeRef")}
+    for lane in doc.xpath("//bpmn:lane"):
+        name = lane.get("name")
+        if not name or not _ROLE_KEY.fullmatch(name):
+            problems.add(doc.name, lane.get("id"), f"lane name {name!r} is not a role key: "
+                         "lanes name roles in snake_case, e.g. duty_officer")
+    for task in doc.xpath("//bpmn:userTask"):
+        task_id = task.get("id")
+        if not _lane_of(task, lanes):
+            problems.add(doc.name, task_id, "userTask is not in a lane: every human task "
+                         "belongs to a role (the lanes of a called process are its own)")
+        form_key = properties(spiff_extensions(doc, task, problems)).get("formKey")
+        if not form_key:
+            problems.add(doc.name, task_id, "userTask has no formKey extension property")
+        elif known_form_keys is not None and form_key not in known_form_keys:
+            problems.add(doc.name, task_id,
+                         f"userTask formKey {form_key!r} has no form schema (forms/schemas/"
+                         f"{form_key}.json)")
+    for element in doc.xpath("//*[bpmn:extensionElements]"):
+        phase = properties(spiff_extensions(doc, element, problems)).get("phase")
+        if phase is not None and phase not in PHASES:
+            problems.add(doc.name, element.get("id"),
+                         f"phase {phase!r} is not one of {', '.join(PHASES)}")
+
+
+def _check_operators(doc: Doc, known_operators: set[str] | None, problems: Problems) -> None:
+    """Service tasks call engine operators by name (operators_bridge): the name must exist."""
+    if known_operators is None:
+        return
+    known = ", ".join(sorted(known_operators)) or "none"
+    path = "//bpmn:serviceTask/bpmn:extensionElements/spiffworkflow:serviceTaskOperator"
+    for operator in doc.xpath(path):
+        name = operator.get("id")
+        if name not in known_operators:
+            called = f"operator {name!r}" if name else "an operator without an id"
+            problems.add(doc.name, operator.getparent().getparent().get("id"),
+                         f"serviceTask calls {called}, which is not a known operator "
+                         f"(known: {known})")

@@ -1,0 +1,68 @@
+"""Deploy-time checks of sequence flows: dangling ends, unbounded back-edges (SPIFFWORKFLOW.md
+trap 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from engine.workflow.spec_docs import CONTAINERS, Doc, Problems, local
+
+__all__ = ["check_flows"]
+
+_NOT_NODES = frozenset({"sequenceFlow", "laneSet", "dataObject", "dataObjectReference",
+                        "dataStoreReference", "textAnnotation", "association", "group",
+                        "property", "ioSpecification"})
+Edge = tuple[str, str, str]  # (target, element that makes the edge, "flow" or "boundary")
+
+
+def check_flows(doc: Doc, problems: Problems) -> None:
+    """Per process or subprocess level: every flow joins two of its nodes, and no flow (or
+    boundary event) leads back to an element it came from."""
+    for container in doc.xpath("|".join(f"//bpmn:{tag}" for tag in CONTAINERS)):
+        children = [c for c in container if isinstance(c.tag, str) and c.get("id")]
+        nodes = [str(c.get("id")) for c in children if local(c) not in _NOT_NODES]
+        edges: dict[str, list[Edge]] = {}
+        for child in children:
+            kind = local(child)
+            ends = {"sequenceFlow": ("sourceRef", "targetRef"), "boundaryEvent": ("attachedToRef",)}
+            for attribute in ends.get(kind, ()):
+                if child.get(attribute) not in nodes:
+                    problems.add(doc.name, child.get("id"), f"{attribute} {child.get(attribute)!r}"
+                                 " is not an element of the same process or subprocess")
+            if kind == "sequenceFlow":
+                edges.setdefault(child.get("sourceRef"), []).append(
+                    (child.get("targetRef"), child.get("id"), "flow"))
+            elif kind == "boundaryEvent":
+                edges.setdefault(child.get("attachedToRef"), []).append(
+                    (child.get("id"), child.get("id"), "boundary"))
+        targets = {target for out in edges.values() for target, _, _ in out}
+        nodes.sort(key=lambda n: n not in edges or n in targets)  # entry points first
+        for source, (target, via, kind) in _back_edges(nodes, edges):
+            what = "sequence flow" if kind == "flow" else "boundary event"
+            problems.add(doc.name, via, f"{what} leads from {source!r} back to {target!r}: a "
+                         "back-edge loop grows SpiffWorkflow's task tree on every pass and stalls "
+                         "silently about 1,000 levels deep; repeat work with loop characteristics "
+                         "(standard or multi-instance) or an event subprocess instead")
+
+
+def _back_edges(nodes: list[str], edges: Mapping[str, list[Edge]]) -> list[tuple[str, Edge]]:
+    """Edges that close a cycle, by an iterative depth-first search (models can be deep)."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    found = []
+    for root in nodes:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(edges.get(root, ())))]
+        while stack:
+            node, outgoing = stack[-1]
+            edge = next(outgoing, None)
+            if edge is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(edge[0]) == 1:
+                found.append((node, edge))
+            elif edge[0] not in state:
+                state[edge[0]] = 1
+                stack.append((edge[0], iter(edges.get(edge[0], ()))))
+    return found
