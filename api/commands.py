@@ -2,7 +2,7 @@
 
     @router.post(..., response_model=TaskOut)
     def complete(task_id: str, body: CompleteTask, command: CommandDep) -> TaskOut | Response:
-        return command.run(lambda s, actor: TaskOut.of(tasks.complete(session=s, actor=actor, ...)))
+        return command.run(lambda s, actor: TaskOut.of(tasks.complete(session=s, actor=actor, ...)), body)
 
 `run()` opens `Database.transaction()`, takes the `Idempotency-Key` (if sent) in that same
 transaction before acting, calls the engine, serialises the response *inside* the transaction and
@@ -13,8 +13,9 @@ stores it with the key, then commits. A retry with the key gets the stored statu
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from typing import Annotated, TypeVar
+import json
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
@@ -22,7 +23,6 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.deps import CurrentUser, DatabaseDep, Principal
-from api.limits import body_digest
 from engine import idempotency
 from engine.actors import Actor
 from engine.db import Database
@@ -30,6 +30,7 @@ from engine.errors import Forbidden
 
 M = TypeVar("M", bound=BaseModel)
 Action = Callable[[Session, Actor], M]
+Payload = BaseModel | Mapping[str, bytes] | None
 
 IdempotencyKey = Annotated[
     str | None,
@@ -56,20 +57,29 @@ class CommandRunner:
         route = self.request.scope.get("route")
         return f"{self.request.method} {getattr(route, 'path', self.request.url.path)}"
 
-    def _fingerprint(self) -> str:
-        digest = hashlib.sha256()
-        digest.update(f"{self.request.method} {self.request.url.path}?{self.request.url.query}\0".encode())
-        digest.update(body_digest(self.request.scope))
-        return digest.hexdigest()
+    def _fingerprint(self, payload: Payload) -> str:
+        """Identifies the request by meaning (parsed body), not bytes: a retry whose JSON is
+        re-serialised, or whose multipart boundary differs, is still the same command."""
+        if isinstance(payload, BaseModel):
+            content: Any = payload.model_dump(mode="json")
+        elif isinstance(payload, Mapping):
+            content = {name: hashlib.sha256(data).hexdigest() for name, data in payload.items()}
+        else:
+            content = None
+        canonical = json.dumps([self.request.method, self.request.url.path, self.request.url.query, content],
+                               sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
-    def run(self, action: Action[M]) -> M | JSONResponse:
+    def run(self, action: Action[M], payload: Payload = None) -> M | JSONResponse:
+        """Run `action(session, actor)` as one unit of work; `payload` is the parsed request body
+        (a model, or file name -> bytes for uploads), which a retried key must match."""
         if self.principal.is_auditor:
             raise Forbidden("auditors read everything and change nothing")
         actor = self.principal.actor
         with self.database.transaction() as session:
             if self.key is not None:
                 first = idempotency.claim(session=session, key=self.key, actor=actor.username,
-                                          command=self._command, fingerprint=self._fingerprint())
+                                          command=self._command, fingerprint=self._fingerprint(payload))
                 if first is not None:
                     return _replay(first)
             result = action(session, actor)

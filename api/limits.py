@@ -1,16 +1,13 @@
-"""Request body limits (413) and the body digest idempotency keys are checked against.
+"""Request body limits (413).
 
 A pure ASGI middleware: a declared `Content-Length` over the limit is refused before the body is
 read; a body without one (chunked) is counted as it streams and refused the moment it passes the
-limit. While counting, it hashes the bytes, so a retried command can be recognised as the same
-request without reading the body twice.
+limit, so no handler ever holds more than the limit in memory.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,17 +17,10 @@ from api.errors import error_body
 DEFAULT_LIMIT = 1024 * 1024
 #: Larger limits by (method, path): model bundles are uploaded whole.
 LARGER = {("POST", "/definitions"): 20 * 1024 * 1024}
-_DIGEST = "renxing.body_sha256"
 
 
 def limit_for(method: str, path: str) -> int:
     return LARGER.get((method, path.rstrip("/") or "/"), DEFAULT_LIMIT)
-
-
-def body_digest(scope: Scope) -> bytes:
-    """SHA-256 of the request body read so far (all of it, once a route has parsed its body)."""
-    hasher: Any = scope.get(_DIGEST)
-    return hasher.digest() if hasher is not None else hashlib.sha256().digest()
 
 
 def _too_large(limit: int) -> str:
@@ -58,8 +48,6 @@ class BodyLimitMiddleware:
                 await _send_error(send, status, "payload_too_large" if status == 413 else "bad_request",
                                   message)
                 return
-        hasher = hashlib.sha256()
-        scope[_DIGEST] = hasher
         received = 0
 
         async def counting_receive() -> Message:
@@ -70,7 +58,6 @@ class BodyLimitMiddleware:
                 received += len(chunk)
                 if received > limit:
                     raise HTTPException(413, _too_large(limit))
-                hasher.update(chunk)
             return message
 
         await self.app(scope, counting_receive, send)

@@ -26,6 +26,8 @@ NOT_COMMANDS = frozenset({"/auth/token"})
 COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KNOWN_METHODS = COMMAND_METHODS | {"GET", "HEAD", "OPTIONS"}
 UNMATCHED = "<unmatched>"
+#: Served by FastAPI itself, outside the routers: labelled by their fixed path.
+DOC_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -96,5 +98,6 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, recording_send)
         finally:
-            route = getattr(scope.get("route"), "path", None) or UNMATCHED
+            route = getattr(scope.get("route"), "path", None) or (
+                scope["path"] if scope["path"] in DOC_PATHS else UNMATCHED)
             self.metrics.observe(scope["method"], route, status, time.perf_counter() - started)

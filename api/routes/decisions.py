@@ -27,8 +27,7 @@ DecisionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 )
 def record(incident_id: IncidentId, body: RecordDecision, command: CommandDep) -> DecisionOut | Response:
     return command.run(lambda s, actor: DecisionOut.model_validate(decisions.record(
-        session=s, actor=actor, incident_id=incident_id, **body.model_dump())))
-
+        session=s, actor=actor, incident_id=incident_id, **body.model_dump())), body)
 
 @router.get("/incidents/{ref}/decisions", response_model=list[DecisionOut], responses=ERRORS,
             summary="The incident's decisions in order (commander, reviewers, auditors, admins)")

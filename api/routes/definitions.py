@@ -90,4 +90,4 @@ def deploy(files: Annotated[list[UploadFile], File(description=".bpmn and .dmn f
            command: CommandDep) -> DeployOut | Response:
     bundle = _read_bundle(files)
     return command.run(lambda s, actor: DeployOut(definitions=[
-        DefinitionOut.of(d) for d in definitions.deploy(session=s, actor=actor, files=bundle)]))
+        DefinitionOut.of(d) for d in definitions.deploy(session=s, actor=actor, files=bundle)]), bundle)

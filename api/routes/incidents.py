@@ -51,8 +51,7 @@ IncidentId = Annotated[int, Depends(resolve_incident)]
 def start(body: StartIncident, command: CommandDep) -> IncidentOut | Response:
     return command.run(lambda s, actor: IncidentOut.model_validate(incidents.start(
         session=s, actor=actor, process_id=body.process_id, title=body.title, category=body.category,
-        unit=body.unit, exercise=body.exercise, data=body.data, definition_version=body.definition_version)))
-
+        unit=body.unit, exercise=body.exercise, data=body.data, definition_version=body.definition_version)), body)
 
 @router.get("", response_model=IncidentPage, responses=ERRORS,
             summary="List incidents, newest first, with filters and cursor pagination")
@@ -91,20 +90,17 @@ def timeline(incident_id: IncidentId, principal: CurrentUser, session: SessionDe
              summary="Send a message to the incident's process (its commander), e.g. `response_over`")
 def send_message(incident_id: IncidentId, body: SendMessage, command: CommandDep) -> IncidentOut | Response:
     return command.run(lambda s, actor: IncidentOut.model_validate(incidents.send_message(
-        session=s, actor=actor, incident_id=incident_id, name=body.name, payload=body.payload)))
-
+        session=s, actor=actor, incident_id=incident_id, name=body.name, payload=body.payload)), body)
 
 @router.post("/{ref}/seats", response_model=SeatOut, status_code=201, responses=COMMAND_ERRORS,
              summary="Seat a user in a role for this incident (its commander or an administrator)")
 def seat(incident_id: IncidentId, body: SeatOnIncident, command: CommandDep) -> SeatOut | Response:
     return command.run(lambda s, actor: SeatOut.model_validate(seats.seat(
-        session=s, actor=actor, username=body.username, role=body.role, incident_id=incident_id)))
-
+        session=s, actor=actor, username=body.username, role=body.role, incident_id=incident_id)), body)
 
 @router.post("/{ref}/end", response_model=IncidentOut, responses=COMMAND_ERRORS,
              summary="Cancel or close the incident now, with a reason (its commander)",
              description="Open tasks are cancelled and timers dropped; the process does not continue.")
 def end(incident_id: IncidentId, body: EndIncident, command: CommandDep) -> IncidentOut | Response:
     return command.run(lambda s, actor: IncidentOut.model_validate(incidents.end(
-        session=s, actor=actor, incident_id=incident_id, reason=body.reason, outcome=body.outcome)))
-
+        session=s, actor=actor, incident_id=incident_id, reason=body.reason, outcome=body.outcome)), body)

@@ -52,11 +52,10 @@ def release(task_id: TaskId, command: CommandDep) -> TaskOut | Response:
              description="422 names every invalid field; 409 if the task is no longer ready.")
 def complete(task_id: TaskId, body: CompleteTask, command: CommandDep) -> TaskOut | Response:
     return command.run(lambda s, actor: TaskOut.model_validate(
-        tasks.complete(session=s, actor=actor, task_id=task_id, data=body.data)))
-
+        tasks.complete(session=s, actor=actor, task_id=task_id, data=body.data)), body)
 
 @router.post("/{task_id}/reassign", response_model=TaskOut, responses=COMMAND_ERRORS,
              summary="Hand a task to a named holder of its seat (the incident's commander)")
 def reassign(task_id: TaskId, body: ReassignTask, command: CommandDep) -> TaskOut | Response:
     return command.run(lambda s, actor: TaskOut.model_validate(
-        tasks.reassign(session=s, actor=actor, task_id=task_id, username=body.username)))
+        tasks.reassign(session=s, actor=actor, task_id=task_id, username=body.username)), body)

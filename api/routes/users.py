@@ -27,12 +27,11 @@ def create_user(body: CreateUser, command: CommandDep) -> UserOut | Response:
     password_hash = auth.hash_password(body.password)  # slow on purpose: outside the transaction
     return command.run(lambda s, actor: user_out(s, seats.create_user(
         session=s, actor=actor, username=body.username, display_name=body.display_name,
-        password_hash=password_hash, is_admin=body.is_admin, language=body.language)))
-
+        password_hash=password_hash, is_admin=body.is_admin, language=body.language)), body)
 
 @router.post("/seats", response_model=SeatOut, status_code=201, responses=COMMAND_ERRORS,
              summary="Seat a user in a role for every incident (administrators)",
              description="For a seat on one incident use `POST /incidents/{ref}/seats`.")
 def grant_seat(body: GrantSeat, command: CommandDep) -> SeatOut | Response:
     return command.run(lambda s, actor: SeatOut.model_validate(
-        seats.seat(session=s, actor=actor, username=body.username, role=body.role)))
+        seats.seat(session=s, actor=actor, username=body.username, role=body.role)), body)
