@@ -160,6 +160,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dashboard.overdue": ("Overdue tasks by seat", "按席位统计的超时任务"),
     "dashboard.hazards": ("Open hazards by grade", "按等级统计的未销号隐患"),
     "dashboard.actions": ("Improvement actions due", "到期改进措施"),
+    "dashboard.actions_chart": ("Improvement actions by due date", "按期限统计的改进措施"),
     "dashboard.actions_overdue": ("overdue", "已逾期"),
     "dashboard.actions_soon": ("due within 30 days", "30 天内到期"),
     "dashboard.actions_later": ("later", "更晚"),
@@ -343,12 +344,15 @@ class _Blank(dict[str, Any]):
         return "—"
 
 
-def describe_event(action: str, payload: Mapping[str, Any], lang: str) -> str:
-    """One line for the timeline and the ICS-214 activity log."""
+def describe_event(action: str, payload: Mapping[str, Any], lang: str,
+                   titles: Mapping[str, str] | None = None) -> str:
+    """One line for the timeline and the ICS-214 activity log; `titles` names tasks by element id."""
     pair = EVENT_LABELS.get(action)
     if pair is None:
         return action.replace("_", " ")
     values = _Blank({k: v for k, v in payload.items() if isinstance(v, str | int | float) and not isinstance(v, bool)})
+    if titles and isinstance(payload.get("task"), str) and payload["task"] in titles:
+        values["task"] = titles[payload["task"]]
     if action == "phase_changed":
         values["from"] = label("phase", payload.get("from"), lang)
         values["to"] = label("phase", payload.get("to"), lang)

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
 
-from api.pages.render import PREFIX, Page, PageRoute, render
+from api.pages.render import PREFIX, Page, PageRoute, render, task_titles
 from api.policies import require_auditor, require_oversight
 from api.schemas.audit import AuditEventOut
-from engine import audit, decisions, incidents, reports
+from engine import audit, decisions, definitions, incidents, reports
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 
@@ -56,4 +56,5 @@ def report(ctx: Page, ref: str) -> Response:
         incident_id = incidents.resolve(session=session, ref=ref).id
         require_oversight(session, user.principal, incident_id, "after-action report")
         found = reports.after_action(session=session, incident_id=incident_id)
-    return render(ctx, "report.html", r=found, incident=found.incident)
+        summary = definitions.get_by_id(session=session, definition_id=found.incident.definition_id).summary
+    return render(ctx, "report.html", r=found, incident=found.incident, titles=task_titles(summary))

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render
+from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render, task_titles
 from api.policies import may_oversee
 from engine import audit, decisions, definitions, diagram, incidents, seats
 from engine.decisions import URGENCY
@@ -57,13 +57,14 @@ def incident_page(ctx: Page, ref: str, status: int = 200, **form: Any) -> Respon
         commander = not user.is_auditor and seats.holds(session=session, actor=principal.actor,
                                                         role=seats.COMMANDER, incident_id=incident_id)
         people = [u.username for u in seats.list_users(session=session)] if commander else []
-        lanes = definitions.get_by_id(session=session, definition_id=state.incident.definition_id).summary.get(
-            "lanes", [])
+        summary = definitions.get_by_id(session=session, definition_id=state.incident.definition_id).summary
+        visited = {p.phase for p in state.phase_history}
     return render(ctx, "incident.html", status=status, s=state, incident=state.incident, diagrams=drawn,
                   strip=STRIP, timeline=timeline[-TIMELINE_LIMIT:] if timeline is not None else None,
                   timeline_cut=timeline is not None and len(timeline) > TIMELINE_LIMIT,
                   decisions=made, commander=commander, oversee=oversee, people=people,
-                  roles=sorted(set(lanes) | set(ROLE_LABELS)), levels=LEVELS, urgencies=URGENCY,
+                  roles=sorted(set(summary.get("lanes", [])) | set(ROLE_LABELS)),
+                  titles=task_titles(summary), visited=visited, levels=LEVELS, urgencies=URGENCY,
                   can_change_level=commander and CHANGE_LEVEL in state.waiting_messages,
                   can_end_response=commander and RESPONSE_OVER in state.waiting_messages,
                   now=ctx.database.clock.now(), flash=form.pop("flash", None), form=form)

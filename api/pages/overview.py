@@ -31,8 +31,9 @@ def dashboard_page(ctx: Page, exercise: str | None = None) -> Response:
         ("chart-phase", "dashboard.by_phase", [(label("phase", k, lang), v) for k, v in board.by_phase.items()]),
         ("chart-overdue", "dashboard.overdue",
          [(label("role", k, lang), v) for k, v in board.overdue_by_seat.items()]),
-        ("chart-hazards", "dashboard.hazards", [(label("grade", k, lang), v) for k, v in board.hazards_by_grade.items()]),
-        ("chart-actions", "dashboard.actions", [(t(buckets[k], lang), v) for k, v in board.actions_due.items()]),
+        ("chart-hazards", "dashboard.hazards",
+         [(label("grade", k, lang), v) for k, v in board.hazards_by_grade.items()]),
+        ("chart-actions", "dashboard.actions_chart", [(t(buckets[k], lang), v) for k, v in board.actions_due.items()]),
     ]
     return render(ctx, "dashboard.html", d=board, charts=charts, exercise=exercise == "1")
 

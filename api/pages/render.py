@@ -9,6 +9,7 @@ without touching the API's handlers.
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -48,23 +49,25 @@ def text_width(text: str, size: float = 12) -> float:
     return sum(size if unicodedata.east_asian_width(ch) in ("W", "F") else size * 0.56 for ch in text)
 
 
+_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_TOKENS = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
+
+
 def wrap(text: str, width: float, size: float = 12, max_lines: int = 4) -> list[str]:
-    """Break a label into lines that fit `width` (SVG text does not wrap by itself)."""
+    """Break a label into lines that fit `width` (SVG text does not wrap by itself).
+
+    Latin words stay whole; CJK text may break between any two characters."""
     lines: list[str] = []
     current = ""
-    tokens: list[str] = []
-    for word in (text or "").split(" "):
-        tokens.extend([word] if all(unicodedata.east_asian_width(c) not in ("W", "F") for c in word) else list(word))
-    for token in tokens:
-        joiner = "" if not current or unicodedata.east_asian_width(token[:1] or " ") in ("W", "F") else " "
-        candidate = current + joiner + token
-        if current and text_width(candidate, size) > width:
-            lines.append(current)
+    for token in _TOKENS.findall(text or ""):
+        candidate = current + token
+        if current.strip() and not token.isspace() and text_width(candidate.rstrip(), size) > width:
+            lines.append(current.strip())
             current = token
         else:
             current = candidate
-    if current:
-        lines.append(current)
+    if current.strip():
+        lines.append(current.strip())
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][:-1] + "…"
@@ -87,7 +90,7 @@ def render(ctx: PageContext, template: str, status: int = 200, **values: Any) ->
         ctx=ctx, user=ctx.user, lang=lang, csrf=ctx.csrf, _=translate,
         L=lambda kind, value: i18n.label(kind, value, lang),
         msg=lambda text: i18n.message(text, lang),
-        event_text=lambda action, payload: i18n.describe_event(action, payload, lang),
+        event_text=lambda action, payload: i18n.describe_event(action, payload, lang, values.get("titles")),
         schema_title=lambda schema, fallback="": i18n.schema_title(schema, lang, fallback),
         path=ctx.request.url.path, query=ctx.request.url.query, **values,
     )
@@ -160,3 +163,9 @@ async def posted_form(request: Request, ctx: Page) -> FormData:
 
 
 Posted = Annotated[FormData, Depends(posted_form)]
+
+
+def task_titles(summary: dict[str, Any]) -> dict[str, str]:
+    """Element id -> task title, from a definition's summary (for timelines and activity logs)."""
+    return {str(t.get("spec_name")): str(t.get("title")) for t in summary.get("user_tasks", [])
+            if isinstance(t, dict) and t.get("spec_name") and t.get("title")}

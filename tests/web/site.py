@@ -1,0 +1,126 @@
+"""A real server for browser tests: uvicorn in a thread on a free loopback port, a temp SQLite
+file seeded with users per seat and the bundled models, and Debian's Chromium via playwright.
+
+Why a thread and a file database: the browser talks HTTP to a real server exactly as a person's
+would, while the test drives setup steps through the engine on the same database. The clock is
+the system clock: browser steps take real (short) time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from api.app import create_app
+from api.pages import install
+from engine import incidents, migrate, seats, tasks
+from engine.bundled import deploy_bundled
+from engine.db import Database
+from engine.demo import ANSWERS
+from tests.api.conftest import PASSWORD, SETTINGS, make_users
+from tests.scenario import ADMIN
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def require_browser() -> Any:
+    """playwright's sync API, or a clean skip naming what is missing."""
+    if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is missing: pip install playwright (never `playwright install`)")
+    return sync_playwright
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Site:
+    def __init__(self, db: Database, url: str) -> None:
+        self.db, self.url = db, url
+
+    def actor(self, username: str) -> Any:
+        with self.db.read() as session:
+            return seats.actor_for(seats.get_user(session=session, username=username))
+
+    def start(self, title: str, process_id: str = "community_incident", exercise: bool = False) -> str:
+        with self.db.transaction() as session:
+            return incidents.start(session=session, actor=self.actor("duty"), process_id=process_id, title=title,
+                                   category="accident_disaster", unit="Hehua Compound",
+                                   exercise=exercise).reference
+
+    def open_elements(self, ref: str) -> list[str]:
+        with self.db.read() as session:
+            incident_id = incidents.resolve(session=session, ref=ref).id
+            return [t.task_spec for t in tasks.open_tasks(session=session, incident_id=incident_id)]
+
+    def complete(self, ref: str, element: str, username: str, data: dict[str, Any] | None = None) -> None:
+        with self.db.transaction() as session:
+            incident_id = incidents.resolve(session=session, ref=ref).id
+            task = next(t for t in tasks.open_tasks(session=session, incident_id=incident_id)
+                        if t.task_spec == element)
+            tasks.complete(session=session, actor=self.actor(username), task_id=task.id,
+                           data=ANSWERS[element] if data is None else data)
+
+    def waiting_messages(self, ref: str) -> list[str]:
+        with self.db.read() as session:
+            return incidents.state(session=session, incident_id=incidents.resolve(session=session, ref=ref).id
+                                   ).waiting_messages
+
+
+@contextmanager
+def serve(tmp: Path) -> Iterator[Site]:
+    db = Database(f"sqlite:///{tmp / 'browser.db'}")
+    migrate.upgrade(db.engine)
+    make_users(db)
+    with db.transaction() as session:
+        deploy_bundled(session=session, actor=ADMIN)
+    app = create_app(db, settings=SETTINGS)
+    install(app)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield Site(db, f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        db.dispose()
+
+
+def sign_in(page: Any, site: Site, username: str) -> None:
+    page.goto(f"{site.url}/ui/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/ui/tasks**")
+
+
+def shot(page: Any, name: str, *, full_page: bool = True) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
