@@ -6,6 +6,8 @@ whole record; staff see a task only when they hold its seat. Reviewers may read 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from api.deps import Principal
@@ -36,6 +38,24 @@ def require_decision_reader(session: Session, principal: Principal, incident_id:
             session=session, actor=principal.actor, role=REVIEWER, incident_id=incident_id):
         return
     raise Forbidden("only the incident's commander, reviewers, auditors and administrators read its decisions")
+
+
+def require_review_reader(session: Session, principal: Principal, incident_id: int | None) -> None:
+    """Rulings: reviewers and auditors (all of them), or the readers of one incident's decisions."""
+    if principal.is_admin or principal.is_auditor or REVIEWER in principal.global_roles:
+        return
+    if incident_id is not None:
+        require_decision_reader(session, principal, incident_id)
+        return
+    raise Forbidden("only reviewers, auditors and administrators read all fault-tolerance rulings")
+
+
+def task_filter(session: Session, principal: Principal, incident_id: int) -> Callable[[HumanTask], bool]:
+    """Which of an incident's tasks the principal may see: all for overseers, else their seats'."""
+    if may_oversee(session, principal, incident_id):
+        return lambda _task: True
+    roles = seats.roles_of(session=session, user_id=principal.user_id, incident_id=incident_id)
+    return lambda task: task.role in roles
 
 
 def require_task_visible(session: Session, principal: Principal, task: HumanTask) -> None:

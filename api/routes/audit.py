@@ -28,7 +28,7 @@ ActorFilter = Annotated[str | None, Query(max_length=64, description="Username (
                         AfterValidator(clean_optional)]
 
 
-def _incident_id(database: Database, ref: str | None) -> int | None:
+def incident_id_of(database: Database, ref: str | None) -> int | None:
     if ref is None:
         return None
     with database.read() as session:
@@ -41,7 +41,7 @@ def events(principal: CurrentUser, database: DatabaseDep, session: SessionDep,
            incident: IncidentFilter = None, action: ActionFilter = None, actor: ActorFilter = None,
            cursor: Cursor = None, limit: Limit = 200) -> AuditPage:
     require_auditor(principal)
-    found = list(audit.events(session=session, incident_id=_incident_id(database, incident), action=action,
+    found = list(audit.events(session=session, incident_id=incident_id_of(database, incident), action=action,
                               actor=actor, after_id=cursor or 0, limit=limit + 1))
     items = [AuditEventOut.model_validate(e) for e in found[:limit]]
     return AuditPage(items=items, next_cursor=items[-1].id if len(found) > limit else None)
@@ -63,7 +63,7 @@ def verify(principal: CurrentUser, session: SessionDep) -> VerifyOut:
 def export(principal: CurrentUser, database: DatabaseDep, incident: IncidentFilter = None,
            action: ActionFilter = None, actor: ActorFilter = None) -> StreamingResponse:
     require_auditor(principal)
-    incident_id = _incident_id(database, incident)
+    incident_id = incident_id_of(database, incident)
 
     def lines() -> Iterator[bytes]:
         # Its own session: the stream outlives the request's dependencies.

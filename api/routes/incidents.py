@@ -9,7 +9,7 @@ from pydantic import AfterValidator
 
 from api.commands import CommandDep
 from api.deps import CurrentUser, DatabaseDep, SessionDep
-from api.policies import require_oversight
+from api.policies import require_oversight, task_filter
 from api.schemas.audit import AuditEventOut, AuditPage
 from api.schemas.common import (
     COMMAND_ERRORS,
@@ -72,8 +72,9 @@ def list_incidents(
 
 @router.get("/{ref}", response_model=IncidentStateOut, responses=ERRORS,
             summary="An incident's state: phase, level, open tasks, timers, phase history, commanders")
-def show(incident_id: IncidentId, _: CurrentUser, session: SessionDep) -> IncidentStateOut:
-    return IncidentStateOut.of(incidents.state(session=session, incident_id=incident_id))
+def show(incident_id: IncidentId, principal: CurrentUser, session: SessionDep) -> IncidentStateOut:
+    return IncidentStateOut.of(incidents.state(session=session, incident_id=incident_id),
+                               task_filter(session, principal, incident_id))
 
 
 @router.get("/{ref}/timeline", response_model=AuditPage, responses=ERRORS,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -25,6 +25,35 @@ class RecordDecision(RequestModel):
                                       description="For a correction or outcome: the decision it completes.")
 
 
+class FlagDecision(RequestModel):
+    reason: LongText = Field(description="Why the decision needs a fault-tolerance review.")
+
+
+class DecisionFlagOut(ResponseModel):
+    """A decision entering the fault-tolerance record 容错."""
+
+    id: int
+    decision_id: int
+    incident_id: int
+    flagged_by: str
+    reason: str
+    flagged_at: datetime
+
+
+class ReviewOut(ResponseModel):
+    """A ruling on a flagged decision: excused 免责, mitigated 从轻/减轻 or accountable 追责."""
+
+    id: int
+    decision_id: int
+    incident_id: int
+    reviewer: str
+    ruling: str
+    reasoning: str
+    criteria: dict[str, Any]
+    maker_statement: str | None
+    ruled_at: datetime
+
+
 class DecisionOut(ResponseModel):
     id: int
     incident_id: int
@@ -42,3 +71,5 @@ class DecisionOut(ResponseModel):
     supersedes_id: int | None
     kind: str
     flagged_for_review: bool
+    flag: DecisionFlagOut | None = Field(None, description="Why and by whom it was flagged for review.")
+    review: ReviewOut | None = Field(None, description="The fault-tolerance ruling, once made.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
@@ -18,6 +19,7 @@ from api.schemas.common import (
 )
 from api.schemas.tasks import TaskOut
 from engine.incidents import IncidentState
+from engine.models import HumanTask
 
 Category = Literal["natural_disaster", "accident_disaster", "public_health", "social_security"]
 
@@ -74,16 +76,19 @@ class PhaseOut(ResponseModel):
 
 class IncidentStateOut(ResponseModel):
     incident: IncidentOut
-    open_tasks: list[TaskOut] = Field(description="Ready tasks, soonest due first.")
+    open_tasks: list[TaskOut] = Field(
+        description="Ready tasks, soonest due first: all of them for the commander, auditors and admins; "
+                    "for anyone else, those of their own seats.")
     timers: list[TimerOut] = Field(description="Pending timers (deadlines, escalations).")
     waiting_messages: list[str] = Field(description="Messages the process waits for now.")
     phase_history: list[PhaseOut]
     commanders: list[str] = Field(description="Usernames holding the commander seat for it.")
 
     @classmethod
-    def of(cls, st: IncidentState) -> IncidentStateOut:
+    def of(cls, st: IncidentState, visible: Callable[[HumanTask], bool]) -> IncidentStateOut:
+        """`visible` decides which open tasks are listed (staff see their own seats' only)."""
         return cls(incident=IncidentOut.model_validate(st.incident),
-                   open_tasks=[TaskOut.model_validate(t) for t in st.open_tasks],
+                   open_tasks=[TaskOut.model_validate(t) for t in st.open_tasks if visible(t)],
                    timers=[TimerOut.model_validate(t) for t in st.timers],
                    waiting_messages=list(st.waiting_messages),
                    phase_history=[PhaseOut.model_validate(h) for h in st.phase_history],

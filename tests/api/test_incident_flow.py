@@ -51,6 +51,9 @@ def test_each_seat_works_an_incident_from_report_to_closed(
     assert api.as_("commander").get(f"/tasks/{task_id}").status_code == 200
     assert api.as_("auditor").get(f"/tasks/{task_id}").status_code == 200
     assert api.as_("duty").get("/tasks/00000000-0000-0000-0000-000000000000").status_code == 404
+    # The incident's state lists open tasks of one's own seats only (all of them for overseers).
+    assert [t["id"] for t in api.as_("duty").get(f"/incidents/{ref}").json()["open_tasks"]] == [task_id]
+    assert api.as_("fire").get(f"/incidents/{ref}").json()["open_tasks"] == []
 
     # Invalid form data: 422 naming each field; the wrong seat: 403; nothing changes.
     bad = api.as_("duty").post(f"/tasks/{task_id}/complete", {"data": {"category": "meteor", "casualties": -1}})
@@ -185,3 +188,22 @@ def test_listing_incidents_filters_and_pages(api: Api, deployed: None) -> None:
     assert api.as_("fire").get("/incidents/INC-1999-9999").status_code == 404
     by_id = api.as_("fire").get(f"/incidents/{page['items'][-1]['id']}")
     assert by_id.status_code == 200
+
+
+def test_decisions_enter_the_fault_tolerance_record(api: Api, deployed: None) -> None:
+    ref = api.as_("duty").start()["reference"]
+    within_plan = api.as_("commander").post(f"/incidents/{ref}/decisions", DECISION | {"departs_from_plan": False})
+    assert within_plan.status_code == 201 and within_plan.json()["flag"] is None
+    decision_id = within_plan.json()["id"]
+    assert api.as_("fire").post(f"/decisions/{decision_id}/flag", {"reason": "why?"}).status_code == 403
+    assert api.as_("auditor").post(f"/decisions/{decision_id}/flag", {"reason": "why?"}).status_code == 403
+    flagged = api.as_("reviewer").post(f"/decisions/{decision_id}/flag", {"reason": "cars towed without notice"})
+    assert flagged.status_code == 201 and flagged.json()["flagged_by"] == "reviewer"
+    twice = api.as_("commander").post(f"/decisions/{decision_id}/flag", {"reason": "again"})
+    assert twice.status_code == 409
+    listed = api.as_("reviewer").get(f"/incidents/{ref}/decisions?flagged=true").json()
+    assert [(d["id"], d["flag"]["reason"]) for d in listed] == [(decision_id, "cars towed without notice")]
+    assert api.as_("reviewer").get("/reviews").json() == []
+    assert api.as_("commander").get(f"/reviews?incident={ref}").status_code == 200
+    assert api.as_("fire").get("/reviews").status_code == 403
+    assert api.as_("admin").post("/decisions/424242/flag", {"reason": "x"}).status_code == 404
