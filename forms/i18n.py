@@ -277,6 +277,13 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), zh) f
     (r"^at most (?P<n>\d+) characters$", "最多 {n} 个字符"),
     (r"^at most (?P<n>\d+) options$", "最多 {n} 个方案"),
     (r"^must not contain NUL characters$", "不能包含 NUL 字符"),
+    (r"^departs from the plan$", "偏离预案"),
+    (r"^auditors read everything and change nothing$", "审计人员只读，不能进行任何更改"),
+    (r"^only the incident's (on-scene )?commander .*$", "只有本事件的现场指挥才能进行此操作"),
+    (r"^task '(?P<t>.*)' belongs to the seat '(?P<r>.*)', which you do not hold$", "任务“{t}”属于席位 {r}，您未担任该席位"),
+    (r"^only auditors and administrators .*$", "只有审计人员和管理员可以查看"),
+    (r"^only an administrator .*$", "只有管理员可以进行此操作"),
+    (r"^only the incident's commander, auditors and administrators .*$", "只有本事件指挥、审计人员和管理员可以查看"),
 ))
 
 
@@ -358,6 +365,8 @@ def describe_event(action: str, payload: Mapping[str, Any], lang: str,
         values["to"] = label("phase", payload.get("to"), lang)
     if action == "task_completed" or action == "seat_granted":
         values["role"] = label("role", payload.get("role"), lang)
+    if isinstance(payload.get("reason"), str):
+        values["reason"] = message(payload["reason"], lang)
     if action == "fault_tolerance_ruling":
         values["ruling"] = label("ruling", payload.get("ruling"), lang)
     if action == "timers_fired":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +21,7 @@ from engine.db import Database
 from tests.api.conftest import PASSWORD, SETTINGS, make_users
 from tests.scenario import ADMIN
 
+LEVEL_DRILL = Path(__file__).parent / "fixtures" / "level_drill.bpmn"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import audit, auth, decisions, incidents, seats, tasks
+from engine import audit, auth, decisions, definitions, incidents, seats, tasks
 from engine.db import Database
 from engine.demo import ANSWERS
 from engine.models import User
-from tests.web.conftest import Browser
+from tests.scenario import ADMIN
+from tests.web.conftest import LEVEL_DRILL, Browser
 
 
 def _task_id(db: Database, ref: str, element: str) -> str:
@@ -253,3 +254,38 @@ def test_definitions_and_deploy(browser: Any) -> None:
     assert refused.status_code == 422 and 'id="problems"' in refused.text and "broken.bpmn" in refused.text
     assert admin.client.post("/ui/definitions/deploy", files=[("files", ("x.bpmn", broken, "application/xml"))]
                              ).status_code == 403  # no CSRF token
+
+
+def test_commander_changes_the_level_when_the_model_waits_for_it(browser: Any, db: Database) -> None:
+    with db.transaction() as session:
+        definitions.deploy(session=session, actor=ADMIN, files={"level_drill.bpmn": LEVEL_DRILL.read_bytes()})
+        duty = seats.actor_for(seats.get_user(session=session, username="duty"))
+        ref = incidents.start(session=session, actor=duty, process_id="level_drill", title="Drill",
+                              category="natural_disaster", unit="Grid 3").reference
+    commander = browser("commander")
+    page = commander.get(f"/ui/incidents/{ref}").text
+    assert 'id="level-form"' in page and 'data-element="wait_change_level" data-state="waiting"' in page
+    assert 'id="level-form"' not in browser("fire").get(f"/ui/incidents/{ref}").text
+    missing = commander.post(f"/ui/incidents/{ref}/level", {"level": "V"})
+    assert missing.status_code == 422 and "must be one of: I, II, III, IV" in missing.text
+    assert "this field is required" in missing.text
+    assert commander.post(f"/ui/incidents/{ref}/level", {"level": "I", "reason": "River rising"}).status_code == 303
+    [message] = _events(db, ref, "message_received")
+    assert message.payload == {"name": "change_level", "payload": {"level": "I", "reason": "River rising"}}
+    [change] = _events(db, ref, "response_level_changed")
+    assert change.payload == {"from": None, "to": "I"}
+    assert "I particularly serious" in commander.get(f"/ui/incidents/{ref}").text
+
+
+def test_incident_list_filters(browser: Any, db: Database, incident: str) -> None:
+    with db.transaction() as session:
+        duty = seats.actor_for(seats.get_user(session=session, username="duty"))
+        drill = incidents.start(session=session, actor=duty, process_id="community_incident", title="Drill",
+                                category="natural_disaster", unit="Grid 9", exercise=True).reference
+    person = browser("fire")
+    assert drill in person.get("/ui/incidents?exercise=1").text
+    assert incident not in person.get("/ui/incidents?exercise=1").text
+    assert drill not in person.get("/ui/incidents?unit=Hehua+Compound").text
+    assert incident in person.get("/ui/incidents?phase=response&status=active&level=").text
+    assert "No incidents match." in person.get("/ui/incidents?level=I").text
+    assert person.get("/ui/incidents?level=<x>&after=abc").status_code == 400
