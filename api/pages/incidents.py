@@ -87,8 +87,8 @@ def _back(ctx: Page, ref: str, flash: str) -> Response:
 @router.post("/incidents/{ref}/decisions")
 def record_decision(ctx: Page, ref: str, form: Posted) -> Response:
     user = ctx.require_writer()
-    values = {k: str(form.get(k) or "") for k in ("situation", "options", "choice", "rationale", "authority_basis",
-                                                  "expected_effect", "urgency")}
+    names = ("situation", "options", "choice", "rationale", "authority_basis", "expected_effect", "urgency")
+    values: dict[str, Any] = {k: str(form.get(k) or "") for k in names}
     values["departs_from_plan"] = form.get("departs_from_plan") == "true"
     try:
         with ctx.database.transaction() as session:
@@ -97,7 +97,7 @@ def record_decision(ctx: Page, ref: str, form: Posted) -> Response:
                 situation=values["situation"], choice=values["choice"], rationale=values["rationale"],
                 authority_basis=values["authority_basis"],
                 options_considered=[line.strip() for line in values["options"].splitlines() if line.strip()],
-                expected_effect=values["expected_effect"] or None, departs_from_plan=values["departs_from_plan"],
+                expected_effect=values["expected_effect"] or None, departs_from_plan=bool(values["departs_from_plan"]),
                 urgency=values["urgency"])
     except InvalidInput as exc:
         return incident_page(ctx, ref, status=422, decision=values, decision_errors=exc.fields)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -80,7 +80,7 @@ env.globals["PREFIX"] = PREFIX
 env.globals["CSRF_FIELD"] = CSRF_FIELD
 
 
-def render(ctx: PageContext, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+def render(ctx: PageContext, template: str, status: int = 200, **values: Any) -> Response:
     lang = ctx.lang
 
     def translate(key: str, **kw: Any) -> str:
@@ -94,7 +94,7 @@ def render(ctx: PageContext, template: str, status: int = 200, **values: Any) ->
         schema_title=lambda schema, fallback="": i18n.schema_title(schema, lang, fallback),
         path=ctx.request.url.path, query=ctx.request.url.query, **values,
     )
-    response = HTMLResponse(html, status_code=status)
+    response: Response = HTMLResponse(html, status_code=status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Content-Security-Policy"] = (
@@ -137,7 +137,7 @@ def error_page(ctx: PageContext, exc: Exception) -> Response:
 class PageRoute(APIRoute):
     """Errors of a page route become pages (or the sign-in redirect), never JSON."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:

@@ -238,3 +238,28 @@ def test_pages_at_phone_width(site: Site, phone: Any) -> None:
     shot(phone, "dashboard-phone")
     phone.goto(f"{site.url}/ui/definitions/community_incident/1")
     assert re.search(r"Community incident", phone.inner_text("h1"))
+
+
+def test_admin_deploys_a_bundle_and_sees_its_diagram(site: Site, page: Any, tmp_path: Path) -> None:
+    sign_in(page, site, "admin")
+    page.goto(f"{site.url}/ui/definitions")
+    _set_language(page, "en")
+    page.click("#deploy-link")
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">'
+                      '<bpmn:process id="broken" isExecutable="true"><bpmn:userTask id="orphan"/></bpmn:process>'
+                      '</bpmn:definitions>')
+    page.set_input_files("#files", str(broken))
+    page.click("#deploy-form button[type=submit]")
+    assert "broken.bpmn" in page.locator("#problems").inner_text()
+    shot(page, "deploy-problems")
+    renamed = tmp_path / "level_drill_v2.bpmn"
+    renamed.write_text(LEVEL_DRILL.read_text().replace('name="Level drill"', 'name="Level drill (v2)"'))
+    page.set_input_files("#files", str(renamed))
+    page.click("#deploy-form button[type=submit]")
+    assert "level_drill v" in page.locator("#deployed").inner_text()
+    page.goto(f"{site.url}/ui/definitions")
+    page.get_by_role("link", name="Level drill (v2)").click()
+    assert page.locator("svg.bpmn g[data-element=wait_change_level]").count() == 1
+    page.goto(f"{site.url}/ui/definitions/community_incident/1")
+    shot(page, "definition")
