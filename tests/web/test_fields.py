@@ -1,0 +1,54 @@
+"""Which widget each JSON Schema property gets, and how posted strings come back typed."""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+
+from api.pages.fields import fields_of, parse
+from forms import load_schema
+
+SCHEMA = {
+    "type": "object", "required": ["name", "count"],
+    "properties": {
+        "name": {"type": "string", "maxLength": 80, "title": "Name", "x-title-zh": "名称"},
+        "notes": {"type": "string", "maxLength": 2000},
+        "free": {"type": "string"},
+        "count": {"type": "integer", "minimum": 0, "maximum": 9},
+        "ratio": {"type": "number", "minimum": 0.5},
+        "grade": {"type": "string", "enum": ["major", "general"], "x-enum-labels": {"major": "Major"},
+                  "x-enum-labels-zh": {"major": "重大隐患", "general": "一般隐患"}},
+        "ok": {"type": "boolean"},
+        "lessons": {"type": "array", "items": {"type": "string"}},
+        "on": {"type": "string", "format": "date"},
+        "findings": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+def test_widgets_follow_the_schema() -> None:
+    values = {"count": 3, "ok": False, "lessons": ["a", "b"], "findings": [{"x": 1}]}
+    got = {f.name: f for f in fields_of(SCHEMA, values, {"count": "must be at most 9"}, "zh")}
+    assert {n: f.widget for n, f in got.items()} == {
+        "name": "text", "notes": "textarea", "free": "textarea", "count": "number", "ratio": "number",
+        "grade": "select", "ok": "yesno", "lessons": "lines", "on": "date", "findings": "json"}
+    assert got["name"].label == "名称" and got["name"].required and got["name"].attrs == {"maxlength": 80}
+    assert got["count"].attrs == {"step": "1", "inputmode": "numeric", "min": 0, "max": 9}
+    assert got["count"].value == "3" and got["count"].error == "不能大于 9"
+    assert got["ratio"].attrs["step"] == "any" and got["ratio"].attrs["min"] == 0.5
+    assert got["grade"].options == [("major", "重大隐患"), ("general", "一般隐患")]
+    assert got["ok"].value == "false" and got["lessons"].value == "a\nb"
+    assert got["findings"].value.startswith("[")
+
+
+def test_english_labels_fall_back_to_the_value() -> None:
+    grade = next(f for f in fields_of(SCHEMA, {}, {}, "en") if f.name == "grade")
+    assert grade.options == [("major", "Major"), ("general", "general")]
+
+
+def test_posted_strings_become_typed_values() -> None:
+    schema = load_schema("after_action_review")
+    form = FormData([("csrf_token", "t"), ("why", "Parked cars"), ("lessons", "Keep lanes clear\r\n\r\nDrill")])
+    assert parse("after_action_review", schema, form) == {"why": "Parked cars",
+                                                          "lessons": ["Keep lanes clear", "Drill"]}
+    verification = FormData([("verified", "false"), ("comment", "")])
+    assert parse("verification", load_schema("verification"), verification) == {"verified": False}
