@@ -90,6 +90,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "real": ("Real", "真实"),
     "incident.level": ("Response level", "响应级别"),
     "incident.no_level": ("not graded yet", "尚未定级"),
+    "level.short": ("Level {level}", "{level} 级"),
     "incident.commanders": ("Commander", "现场指挥"),
     "incident.diagram": ("Process", "流程图"),
     "incident.timeline": ("Timeline", "时间线"),

@@ -27,7 +27,8 @@ def dashboard_page(ctx: Page, exercise: str | None = None) -> Response:
                "later": "dashboard.actions_later"}
     charts = [
         ("chart-level", "dashboard.by_level",
-         [(label("level", k, lang) if k else t("incident.no_level", lang), v) for k, v in board.by_level.items()]),
+         [(t("level.short", lang, level=k) if k else t("incident.no_level", lang), v)
+          for k, v in board.by_level.items()]),
         ("chart-phase", "dashboard.by_phase", [(label("phase", k, lang), v) for k, v in board.by_phase.items()]),
         ("chart-overdue", "dashboard.overdue",
          [(label("role", k, lang), v) for k, v in board.overdue_by_seat.items()]),
