@@ -369,12 +369,15 @@ def serve(
     """Migrate the database, then serve the HTTP API (with the timer worker) until stopped."""
     import uvicorn
 
+    from api import pages
     from api.app import create_app
 
     db = open_db(database)
     if get_settings().secret_key == "change-me-in-production":
         err.print("[yellow]warning:[/yellow] RENXING_SECRET_KEY is not set; tokens are signed with a "
                   "well-known default key. Set it (32+ random bytes) before real use.")
-    out.print(f"renxing API on http://{host}:{port} (docs at /docs), "
+    out.print(f"renxing on http://{host}:{port} (pages at /ui, API docs at /docs), "
               f"timer worker {'off' if no_worker else 'on'}")
-    uvicorn.run(create_app(db, start_worker=not no_worker), host=host, port=port, log_level="info")
+    application = create_app(db, start_worker=not no_worker)
+    pages.install(application)  # the web pages (/ui) beside the JSON API
+    uvicorn.run(application, host=host, port=port, log_level="info")

@@ -16,7 +16,8 @@ from api.errors import error_body
 
 DEFAULT_LIMIT = 1024 * 1024
 #: Larger limits by (method, path): model bundles are uploaded whole.
-LARGER = {("POST", "/definitions"): 20 * 1024 * 1024}
+#: The web page's deploy form (api/pages) posts the same bundles.
+LARGER = {("POST", "/definitions"): 20 * 1024 * 1024, ("POST", "/ui/definitions/deploy"): 20 * 1024 * 1024}
 
 
 def limit_for(method: str, path: str) -> int:

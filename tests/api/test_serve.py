@@ -70,6 +70,7 @@ def test_renxing_serve_runs_as_a_process_and_stops_on_sigterm(tmp_path: Path) ->
         status, body = _request(port, "GET", "/me", headers={"Authorization": f"Bearer {token}"})
         assert status == 200 and json.loads(body)["is_admin"] is True
         assert _request(port, "GET", "/me")[0] == 401
+        assert _request(port, "GET", "/")[0] == 307  # the web pages are served beside the API
     finally:
         process.send_signal(signal.SIGTERM)
         try:
