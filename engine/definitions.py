@@ -21,6 +21,7 @@ from engine.actors import Actor
 from engine.db import now
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import ProcessDefinition
+from engine.operators import OPERATORS
 from engine.workflow import ProcessInfo, dump_specs, parse_bundle
 from forms import available_form_keys
 
@@ -59,7 +60,7 @@ def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> lis
         raise InvalidInput("the bundle is empty", fields={"files": "give at least one .bpmn file"})
     if sum(len(content) for content in files.values()) > MAX_BUNDLE_BYTES:
         raise InvalidInput("the bundle is too large", fields={"files": "at most 20 MB in all"})
-    bundle = parse_bundle(files, known_form_keys=set(available_form_keys()))
+    bundle = parse_bundle(files, known_form_keys=set(available_form_keys()), known_operators=set(OPERATORS))
     result = []
     for process_id, info in sorted(bundle.processes.items()):
         content_hash = _content_hash(files, info)
@@ -95,6 +96,7 @@ def _summary(info: ProcessInfo) -> dict[str, object]:
         "messages": list(info.messages),
         "called_processes": list(info.called_processes),
         "decisions": list(info.decisions),
+        "operators": list(info.operators),
         "phases": list(info.phases),
     }
 
