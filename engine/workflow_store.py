@@ -12,8 +12,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -53,8 +54,8 @@ class _RuntimeCache:
 CACHE = _RuntimeCache()
 
 
-_TASKS = WorkflowTaskRow.__table__
-_DATA = TaskDataRow.__table__
+_TASKS = cast(Table, WorkflowTaskRow.__table__)
+_DATA = cast(Table, TaskDataRow.__table__)
 _UPDATE_TASK = (
     update(_TASKS)
     .where(_TASKS.c.incident_id == bindparam("key_incident"), _TASKS.c.id == bindparam("key_id"))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 T = TypeVar("T")
 
 
-def lock_for_update(session: Session, query: Select[tuple[T]], *, skip_locked: bool = False) -> T | None:
+def lock_for_update(session: Session, query: Select[T], *, skip_locked: bool = False) -> T | None:
     query = query.execution_options(populate_existing=True)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=skip_locked)
