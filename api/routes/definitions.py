@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Annotated
 from urllib.parse import quote
@@ -20,7 +21,8 @@ router = APIRouter(prefix="/definitions", tags=["definitions"])
 ProcessId = Annotated[str, Path(pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$",
                                 description="BPMN process id, e.g. `community_incident`.")]
 Version = Annotated[int, Path(ge=1, le=MAX_ID)]
-FileName = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.\- ]{1,255}$")]
+FILE_NAME = re.compile(r"^[A-Za-z0-9_.\- ]{1,255}$")
+FileName = Annotated[str, Path(pattern=FILE_NAME.pattern)]
 MAX_FILES = 100
 
 
@@ -70,6 +72,9 @@ def _read_bundle(files: list[UploadFile]) -> dict[str, bytes]:
         if not name.endswith((".bpmn", ".dmn")) or "\x00" in name:
             raise InvalidInput("only .bpmn and .dmn files can be deployed",
                                fields={f"files.{name or '?'}": "not a .bpmn or .dmn file"})
+        if not FILE_NAME.fullmatch(name):
+            raise InvalidInput("file names are letters, digits, spaces, '.', '_' and '-'",
+                               fields={f"files.{name}": "rename the file (it must be downloadable by name)"})
         if name in bundle:
             raise InvalidInput(f"two files are named {name}", fields={f"files.{name}": "duplicate name"})
         bundle[name] = upload.file.read()

@@ -6,13 +6,15 @@ import logging
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import generate_latest
 
 from api.deps import DatabaseDep
 from api.schemas.audit import HealthOut
 from engine import migrate
 
 router = APIRouter(tags=["operations"])
+#: The classic text format every Prometheus version scrapes (what `generate_latest` writes).
+PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 log = logging.getLogger(__name__)
 
 
@@ -34,8 +36,8 @@ def healthz(database: DatabaseDep) -> HealthOut | JSONResponse:
 
 
 @router.get("/metrics", response_class=Response,
-            responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
+            responses={200: {"content": {PROMETHEUS_TEXT: {"schema": {"type": "string"}}},
                              "description": "Prometheus text exposition format."}},
             summary="Prometheus metrics: requests, latencies, commands, conflicts, tasks, timer lag")
 def metrics(request: Request) -> Response:
-    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(request.app.state.metrics.registry), media_type=PROMETHEUS_TEXT)

@@ -56,7 +56,8 @@ def start(body: StartIncident, command: CommandDep) -> IncidentOut | Response:
 @router.get("", response_model=IncidentPage, responses=ERRORS,
             summary="List incidents, newest first, with filters and cursor pagination")
 def list_incidents(
-    _: CurrentUser, session: SessionDep, cursor: Cursor = None, limit: Limit = 50,
+    _: CurrentUser, session: SessionDep, cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
     phase: QueryText = None, status: QueryText = None,
     level: Annotated[str | None, Query(pattern=r"^(I|II|III|IV)$", description="Response level.")] = None,
     unit: QueryText = None, category: Category | None = None, exercise: bool | None = None,

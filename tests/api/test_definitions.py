@@ -60,3 +60,9 @@ def test_bundles_over_20_mb_are_413(api: Api) -> None:
     huge = [("files", ("huge.bpmn", b"<" * (20 * 1024 * 1024 + 1), "application/xml"))]
     response = api.as_("admin").post("/definitions", files=huge)
     assert response.status_code == 413 and response.json()["error"]["code"] == "payload_too_large"
+
+
+def test_file_names_must_be_downloadable(api: Api) -> None:
+    odd = [("files", ("事件/模型 v2?.bpmn", b"<x/>", "application/xml"))]
+    response = api.as_("admin").post("/definitions", files=odd)
+    assert response.status_code == 422 and "files.模型 v2?.bpmn" in response.json()["error"]["fields"]
