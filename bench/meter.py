@@ -1,12 +1,14 @@
 """Count what a command sends to the database: statements, round trips and bytes written.
 
 A SQLAlchemy `before_cursor_execute` listener sums the sizes of the bound parameters of
-INSERT/UPDATE/DELETE statements (text by its UTF-8 length, bytes by length, numbers and
-timestamps as 8) — an estimate of the row bytes a command writes, independent of page layout.
+INSERT/UPDATE/DELETE statements: text by its UTF-8 length, bytes by length, JSON values (also
+psycopg's wrapped ones) by their JSON text, numbers and timestamps as 8 — an estimate of the row
+bytes a command writes, independent of page layout.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,10 +24,11 @@ def _size(value: Any) -> int:
         return len(value.encode())
     if isinstance(value, bytes | bytearray | memoryview):
         return len(value)
-    if isinstance(value, dict):
-        return sum(_size(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return sum(_size(v) for v in value)
+    if isinstance(value, dict | list | tuple):
+        return len(json.dumps(value, default=str).encode())
+    wrapped = getattr(value, "obj", None)  # psycopg's Json/Jsonb adapters wrap the Python value
+    if wrapped is not None:
+        return len(json.dumps(wrapped, default=str).encode())
     return 8
 
 
