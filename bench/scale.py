@@ -29,7 +29,8 @@ from engine.db import Database
 from engine.models import HumanTask, Incident, RoleAssignment
 
 TASKS_PER_INCIDENT = 10
-SCOPED_EVERY = 100
+#: The incident-seat user holds the commander seat of these incidents (the same few at every size).
+SCOPED_INCIDENTS = frozenset({20, 40, 60, 80})
 CHUNK = 2000
 
 
@@ -63,7 +64,7 @@ def _grow(setup: Setup, templates: tuple[dict[str, Any], dict[str, Any]], first:
             session.execute(insert(HumanTask), task_rows)
             seats_rows = [{"user_id": scoped_user, "role": "commander", "incident_id": incident_id,
                            "granted_by": "bench", "granted_at": base} for incident_id in ids
-                          if incident_id % SCOPED_EVERY == 0]
+                          if incident_id in SCOPED_INCIDENTS]
             if seats_rows:
                 session.execute(insert(RoleAssignment), seats_rows)
     with setup.db.engine.begin() as conn:
