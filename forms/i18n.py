@@ -66,6 +66,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "choose": ("— choose —", "— 请选择 —"),
     "required": ("required", "必填"),
     "one_per_line": ("One per line.", "每行一项。"),
+    "add_row": ("Add a row", "添加一行"),
     "submit": ("Submit", "提交"),
     "save": ("Save", "保存"),
     "filter": ("Filter", "筛选"),

@@ -3,12 +3,16 @@
 Why derived and not hand-written per form: every model ships its forms as schemas, and the
 same schema validates the data (forms.validate), so the page can never ask for something the
 engine refuses or miss a field it needs. Values that failed conversion are shown as typed.
+A list of objects (hazards found, improvement actions) becomes repeated rows of sub-fields
+named `list.<n>.field`, the same paths `forms.validate()` reports errors under.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +24,7 @@ from forms import coerce, i18n
 
 #: Text longer than this gets a textarea.
 TEXTAREA_OVER = 200
+ROW_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.(\d{1,3})\.([A-Za-z_][A-Za-z0-9_]*)$")
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,10 @@ class Field:
     error: str = ""
     attrs: dict[str, Any] = field(default_factory=dict)
     options: list[tuple[str, str]] = field(default_factory=list)
+    #: widget "rows": the sub-fields of each item, a blank template row (index `__i__`), its label.
+    rows: list[list[Field]] = field(default_factory=list)
+    template: list[Field] = field(default_factory=list)
+    item_label: str = ""
 
 
 def _widget(spec: Mapping[str, Any]) -> str:
@@ -43,8 +52,11 @@ def _widget(spec: Mapping[str, Any]) -> str:
         return "yesno"
     if kind in ("integer", "number"):
         return "number"
-    if kind == "array" and spec.get("items", {}).get("type") in ("string", "integer", "number"):
+    items = spec.get("items") if isinstance(spec.get("items"), Mapping) else {}
+    if kind == "array" and items.get("type") in ("string", "integer", "number"):
         return "lines"
+    if kind == "array" and items.get("type") == "object" and isinstance(items.get("properties"), Mapping):
+        return "rows"
     if kind == "string":
         if spec.get("format") == "date":
             return "date"
@@ -66,14 +78,37 @@ def _shown(widget: str, value: Any) -> str:
     return str(value)
 
 
+def _rows(name: str, spec: Mapping[str, Any], value: Any, errors: Mapping[str, str], lang: str
+          ) -> tuple[list[list[Field]], list[Field]]:
+    items = [v if isinstance(v, Mapping) else {} for v in value] if isinstance(value, list) else []
+    most = spec.get("maxItems") if isinstance(spec.get("maxItems"), int) else 50
+    count = min(max(len(items) + 1, 1), max(most, len(items)))
+    item = spec["items"]
+    rows = []
+    for index in range(count):
+        prefix = f"{name}.{index}."
+        mine = {path[len(prefix):]: m for path, m in errors.items() if path.startswith(prefix)}
+        rows.append(fields_of(item, items[index] if index < len(items) else {}, mine, lang, prefix=prefix))
+    return rows, fields_of(item, {}, {}, lang, prefix=f"{name}.__i__.")
+
+
 def fields_of(schema: Mapping[str, Any], values: Mapping[str, Any], errors: Mapping[str, str],
-              lang: str) -> list[Field]:
+              lang: str, prefix: str = "") -> list[Field]:
     required = set(schema.get("required") or [])
     result = []
     for name, spec in (schema.get("properties") or {}).items():
         if not isinstance(spec, Mapping):
             continue
         widget = _widget(spec)
+        if widget == "rows":
+            rows, template = _rows(name, spec, values.get(name), errors, lang)
+            result.append(Field(
+                name=prefix + name, label=i18n.schema_title(spec, lang, name.replace("_", " ")), widget=widget,
+                value="", required=name in required, help=i18n.schema_description(spec, lang),
+                error=i18n.message(errors.get(name, ""), lang), rows=rows, template=template,
+                item_label=i18n.schema_title(spec["items"], lang, ""),
+                attrs={"max": spec.get("maxItems", 50)}))
+            continue
         attrs: dict[str, Any] = {}
         if widget == "number":
             attrs["step"] = "1" if spec.get("type") == "integer" else "any"
@@ -86,7 +121,7 @@ def fields_of(schema: Mapping[str, Any], values: Mapping[str, Any], errors: Mapp
         options = [(str(v), i18n.enum_label(spec, v, lang)) for v in spec.get("enum", [])]
         error = next((m for path, m in errors.items() if path == name or path.startswith(name + ".")), "")
         result.append(Field(
-            name=name, label=i18n.schema_title(spec, lang, name.replace("_", " ")), widget=widget,
+            name=prefix + name, label=i18n.schema_title(spec, lang, name.replace("_", " ")), widget=widget,
             value=_shown(widget, values.get(name)), required=name in required,
             help=i18n.schema_description(spec, lang), error=i18n.message(error, lang), attrs=attrs,
             options=options,
@@ -103,15 +138,50 @@ def form_errors(errors: Mapping[str, str], schema: Mapping[str, Any], lang: str)
 
 def parse(form_key: str, schema: Mapping[str, Any], form: FormData) -> dict[str, Any]:
     """Posted strings -> typed values (forms.coerce), JSON fields parsed when they are JSON."""
+    properties = schema.get("properties") or {}
     raw: dict[str, str | list[str]] = {}
+    rows: dict[str, dict[int, dict[str, str]]] = {}
     for name in form:
         if name == CSRF_FIELD:
             continue
         values = [v for v in form.getlist(name) if isinstance(v, str)]
+        found = ROW_KEY.match(name)
+        if found and _widget(properties.get(found.group(1)) or {}) == "rows":
+            rows.setdefault(found.group(1), {}).setdefault(int(found.group(2)), {})[found.group(3)] = values[-1]
+            continue
         raw[name] = values[0] if len(values) == 1 else values
     data = coerce(form_key, raw)
+    for name, posted in rows.items():
+        item = properties[name]["items"]
+        typed = [_item(item, posted[index]) for index in sorted(posted)]
+        if any(typed):
+            data[name] = [row for row in typed if row]
     for name, spec in (schema.get("properties") or {}).items():
         if isinstance(spec, Mapping) and _widget(spec) == "json" and isinstance(data.get(name), str):
             with contextlib.suppress(ValueError):
                 data[name] = json.loads(data[name])
     return data
+
+
+def _item(schema: Mapping[str, Any], posted: Mapping[str, str]) -> dict[str, Any]:
+    """One row's strings typed by the item schema; blank fields dropped (a blank row is {})."""
+    properties = schema.get("properties") or {}
+    result: dict[str, Any] = {}
+    for name, text in posted.items():
+        value = _typed((properties.get(name) or {}).get("type"), text.replace("\r\n", "\n").strip())
+        if value != "":
+            result[name] = value
+    return result
+
+
+def _typed(kind: object, text: str) -> Any:
+    """Like forms.coerce for one scalar: what cannot be converted stays text for validate() to name."""
+    if kind == "integer" and re.fullmatch(r"[+-]?\d{1,18}", text):
+        return int(text)
+    if kind == "number" and re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", text) and len(text) < 64:
+        number = float(text)
+        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else (
+            number if math.isfinite(number) else text)
+    if kind == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text

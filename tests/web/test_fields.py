@@ -52,3 +52,31 @@ def test_posted_strings_become_typed_values() -> None:
                                                           "lessons": ["Keep lanes clear", "Drill"]}
     verification = FormData([("verified", "false"), ("comment", "")])
     assert parse("verification", load_schema("verification"), verification) == {"verified": False}
+
+
+ROWS = {"type": "array", "maxItems": 3, "title": "Hazards found", "x-title-zh": "发现的隐患",
+        "items": {"type": "object", "title": "Hazard", "x-title-zh": "隐患", "required": ["location", "days"],
+                  "properties": {"location": {"type": "string", "maxLength": 300},
+                                 "grade": {"type": "string", "enum": ["major", "general"]},
+                                 "days": {"type": "integer", "minimum": 0}, "urgent": {"type": "boolean"}}}}
+
+
+def test_a_list_of_objects_becomes_rows() -> None:
+    schema = {**SCHEMA, "properties": {"findings": ROWS}}
+    values = {"findings": [{"location": "Block 2", "days": "x"}]}
+    [rows] = fields_of(schema, values, {"findings.0.days": "must be a whole number"}, "zh")
+    assert rows.widget == "rows" and rows.label == "发现的隐患" and rows.item_label == "隐患"
+    assert len(rows.rows) == 2  # the item, and a blank row for the next one
+    first = {f.name: f for f in rows.rows[0]}
+    assert first["findings.0.location"].value == "Block 2" and first["findings.0.days"].error == "必须是整数"
+    assert [f.name for f in rows.template][0] == "findings.__i__.location"
+
+
+def test_rows_are_parsed_into_typed_items() -> None:
+    schema = load_schema("after_action_review")
+    schema = {**schema, "properties": {**schema["properties"], "findings": ROWS}}
+    form = FormData([("why", "x"), ("findings.1.location", "Gate"), ("findings.1.days", "7"),
+                     ("findings.1.urgent", "true"), ("findings.0.location", " Block 2 "), ("findings.0.days", "-1.5"),
+                     ("findings.2.location", ""), ("findings.2.days", "")])
+    assert parse("after_action_review", schema, form)["findings"] == [
+        {"location": "Block 2", "days": "-1.5"}, {"location": "Gate", "days": 7, "urgent": True}]
