@@ -1,0 +1,119 @@
+"""fault_tolerance_review, called from incident_lifecycle's learning phase once per flagged decision:
+rulings excused, mitigated and accountable; the maker's statement given, declined or lapsed; the
+reviewer never the maker. Cached and restored from rows before every step."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from engine import decisions
+from engine.clock import ManualClock
+from engine.db import Database
+from engine.errors import Forbidden
+from engine.models import FaultToleranceReview
+from tests.library_helpers import FORM_SAMPLES, Library
+
+CRITERIA = {"three_distinctions", "motive", "procedure_followed", "known_at_the_time", "urgency",
+            "prompt_correction"}
+
+
+@pytest.fixture(params=[False, True], ids=["cached", "restored"])
+def library(request: pytest.FixtureRequest, db: Database, clock: ManualClock) -> Library:
+    return Library(db, clock, restore=request.param)
+
+
+def _respond(library: Library) -> int:
+    incident_id = library.start("incident_lifecycle")
+    library.complete(incident_id, "record_report")
+    library.complete(incident_id, "appoint_commander", commander_username="li.community")
+    library.complete(incident_id, "activate_response")
+    return incident_id
+
+
+def _to_learning(library: Library, incident_id: int) -> None:
+    library.message(incident_id, "response_over", {"summary": "Contained."})
+    for element in ("damage_statistics", "verify_statistics", "loss_assessment", "relief_distribution",
+                    "requisition_compensation", "reconstruction_plan", "after_action_review"):
+        library.complete(incident_id, element)
+
+
+def _reviews(library: Library) -> list[FaultToleranceReview]:
+    with library.db.read() as session:
+        return list(session.scalars(select(FaultToleranceReview).order_by(FaultToleranceReview.id)))
+
+
+@pytest.mark.parametrize(("ruling", "statement"), [("excused", "given"), ("mitigated", "declined"),
+                                                   ("accountable", "lapsed")])
+def test_a_flagged_decision_is_ruled(library: Library, ruling: str, statement: str) -> None:
+    incident_id = _respond(library)
+    decision_id = library.decide(incident_id, departs_from_plan=True)
+    _to_learning(library, incident_id)
+
+    maker_task = library.task(incident_id, "add_maker_statement")
+    assert (maker_task.role, library.person_for(maker_task)) == ("commander", "li.community")
+    assert maker_task.phase == "learning"
+    if statement == "given":
+        library.complete(incident_id, "add_maker_statement")
+    elif statement == "declined":
+        library.complete(incident_id, "add_maker_statement", {"wishes_to_comment": False})
+    else:
+        assert library.advance(days=2, hours=23) == []
+        assert library.advance(hours=2) == [library.incident(incident_id).reference]
+    assert library.open_elements(incident_id) == ["rule_on_decision"]
+    rule = library.task(incident_id, "rule_on_decision")
+    assert (rule.role, rule.excluded_user) == ("reviewer", "li.community")
+    library.complete(incident_id, "rule_on_decision", ruling=ruling, reasoning=f"Weighed: {ruling}.")
+    assert library.open_elements(incident_id) == ["review_report"]
+    library.complete(incident_id, "review_report")
+
+    (review,) = _reviews(library)
+    assert (review.decision_id, review.ruling, review.reviewer) == (decision_id, ruling, "lin.reviewer")
+    assert review.reasoning == f"Weighed: {ruling}."
+    assert set(review.criteria) == CRITERIA
+    assert review.criteria["three_distinctions"] == {
+        "experience": "inexperience_while_pioneering", "rules": "not_expressly_forbidden",
+        "interest": "public_interest"}
+    expected = FORM_SAMPLES["maker_statement"]["statement"] if statement == "given" else None
+    assert review.maker_statement == expected
+    assert [e["ruling"] for e in library.audit(incident_id, "fault_tolerance_ruling")] == [ruling]
+    assert library.incident(incident_id).status == "closed"
+
+
+def test_the_maker_of_a_decision_cannot_rule_on_it(library: Library) -> None:
+    incident_id = _respond(library)
+    library.decide(incident_id, departs_from_plan=True)
+    _to_learning(library, incident_id)
+    library.complete(incident_id, "add_maker_statement")
+    # li.community holds a reviewer seat too, but made the decision
+    with pytest.raises(Forbidden):
+        library.complete(incident_id, "rule_on_decision", as_user="li.community")
+    assert library.open_elements(incident_id) == ["rule_on_decision"]
+    library.complete(incident_id, "rule_on_decision", as_user="lin.reviewer")
+    assert library.open_elements(incident_id) == ["review_report"]
+
+
+def test_every_flagged_decision_gets_its_own_review_before_the_incident_closes(library: Library) -> None:
+    incident_id = _respond(library)
+    departing = library.decide(incident_id, departs_from_plan=True, choice="Tow the cars now")
+    flagged_later = library.decide(incident_id, departs_from_plan=False, choice="Open the east gate")
+    library.decide(incident_id, departs_from_plan=False, choice="Call the gas company")  # never flagged
+    with library.db.transaction() as session:
+        decisions.flag(session=session, actor=library.actors["lin.reviewer"], decision_id=flagged_later,
+                       reason="The gate was a fire exit.")
+    _to_learning(library, incident_id)
+
+    assert library.open_elements(incident_id) == ["add_maker_statement", "add_maker_statement"]
+    for task in library.open_tasks(incident_id):
+        library.complete_task(task)
+    assert library.open_elements(incident_id) == ["rule_on_decision", "rule_on_decision"]
+    first, second = library.open_tasks(incident_id)
+    library.complete_task(first, ruling="excused")
+    assert library.open_elements(incident_id) == ["rule_on_decision"]  # the report waits for every review
+    library.complete_task(second, ruling="accountable")
+    assert library.open_elements(incident_id) == ["review_report"]
+    library.complete(incident_id, "review_report")
+    assert sorted((r.decision_id, r.ruling) for r in _reviews(library)) in (
+        sorted([(departing, "excused"), (flagged_later, "accountable")]),
+        sorted([(departing, "accountable"), (flagged_later, "excused")]))
+    assert library.incident(incident_id).status == "closed"
