@@ -9,20 +9,24 @@ from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from engine import auth, seats
+from engine import auth, migrate, seats
 from engine.bundled import deploy_bundled
 from engine.config import Settings
 from engine.db import Database
 from engine.demo import ANSWERS
+from engine.models import ProcessDefinition
 from tests.scenario import ADMIN
 
 PASSWORD = "correct horse battery"
-#: Hashing is slow on purpose; every test user shares one hash of the same password.
-PASSWORD_HASH = auth.hash_password(PASSWORD)
+#: argon2 at production cost takes ~0.35 s per login on a CI machine; tests check behaviour,
+#: not cost, so they hash and verify with minimal parameters (the same code path).
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+PASSWORD_HASH = FAST_HASHER.hash(PASSWORD)
 SEATS = {
     "duty": "duty_officer", "commander": "commander", "fire": "fire", "medical": "medical",
     "grid": "grid_worker", "recovery": "recovery_officer", "auditor": "auditor", "reviewer": "reviewer",
@@ -97,16 +101,40 @@ class As:
         return self.post(f"/tasks/{task['id']}/complete", {"data": ANSWERS[element] if data is None else data})
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "_hasher", FAST_HASHER)
+
+
 @pytest.fixture
 def app(db: Database) -> FastAPI:
     make_users(db)
     return create_app(db, settings=SETTINGS)
 
 
+_DEPLOYED: list[dict[str, Any]] = []
+
+
+def _bundled_rows() -> list[dict[str, Any]]:
+    """The bundled models as deployed once per test session (a deploy parses and validates
+    every file, ~2 s); each test gets copies of those rows. Deploying itself is tested over
+    HTTP in test_definitions."""
+    if not _DEPLOYED:
+        scratch = Database("sqlite://")
+        migrate.upgrade(scratch.engine)
+        with scratch.transaction() as session:
+            for d in deploy_bundled(session=session, actor=ADMIN):
+                _DEPLOYED.append({c.key: getattr(d, c.key) for c in ProcessDefinition.__table__.columns
+                                  if c.key != "id"})
+        scratch.dispose()
+    return _DEPLOYED
+
+
 @pytest.fixture
 def deployed(db: Database) -> None:
     with db.transaction() as session:
-        deploy_bundled(session=session, actor=ADMIN)
+        for row in _bundled_rows():
+            session.add(ProcessDefinition(**row))
 
 
 @pytest.fixture
