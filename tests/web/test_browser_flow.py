@@ -15,6 +15,7 @@ import pytest
 
 from engine import decisions, definitions, incidents, seats, tasks
 from engine.demo import ANSWERS
+from engine.errors import RenxingError
 from tests.scenario import ADMIN
 from tests.web.conftest import LEVEL_DRILL
 from tests.web.site import ARGS, CHROMIUM, DESKTOP, PHONE, Site, require_browser, serve, shot, sign_in
@@ -144,7 +145,10 @@ def _drive_to_change_level(site: Site) -> str | None:
                            if role in seats.roles_of(session=session, user_id=u.id)), None)
         if holder is None:
             return None
-        site.complete(ref, known[0], holder)
+        try:
+            site.complete(ref, known[0], holder)
+        except RenxingError:  # the demo answers do not fit this model's forms
+            return None
     return None
 
 
