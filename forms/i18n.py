@@ -223,6 +223,13 @@ ROLE_LABELS = {
 URGENCY_LABELS = {"immediate": ("Immediate", "立即"), "urgent": ("Urgent", "紧急"), "routine": ("Routine", "常规")}
 RULING_LABELS = {"excused": ("Excused", "免责"), "mitigated": ("Mitigated", "从轻/减轻"),
                  "accountable": ("Accountable", "追责")}
+CRITERIA_LABELS = {
+    "three_distinctions": ("Three distinctions", "三个区分"), "experience": ("Experience", "经验"),
+    "rules": ("Rules", "规定"), "interest": ("Interest", "公私"), "motive": ("Motive", "动机"),
+    "procedure_followed": ("Procedure followed", "程序履行"),
+    "known_at_the_time": ("Known at the time", "决策时掌握的情况"),
+    "urgency": ("Urgency", "紧急程度"), "prompt_correction": ("Prompt correction and reporting", "及时纠错与报告"),
+}
 GRADE_LABELS = {"major": ("Major", "重大隐患"), "general": ("General", "一般隐患")}
 
 EVENT_LABELS: dict[str, tuple[str, str]] = {
@@ -309,7 +316,7 @@ def label(kind: str, value: object, lang: str) -> str:
     """A code value (phase, level, status, …) in words; unknown values show as they are."""
     table = {"phase": PHASE_LABELS, "level": LEVEL_LABELS, "status": STATUS_LABELS, "category": CATEGORY_LABELS,
              "role": ROLE_LABELS, "urgency": URGENCY_LABELS, "ruling": RULING_LABELS,
-             "grade": GRADE_LABELS}[kind]
+             "grade": GRADE_LABELS, "criterion": CRITERIA_LABELS}[kind]
     if value is None or value == "":
         return t("none", lang)
     pair = table.get(str(value))

@@ -29,7 +29,7 @@ from api.errors import status_of
 from api.pages.session import CSRF_FIELD, CsrfRefused, PageContext, SignInRequired, page_context
 from engine.auth import AccountLocked
 from engine.errors import RenxingError
-from forms import i18n
+from forms import FormNotFound, i18n, load_schema
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(i18n.__file__).resolve().parent / "templates"
@@ -80,8 +80,22 @@ env.globals["PREFIX"] = PREFIX
 env.globals["CSRF_FIELD"] = CSRF_FIELD
 
 
+def enum_labels(form_key: str, lang: str) -> dict[str, str]:
+    """Every enum value of a form with its label: rulings' criteria are stored as those values."""
+    try:
+        schema = load_schema(form_key)
+    except FormNotFound:
+        return {}
+    labels: dict[str, str] = {}
+    for spec in (schema.get("properties") or {}).values():
+        for value in spec.get("enum", []) if isinstance(spec, dict) else []:
+            labels.setdefault(str(value), i18n.enum_label(spec, value, lang))
+    return labels
+
+
 def render(ctx: PageContext, template: str, status: int = 200, **values: Any) -> Response:
     lang = ctx.lang
+    ruling_labels = enum_labels("fault_tolerance_ruling", lang)
 
     def translate(key: str, **kw: Any) -> str:
         return i18n.t(key, lang, **kw)
@@ -92,6 +106,7 @@ def render(ctx: PageContext, template: str, status: int = 200, **values: Any) ->
         msg=lambda text: i18n.message(text, lang),
         event_text=lambda action, payload: i18n.describe_event(action, payload, lang, values.get("titles")),
         schema_title=lambda schema, fallback="": i18n.schema_title(schema, lang, fallback),
+        criterion=lambda value: ruling_labels.get(str(value), str(value)),
         path=ctx.request.url.path, query=ctx.request.url.query, **values,
     )
     response: Response = HTMLResponse(html, status_code=status)

@@ -91,6 +91,7 @@ class Site:
 
 @contextmanager
 def serve(tmp: Path) -> Iterator[Site]:
+    """A fresh database with users per seat and the bundled models, served."""
     db = Database(f"sqlite:///{tmp / 'browser.db'}")
     migrate.upgrade(db.engine)
     make_users(db)
@@ -101,6 +102,13 @@ def serve(tmp: Path) -> Iterator[Site]:
         with db.transaction() as session:
             definitions.deploy(session=session, actor=ADMIN, files={
                 name: content for name, content in bundled_files().items() if name in MODELS})
+    with serve_database(db) as site:
+        yield site
+
+
+@contextmanager
+def serve_database(db: Database) -> Iterator[Site]:
+    """uvicorn in a thread on a free loopback port, around the app for `db`; stopped on exit."""
     app = create_app(db, settings=SETTINGS)
     install(app)
     port = _free_port()

@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from engine import decisions, definitions, incidents, seats, tasks
+from engine import decisions, definitions, incidents
 from engine.demo import ANSWERS
-from engine.errors import RenxingError
 from tests.scenario import ADMIN
 from tests.web.conftest import LEVEL_DRILL
 from tests.web.site import ARGS, CHROMIUM, DESKTOP, PHONE, Site, require_browser, serve, shot, sign_in
@@ -127,39 +126,12 @@ def test_commander_records_a_decision_in_chinese(site: Site, page: Any) -> None:
     shot(page, "incident-decision-zh")
 
 
-def _drive_to_change_level(site: Site) -> str | None:
-    """An incident_lifecycle incident waiting for `change_level`, driven with the demo answers."""
-    with site.db.read() as session:
-        if not definitions.list_definitions(session=session, process_id="incident_lifecycle"):
-            return None
-    ref = site.start("Flood at Grid 3", process_id="incident_lifecycle")
-    for _ in range(12):
-        if "change_level" in site.waiting_messages(ref):
-            return ref
-        known = [e for e in site.open_elements(ref) if e in ANSWERS]
-        if not known:
-            return None
-        with site.db.read() as session:
-            role = next(t.role for t in tasks.open_tasks(session=session) if t.task_spec == known[0])
-            holder = next((u.username for u in seats.list_users(session=session)
-                           if role in seats.roles_of(session=session, user_id=u.id)), None)
-        if holder is None:
-            return None
-        try:
-            site.complete(ref, known[0], holder)
-        except RenxingError:  # the demo answers do not fit this model's forms
-            return None
-    return None
-
-
 def test_commander_changes_the_level(site: Site, page: Any) -> None:
-    """On incident_lifecycle once it lands and reaches change_level; until then on a tiny test model
-    (tests/web/fixtures/level_drill.bpmn) that waits for the same message."""
-    ref = _drive_to_change_level(site)
-    if ref is None:
-        with site.db.transaction() as session:
-            definitions.deploy(session=session, actor=ADMIN, files={"level_drill.bpmn": LEVEL_DRILL.read_bytes()})
-        ref = site.start("Flood drill at Grid 3", process_id="level_drill")
+    """On a tiny model that waits for change_level (tests/web/fixtures/level_drill.bpmn); the
+    same on incident_lifecycle is in test_browser_lifecycle.py."""
+    with site.db.transaction() as session:
+        definitions.deploy(session=session, actor=ADMIN, files={"level_drill.bpmn": LEVEL_DRILL.read_bytes()})
+    ref = site.start("Flood drill at Grid 3", process_id="level_drill")
     sign_in(page, site, "commander")
     page.goto(f"{site.url}/ui/incidents/{ref}")
     _set_language(page, "en")
@@ -173,21 +145,6 @@ def test_commander_changes_the_level(site: Site, page: Any) -> None:
     page.wait_for_url("**done=level_changed**")
     assert page.locator("#response-level").inner_text() == "I particularly serious"
     shot(page, "incident-level-changed")
-
-
-def test_reviewer_rules_on_a_flagged_decision(site: Site, page: Any) -> None:
-    with site.db.read() as session:
-        if not definitions.list_definitions(session=session, process_id="fault_tolerance_review"):
-            pytest.skip("the fault_tolerance_review model (bpmn/fault_tolerance_review.bpmn) has not landed, "
-                        "so no review task can reach the reviewer's inbox")
-        ready = [t for t in tasks.open_tasks(session=session) if t.role == "reviewer"]
-    if not ready:
-        pytest.skip("fault_tolerance_review is deployed but this test does not yet know how its review "
-                    "is started; no reviewer task is open")
-    sign_in(page, site, "reviewer")
-    page.goto(f"{site.url}/ui/tasks/{ready[0].id}")
-    shot(page, "review-task")
-    assert page.locator("#task-form").is_visible()
 
 
 def test_auditor_verifies_the_chain_and_opens_the_report_in_both_languages(site: Site, page: Any) -> None:

@@ -1,0 +1,122 @@
+"""incident_lifecycle in Chromium: the commander changes the level, the reviewer rules on a flagged
+decision (in Chinese), the auditor reads the ruling. Setup steps go through the library's driver
+(tests/library_helpers.py); the step under test is done in the browser as its person would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from engine import migrate
+from engine.clock import ManualClock
+from engine.db import Database
+from engine.errors import RenxingError
+from engine.models import User
+from tests.api.conftest import PASSWORD_HASH
+from tests.library_helpers import FORM_SAMPLES, Library
+from tests.web.site import ARGS, CHROMIUM, DESKTOP, Site, require_browser, serve_database, shot, sign_in
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    sync_playwright = require_browser()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def world(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Library]]:
+    clock = ManualClock(datetime.now(UTC).replace(microsecond=0))
+    db = Database(f"sqlite:///{tmp_path_factory.mktemp('lifecycle') / 'lifecycle.db'}", clock=clock)
+    migrate.upgrade(db.engine)
+    try:
+        library = Library(db, clock)
+    except RenxingError as exc:
+        pytest.skip(f"the process library in bpmn/ does not deploy: {exc}")
+    with db.transaction() as session:  # the library's people sign in with the test password
+        session.execute(update(User).values(password_hash=PASSWORD_HASH))
+    with serve_database(db) as site:
+        yield site, library
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport=DESKTOP, locale="en-US")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def _respond(library: Library) -> int:
+    """Reported (level IV), commanded by the community, response activated."""
+    incident_id = library.start("incident_lifecycle", title="Gas leak in building 3")
+    library.complete(incident_id, "record_report")
+    library.complete(incident_id, "appoint_commander", commander_username="li.community")
+    library.complete(incident_id, "activate_response")
+    return incident_id
+
+
+def test_commander_changes_the_level_of_an_incident_lifecycle(world: tuple[Site, Library], page: Any) -> None:
+    site, library = world
+    incident_id = _respond(library)
+    reference = library.incident(incident_id).reference
+    assert "change_level" in library.state(incident_id).waiting_messages
+    sign_in(page, site, "li.community")
+    page.goto(f"{site.url}/ui/incidents/{reference}")
+    assert page.locator("#response-level").inner_text() == "IV general"
+    page.click("#level-panel summary")
+    page.select_option("#l-level", "III")
+    page.fill("#l-reason", "Gas reached building 4; more residents affected")
+    page.click("#change-level")
+    page.wait_for_url("**done=level_changed**")
+    assert page.locator("#response-level").inner_text() == "III relatively serious"
+    assert library.audit(incident_id, "response_level_changed")[-1] == {"from": "IV", "to": "III"}
+    assert "appoint_commander_for_level" in library.open_elements(incident_id)
+    assert page.locator("#level-form").count() == 0  # no second change before command is handed over
+    shot(page, "lifecycle-level-changed")
+
+
+def test_reviewer_rules_in_chinese_and_the_auditor_reads_the_ruling(world: tuple[Site, Library], page: Any,
+                                                                    chromium: Any) -> None:
+    site, library = world
+    incident_id = _respond(library)
+    reference = library.incident(incident_id).reference
+    decision_id = library.decide(incident_id, departs_from_plan=True)
+    library.message(incident_id, "response_over", {"summary": "Contained."})
+    for element in ("damage_statistics", "verify_statistics", "loss_assessment", "relief_distribution",
+                    "requisition_compensation", "reconstruction_plan", "after_action_review",
+                    "add_maker_statement"):
+        library.complete(incident_id, element)
+    assert library.open_elements(incident_id) == ["rule_on_decision"]
+
+    sign_in(page, site, "lin.reviewer")
+    page.click("#lang-switch")
+    card = page.locator("#inbox li", has_text=reference)
+    card.locator("a.task-title").click()
+    page.wait_for_url("**/ui/tasks/*")
+    assert "容错" in page.inner_text("main") or "认定" in page.inner_text("main")
+    for name, value in FORM_SAMPLES["fault_tolerance_ruling"].items():
+        if page.locator(f"select#f-{name}").count():
+            page.select_option(f"#f-{name}", value)
+        else:
+            page.fill(f"#f-{name}", value)
+    shot(page, "review-form-zh")
+    page.click("#submit-task")
+    page.wait_for_url("**done=task_completed")
+    assert "任务已完成" in page.locator(".flash").inner_text()
+    assert [e["ruling"] for e in library.audit(incident_id, "fault_tolerance_ruling")] == ["excused"]
+
+    auditor = chromium.new_context(viewport=DESKTOP).new_page()
+    sign_in(auditor, site, "deng.auditor")
+    auditor.goto(f"{site.url}/ui/incidents/{reference}/audit")
+    trail = auditor.locator(f"#decision-{decision_id}").inner_text()
+    assert "Excused" in trail and "lin.reviewer" in trail and "Every minute counted" in trail
+    assert "Intact" in auditor.locator("#verify-own").inner_text()
+    shot(auditor, "audit-ruling")
+    auditor.context.close()
