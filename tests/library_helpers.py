@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from engine import decisions, incidents, seats, tasks, timers
@@ -147,17 +146,6 @@ FORM_SAMPLES: dict[str, dict[str, Any]] = {
 ANSWERS: dict[str, dict[str, Any]] = {
     "appoint_commander_for_level": {"commander_username": "chen.district", "note": "District takes command."},
 }
-
-
-ENGINE_LOOP_RESTORE_BUG = (
-    "engine: once state.py detaches a settled iteration of a standard loop over a subprocess, the "
-    "iteration's subworkflow stays behind and the incident no longer restores from rows")
-
-
-def restored_loop_xfail(request: pytest.FixtureRequest, library: Library) -> None:
-    """Paths that run a looped subprocess a second time fail when restored from rows (engine bug)."""
-    if library.restore:
-        request.applymarker(pytest.mark.xfail(reason=ENGINE_LOOP_RESTORE_BUG, strict=True))
 
 
 class Library:

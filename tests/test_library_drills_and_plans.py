@@ -12,7 +12,7 @@ from engine.clock import ManualClock
 from engine.db import Database
 from engine.errors import Forbidden
 from engine.models import EmergencyPlan, ImprovementAction, PhaseHistory
-from tests.library_helpers import UNIT, Library, restored_loop_xfail
+from tests.library_helpers import UNIT, Library
 
 MANUAL_REVISION = {"improvement_action_id": None, "action_title": "Annual review of the plan"}
 
@@ -119,7 +119,6 @@ def test_the_drafter_cannot_approve_and_a_draft_sent_back_is_revised(library: Li
 
 
 def test_a_draft_sent_back_twice(request: pytest.FixtureRequest, library: Library) -> None:
-    restored_loop_xfail(request, library)
     revision_id = library.start("plan_revision", title="Plan review", data=MANUAL_REVISION)
     for attempt in ("one", "two"):
         library.complete(revision_id, "revise_plan", summary=f"Draft {attempt}")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from engine.clock import ManualClock
 from engine.db import Database
 from engine.models import Hazard
-from tests.library_helpers import FORM_SAMPLES, UNIT, Library, restored_loop_xfail
+from tests.library_helpers import FORM_SAMPLES, UNIT, Library
 
 BUILDING = {"location": "Building 3", "facility": "building", "description": "Cracked wall in the stairwell.",
             "grade": "general", "owner_seat": "grid_worker", "rectify_within_days": 7}
@@ -93,7 +93,6 @@ def test_hazards_are_rectified_escalated_reported_and_closed(library: Library) -
 
 
 def test_a_rejected_rectification_goes_round_again(request: pytest.FixtureRequest, library: Library) -> None:
-    restored_loop_xfail(request, library)
     round_id = _screen(library, house=[], utility=[GAS], vulnerable=[STOVE])
     gas = _hazards(library)["gas"]
     library.complete(round_id, "report_major_hazard")

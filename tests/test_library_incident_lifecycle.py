@@ -15,7 +15,7 @@ from engine.clock import ManualClock
 from engine.db import Database
 from engine.errors import InvalidInput
 from engine.models import FaultToleranceReview, ImprovementAction, PhaseHistory
-from tests.library_helpers import FORM_SAMPLES, UNIT, Library, restored_loop_xfail
+from tests.library_helpers import FORM_SAMPLES, UNIT, Library
 
 REPORT = FORM_SAMPLES["incident_full_report"]
 LEVEL_I_REPORT = {**REPORT, "casualties": 35, "trapped": 6, "people_affected": 2000, "economic_loss": 800}
@@ -147,7 +147,6 @@ def test_level_i_runs_every_phase_with_escalation_reports_evacuation_and_review(
 
 def test_a_level_change_reseats_command_and_calls_in_the_second_tier(
         request: pytest.FixtureRequest, library: Library) -> None:
-    restored_loop_xfail(request, library)
     incident_id = _to_response(library, REPORT, "li.community")
     library.complete(incident_id, "fire_rescue")
     assert library.open_elements(incident_id) == ["medical_care", "volunteer_mobilisation"]
@@ -194,7 +193,6 @@ def test_a_rise_within_the_command_level_keeps_the_commander(library: Library) -
 
 
 def test_two_level_changes_then_the_end_of_the_response(request: pytest.FixtureRequest, library: Library) -> None:
-    restored_loop_xfail(request, library)
     incident_id = _to_response(library, REPORT, "li.community")
     library.message(incident_id, "change_level", {"level": "III", "reason": "More residents affected"})
     library.complete(incident_id, "appoint_commander_for_level", commander_username="zhao.street")

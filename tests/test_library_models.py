@@ -106,6 +106,18 @@ def test_every_element_is_drawn(process_id: str) -> None:
 
 
 @pytest.mark.parametrize("process_id", sorted(LIBRARY))
+def test_every_element_is_connected(process_id: str) -> None:
+    """No dangling element: everything but a start event is reached, everything but an end event leads on."""
+    root = _xml(process_id)
+    for tag in FLOW_NODES:
+        for element in root.iterfind(f".//bpmn:{tag}", NS):
+            if tag not in ("startEvent", "boundaryEvent"):
+                assert element.findall("bpmn:incoming", NS), f"nothing leads to {element.get('id')}"
+            if tag != "endEvent":
+                assert element.findall("bpmn:outgoing", NS), f"{element.get('id')} leads nowhere"
+
+
+@pytest.mark.parametrize("process_id", sorted(LIBRARY))
 def test_human_tasks_sit_in_lanes_and_subprocesses_do_not(process_id: str) -> None:
     root = _xml(process_id)
     in_lanes = {ref.text for ref in root.iterfind(".//bpmn:flowNodeRef", NS)}

@@ -141,6 +141,12 @@ class StoredWorkflow:
                         or child is workflow.last_task or child_id not in self._stored
                         or child._parent != loop.id):
                     break
+                top = workflow.top_workflow
+                if child.id in top.subprocesses:
+                    # An iteration that ran a subprocess: its (finished) subworkflow goes with it;
+                    # its rows stay in the database as history, like the iteration's own row.
+                    for task in top.delete_subprocess(child):
+                        self._stored.pop(str(task.id), None)
                 loop._children.remove(child.id)
                 del workflow.tasks[child.id]
                 self._stored.pop(child_id, None)
@@ -268,6 +274,8 @@ def restore(
             }
             REGISTRY.restore(dct, workflow=target)
 
+    loaded = {TOP} | {header["parent_task_id"] for header in meta.get("subprocesses", [])}
+    stored = {key: record for key, record in stored.items() if record.workflow_id in loaded}
     load_tasks(workflow, TOP)
     _apply_header(workflow, meta["top"])
     for header in meta.get("subprocesses", []):
