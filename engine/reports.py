@@ -26,6 +26,7 @@ REVIEW_FIELDS = ("what_was_planned", "what_happened", "why", "what_to_change")
 
 @dataclass(frozen=True)
 class Review:
+    form_key: str
     by: str | None
     at: datetime | None
     answers: dict[str, Any]
@@ -60,7 +61,7 @@ def _reviews(session: Session, incident_id: int) -> list[Review]:
             continue
         lessons = [str(item) for item in data.get("lessons") or [] if isinstance(item, str)]
         answers = {key: data[key] for key in REVIEW_FIELDS if key in data}
-        found.append(Review(task.completed_by, task.completed_at, answers, lessons))
+        found.append(Review(task.form_key, task.completed_by, task.completed_at, answers, lessons))
     return found
 
 

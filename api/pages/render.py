@@ -93,6 +93,15 @@ def enum_labels(form_key: str, lang: str) -> dict[str, str]:
     return labels
 
 
+def field_title(form_key: str, name: str, lang: str) -> str:
+    """A form field's title in `lang`, for data shown outside its form (the report's review)."""
+    try:
+        spec = (load_schema(form_key).get("properties") or {}).get(name) or {}
+    except FormNotFound:
+        spec = {}
+    return i18n.schema_title(spec, lang, name.replace("_", " "))
+
+
 def render(ctx: PageContext, template: str, status: int = 200, **values: Any) -> Response:
     lang = ctx.lang
     ruling_labels = enum_labels("fault_tolerance_ruling", lang)
@@ -107,6 +116,7 @@ def render(ctx: PageContext, template: str, status: int = 200, **values: Any) ->
         event_text=lambda action, payload: i18n.describe_event(action, payload, lang, values.get("titles")),
         schema_title=lambda schema, fallback="": i18n.schema_title(schema, lang, fallback),
         criterion=lambda value: ruling_labels.get(str(value), str(value)),
+        field_title=lambda form_key, name: field_title(form_key, name, lang),
         path=ctx.request.url.path, query=ctx.request.url.query, **values,
     )
     response: Response = HTMLResponse(html, status_code=status)

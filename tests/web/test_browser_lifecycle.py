@@ -119,4 +119,9 @@ def test_reviewer_rules_in_chinese_and_the_auditor_reads_the_ruling(world: tuple
     assert "Excused" in trail and "lin.reviewer" in trail and "Every minute counted" in trail
     assert "Intact" in auditor.locator("#verify-own").inner_text()
     shot(auditor, "audit-ruling")
+    auditor.click("#report-link")
+    assert "Check the keys monthly" in auditor.inner_text("#lessons")
+    assert "Excused" in auditor.inner_text("#report-decisions")
+    assert "Completed 'Weigh the criteria and rule' as Fault-tolerance reviewer" in auditor.inner_text("#activity-log")
+    shot(auditor, "report-lifecycle")
     auditor.context.close()
