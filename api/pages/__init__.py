@@ -18,6 +18,10 @@ __all__ = ["install"]
 
 
 def install(app: FastAPI) -> None:
+    """Mount the pages once (a second call, e.g. from create_app and a test, does nothing)."""
+    if getattr(app.state, "pages_installed", False):
+        return
+    app.state.pages_installed = True
     for module in (auth, tasks, incidents, audit, overview):
         app.include_router(module.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="pages-static")

@@ -289,3 +289,11 @@ def test_incident_list_filters(browser: Any, db: Database, incident: str) -> Non
     assert incident in person.get("/ui/incidents?phase=response&status=active&level=").text
     assert "No incidents match." in person.get("/ui/incidents?level=I").text
     assert person.get("/ui/incidents?level=<x>&after=abc").status_code == 400
+
+
+def test_install_is_idempotent(web_app: Any) -> None:
+    from api.pages import install
+
+    before = len(web_app.routes)
+    install(web_app)
+    assert len(web_app.routes) == before
