@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from api import errors
 from api.limits import BodyLimitMiddleware
 from api.metrics import Metrics, MetricsMiddleware
-from api.routes import audit, auth, decisions, definitions, health, incidents, tasks, users
+from api.routes import audit, auth, decisions, definitions, health, incidents, registers, tasks, users
 from api.worker import TimerWorker
 from engine.config import Settings, get_settings
 from engine.db import Database
@@ -39,6 +39,7 @@ TAGS = [
     {"name": "incidents", "description": "Start, follow, advance and end incidents."},
     {"name": "tasks", "description": "The work of each seat: inbox, forms, completing tasks."},
     {"name": "decisions", "description": "On-scene decisions 临场决策 and their record."},
+    {"name": "registers", "description": "Hazard register, improvement actions, plan versions (read-only)."},
     {"name": "definitions", "description": "Process models (BPMN/DMN bundles), versioned."},
     {"name": "audit", "description": "The tamper-evident audit log."},
     {"name": "users", "description": "User administration."},
@@ -75,7 +76,7 @@ def create_app(
     app.state.settings = settings
     app.state.metrics = Metrics(database)
     errors.install(app)
-    for module in (auth, incidents, tasks, decisions, definitions, audit, users, health):
+    for module in (auth, incidents, tasks, decisions, registers, definitions, audit, users, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # outermost: sees every answer

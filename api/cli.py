@@ -328,6 +328,41 @@ def users_add(
     out.print(f"added {username}{' (administrator)' if admin else ''}")
 
 
+@users_app.command("password")
+def users_password(
+    username: Annotated[str, typer.Argument(help="An existing user.")],
+    password: Annotated[str | None, typer.Option(help="The new password (prefer --password-stdin).")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                 help="Read the password from standard input.")] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Set a user's password (also lifts a login lock)."""
+    from engine import auth
+
+    secret = _read_password(password, password_stdin)
+    with errors_as_exit():
+        password_hash = auth.hash_password(secret)
+    command(database, None, lambda s, a: seats.set_password(session=s, actor=a, username=username,
+                                                            password_hash=password_hash).id)
+    out.print(f"password of {username} set")
+
+
+@users_app.command("disable")
+def users_disable(username: Annotated[str, typer.Argument(help="An existing user.")],
+                  database: DatabaseOption = None) -> None:
+    """Disable an account: no sign-in, and its tokens stop working at once."""
+    command(database, None, lambda s, a: seats.set_active(session=s, actor=a, username=username, active=False).id)
+    out.print(f"{username} disabled")
+
+
+@users_app.command("enable")
+def users_enable(username: Annotated[str, typer.Argument(help="An existing user.")],
+                 database: DatabaseOption = None) -> None:
+    """Re-enable a disabled account."""
+    command(database, None, lambda s, a: seats.set_active(session=s, actor=a, username=username, active=True).id)
+    out.print(f"{username} enabled")
+
+
 @users_app.command("seat")
 def users_seat(
     username: Annotated[str, typer.Argument(help="An existing user.")],

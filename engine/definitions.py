@@ -60,7 +60,10 @@ def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> lis
         raise InvalidInput("the bundle is empty", fields={"files": "give at least one .bpmn file"})
     if sum(len(content) for content in files.values()) > MAX_BUNDLE_BYTES:
         raise InvalidInput("the bundle is too large", fields={"files": "at most 20 MB in all"})
+    # Parse and serialise before the first query: the session's transaction (and on SQLite the
+    # database's write lock) only begins then, so seconds of parsing never block other commands.
     bundle = parse_bundle(files, known_form_keys=set(available_form_keys()), known_operators=set(OPERATORS))
+    specs = {process_id: dump_specs(files, process_id) for process_id in bundle.processes}
     result = []
     for process_id, info in sorted(bundle.processes.items()):
         content_hash = _content_hash(files, info)
@@ -77,7 +80,7 @@ def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> lis
             process_id=process_id, name=info.name or process_id, version=latest + 1,
             content_hash=content_hash,
             files={name: files[name].decode("utf-8") for name in info.files},
-            summary=_summary(info), spec_json=dump_specs(files, process_id),
+            summary=_summary(info), spec_json=specs[process_id],
             deployed_by=actor.username, deployed_at=now(session),
         )
         session.add(definition)

@@ -24,6 +24,7 @@ from engine.workflow_store import start_runtime
 
 CATEGORIES = ("natural_disaster", "accident_disaster", "public_health", "social_security")
 STATUSES = (ACTIVE, CLOSED, CANCELLED, "failed")
+MAX_ID = 2**31 - 1
 _VARIABLE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
@@ -143,8 +144,12 @@ def get_by_reference(*, session: Session, reference: str) -> Incident:
 
 def resolve(*, session: Session, ref: str | int) -> Incident:
     """An incident by numeric id or by reference such as INC-2026-0007."""
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        return get(session=session, incident_id=int(ref))
+    if isinstance(ref, str) and ref.isascii() and ref.isdigit():
+        ref = int(ref)
+    if isinstance(ref, int):
+        if not 0 < ref <= MAX_ID:
+            raise NotFound(f"no incident {ref}")
+        return get(session=session, incident_id=ref)
     return get_by_reference(session=session, reference=str(ref))
 
 

@@ -47,6 +47,27 @@ def create_user(
     return user
 
 
+def set_password(*, session: Session, actor: Actor, username: str, password_hash: str) -> User:
+    """Replace a user's password (administrators); also lifts a login lock."""
+    if not actor.is_admin:
+        raise Forbidden("only an administrator can set passwords")
+    user = get_user(session=session, username=username)
+    user.password_hash, user.failed_logins, user.locked_until = password_hash, 0, None
+    audit.record(session=session, actor=actor.username, action="password_set", payload={"username": username})
+    return user
+
+
+def set_active(*, session: Session, actor: Actor, username: str, active: bool) -> User:
+    """Disable or re-enable an account: a disabled user cannot sign in, and tokens stop working."""
+    if not actor.is_admin:
+        raise Forbidden("only an administrator can disable or enable users")
+    user = get_user(session=session, username=username)
+    user.is_active = active
+    audit.record(session=session, actor=actor.username, action="user_enabled" if active else "user_disabled",
+                 payload={"username": username})
+    return user
+
+
 def get_user(*, session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:

@@ -73,3 +73,30 @@ def test_wrong_input_gets_a_clear_message_and_a_non_zero_exit(url: str, args: li
     result = runner.invoke(app, [*args, "--database", url])
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_users_password_disable_and_enable(url: str) -> None:
+    from engine import auth
+    from engine.db import Database
+
+    added = runner.invoke(app, ["users", "add", "mei", "--password", "first password 1", "--database", url])
+    assert added.exit_code == 0
+    assert runner.invoke(app, ["users", "password", "mei", "--password", "second password 2",
+                               "--database", url]).exit_code == 0
+    assert runner.invoke(app, ["users", "disable", "mei", "--database", url]).exit_code == 0
+    database = Database(url)
+    with pytest.raises(auth.AuthenticationFailed):
+        auth.login(database, username="mei", password="second password 2")
+    assert runner.invoke(app, ["users", "enable", "mei", "--database", url]).exit_code == 0
+    assert auth.login(database, username="mei", password="second password 2").user_id is not None
+    with pytest.raises(auth.AuthenticationFailed):
+        auth.login(database, username="mei", password="first password 1")
+    missing = runner.invoke(app, ["users", "disable", "ghost", "--database", url])
+    assert missing.exit_code != 0 and "no user 'ghost'" in missing.output
+
+
+@pytest.mark.parametrize("ref", ["99999999999999999999", "²", "0"])
+def test_odd_incident_references_are_simply_not_found(url: str, ref: str) -> None:
+    runner.invoke(app, ["db", "upgrade", "--database", url])
+    result = runner.invoke(app, ["incidents", "show", ref, "--database", url])
+    assert result.exit_code != 0 and "no incident" in result.output
