@@ -52,7 +52,8 @@ def _widget(spec: Mapping[str, Any]) -> str:
         return "yesno"
     if kind in ("integer", "number"):
         return "number"
-    items = spec.get("items") if isinstance(spec.get("items"), Mapping) else {}
+    found = spec.get("items")
+    items: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     if kind == "array" and items.get("type") in ("string", "integer", "number"):
         return "lines"
     if kind == "array" and items.get("type") == "object" and isinstance(items.get("properties"), Mapping):
@@ -81,7 +82,8 @@ def _shown(widget: str, value: Any) -> str:
 def _rows(name: str, spec: Mapping[str, Any], value: Any, errors: Mapping[str, str], lang: str
           ) -> tuple[list[list[Field]], list[Field]]:
     items = [v if isinstance(v, Mapping) else {} for v in value] if isinstance(value, list) else []
-    most = spec.get("maxItems") if isinstance(spec.get("maxItems"), int) else 50
+    limit = spec.get("maxItems")
+    most = limit if isinstance(limit, int) else 50
     count = min(max(len(items) + 1, 1), max(most, len(items)))
     item = spec["items"]
     rows = []
