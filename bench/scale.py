@@ -108,7 +108,7 @@ def _plans(db: Database, query: Callable[[Any], Any]) -> list[str]:
     with db.engine.connect() as conn:
         for statement, parameters in captured:
             rows = conn.exec_driver_sql(prefix + statement, parameters).all()
-            lines = [str(r[-1]) for r in rows]
+            lines = [str(r[-1]) for r in rows if not str(r[-1]).startswith("INDEX ")]
             plans.append(" ".join(statement.split())[:160] + " …\n    " + "\n    ".join(lines))
     return plans
 
