@@ -1,15 +1,19 @@
-"""`renxing demo`: one whole incident, report to closed, on the bundled models.
+"""`renxing demo`: the whole disaster lifecycle on the bundled process library.
 
-It seats demo users, reports a level II incident, lets the fire deadline pass so the timer
-escalates to the commander, records an on-scene decision, declares the response over, runs
-recovery and the after-action review, prints the timeline and verifies the audit chain. Time
-is simulated (a manual clock starting now), so the 30-minute deadline passes instantly.
+A gas alarm raises an early warning (prevention) that turns into an incident: level II, so a
+district commander is seated; the fire team misses its deadline and the timer escalates to the
+commander, who records an on-scene decision that departs from the plan; the response ends, recovery
+runs, and in learning the after-action review files an improvement action while a reviewer who is
+not the decision's maker rules on it (fault tolerance, 容错). The improvement action's plan revision
+publishes the compound's new plan, and the timeline of all three processes is printed with the
+audit chain verified. Time is simulated (a manual clock starting now), so deadlines pass at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -18,40 +22,33 @@ from engine.actors import Actor
 from engine.bundled import deploy_bundled
 from engine.clock import ManualClock
 from engine.db import Database
-from engine.models import User
+from engine.models import AuditEvent, HumanTask, Incident, User
+from forms.samples import SAMPLES, UNIT
 
-DEMO_SEATS = {
-    "wang.duty": ("Wang Fang 王芳", "duty_officer"),
-    "li.commander": ("Li Wei 李伟", "commander"),
-    "zhao.fire": ("Zhao Gang 赵刚", "fire"),
-    "chen.medical": ("Chen Jing 陈静", "medical"),
-    "liu.grid": ("Liu Yang 刘洋", "grid_worker"),
-    "sun.recovery": ("Sun Li 孙丽", "recovery_officer"),
-}
+ADMIN = Actor.system("demo")
 
-#: What each seat enters, by task element id.
-ANSWERS: dict[str, dict[str, object]] = {
-    "record_report": {"category": "accident_disaster", "location": "Building 3, Hehua Compound",
-                      "casualties": 12, "people_affected": 800, "trapped": 4, "economic_loss": 350,
-                      "description": "Gas explosion in a residential building; fire on floors 4-6."},
-    "report_to_district": {"summary": "Level II gas explosion, 12 casualties, 4 trapped.",
-                           "reported_to": "district"},
-    "activate_response": {"confirmed_level": "II", "command_post": "Hehua Compound gate",
-                          "notes": "Evacuate buildings 2-4."},
-    "medical_care": {"status": "done", "actions_taken": "Triage on site; 12 taken to hospital.",
-                     "people_rescued": 0},
-    "escalate_fire_delay": {"action": "reinforce", "note": "Second engine company dispatched."},
-    "fire_rescue": {"status": "done", "actions_taken": "Fire out; 4 trapped residents rescued.",
-                    "resources_used": "2 engines, 1 ladder", "people_rescued": 4},
-    "damage_statistics": {"houses_damaged": 18, "direct_loss": 420.5, "people_resettled": 56},
-    "verify_statistics": {"verified": True, "comment": "Checked door to door."},
-    "relief_distribution": {"households_served": 23, "relief_cost": 35.0},
-    "after_action_review": {"what_was_planned": "Fire team on scene in 15 minutes.",
-                            "what_happened": "Blocked fire lane delayed the first engine by 20 minutes.",
-                            "why": "Parked cars in the compound's fire lane.",
-                            "what_to_change": "Monthly fire-lane inspections by grid workers.",
-                            "lessons": ["Keep fire lanes clear", "Pre-assign a second engine company"]},
+#: username -> (display name, global seats)
+PEOPLE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "wang.duty": ("Wang Fang 王芳", ("duty_officer",)),
+    "li.community": ("Li Wei 李伟", ("community_commander",)),
+    "chen.district": ("Chen Jun 陈军", ("district_commander",)),
+    "liu.fire": ("Liu Gang 刘刚", ("fire",)),
+    "sun.medical": ("Sun Jing 孙静", ("medical",)),
+    "zhou.police": ("Zhou Qiang 周强", ("police",)),
+    "wu.logistics": ("Wu Min 吴敏", ("logistics",)),
+    "zheng.volunteers": ("Zheng Hua 郑华", ("volunteer_coordinator",)),
+    "feng.grid": ("Feng Yang 冯洋", ("grid_worker",)),
+    "he.inspector": ("He Lei 何磊", ("hazard_inspector",)),
+    "xu.recovery": ("Xu Li 许丽", ("recovery_officer",)),
+    "ma.plan": ("Ma Tao 马涛", ("plan_owner",)),
+    "hu.approver": ("Hu Yan 胡燕", ("plan_approver",)),
+    "lin.reviewer": ("Lin Na 林娜", ("reviewer",)),
+    "deng.auditor": ("Deng Chao 邓超", ("auditor",)),
 }
+LEVEL_II_REPORT = {**SAMPLES["incident_full_report"], "casualties": 12, "trapped": 4, "people_affected": 800,
+                   "economic_loss": 350, "description": "Gas explosion in building 3; fire on floors 4-6."}
+ACTION = {"title": "Keep the valve room key at the service station", "owner_seat": "plan_owner",
+          "due_in_days": 14, "plan_unit": UNIT}
 
 
 @dataclass
@@ -61,89 +58,165 @@ class DemoReport:
     audit_ok: bool = False
 
 
-def _seat_users(db: Database) -> dict[str, Actor]:
-    admin = Actor.system("demo")
-    with db.transaction() as session:
-        for username, (name, role) in DEMO_SEATS.items():
-            if session.scalar(select(User).where(User.username == username)) is None:
-                seats.create_user(session=session, actor=admin, username=username, display_name=name)
-                seats.seat(session=session, actor=admin, username=username, role=role)
-        deploy_bundled(session=session, actor=admin)
-        return {role: seats.actor_for(seats.get_user(session=session, username=username))
-                for username, (_, role) in DEMO_SEATS.items()}
+class _Player:
+    """Plays each open task as the person holding its seat, with the form's sample answer."""
+
+    def __init__(self, db: Database, clock: ManualClock) -> None:
+        self.db, self.clock = db, clock
+        with db.transaction() as session:
+            for username, (name, held) in PEOPLE.items():
+                if session.scalar(select(User.id).where(User.username == username)) is None:
+                    seats.create_user(session=session, actor=ADMIN, username=username, display_name=name)
+                    for seat in held:
+                        seats.seat(session=session, actor=ADMIN, username=username, role=seat)
+            deploy_bundled(session=session, actor=ADMIN)
+            self.actors = {u: seats.actor_for(seats.get_user(session=session, username=u)) for u in PEOPLE}
+            self.by_seat = {seat: u for u, (_, held) in PEOPLE.items() for seat in held}
+            self.by_id = {a.user_id: u for u, a in self.actors.items()}
+
+    def commander(self, incident_id: int) -> str:
+        with self.db.read() as session:
+            return seats.holders(session=session, role=seats.COMMANDER, incident_id=incident_id)[0].username
+
+    def _person(self, task: HumanTask) -> str:
+        if task.assignee_id is not None:
+            return self.by_id[task.assignee_id]
+        return self.commander(task.incident_id) if task.role == seats.COMMANDER else self.by_seat[task.role]
+
+    def play(self, incident_id: int, element: str, **changes: Any) -> None:
+        self.clock.advance(timedelta(minutes=5))
+        with self.db.transaction() as session:
+            task = next(t for t in tasks.open_tasks(session=session, incident_id=incident_id)
+                        if t.task_spec == element)
+            tasks.complete(session=session, actor=self.actors[self._person(task)], task_id=task.id,
+                           data={**SAMPLES[task.form_key], **changes})
+
+    def play_all(self, incident_id: int, *, until: str) -> None:
+        """Complete whatever is open, in order, until the element `until` is open."""
+        while True:
+            with self.db.read() as session:
+                open_elements = sorted(t.task_spec for t in tasks.open_tasks(session=session, incident_id=incident_id))
+            if until in open_elements or not open_elements:
+                return
+            self.play(incident_id, open_elements[0])
+
+    def start(self, process_id: str, title: str) -> int:
+        with self.db.transaction() as session:
+            return incidents.start(session=session, actor=self.actors["wang.duty"], process_id=process_id,
+                                   title=title, category="accident_disaster", unit=UNIT).id
+
+    def message(self, incident_id: int, name: str, payload: dict[str, Any]) -> None:
+        self.clock.advance(timedelta(minutes=5))
+        with self.db.transaction() as session:
+            incidents.send_message(session=session, actor=self.actors[self.commander(incident_id)],
+                                   incident_id=incident_id, name=name, payload=payload)
+
+    def child_of(self, incident_id: int) -> int:
+        with self.db.read() as session:
+            return session.scalars(select(Incident.id).where(Incident.parent_id == incident_id)).one()
 
 
-def _complete(db: Database, actors: dict[str, Actor], incident_id: int, element: str) -> None:
-    with db.transaction() as session:
-        task = next(t for t in tasks.open_tasks(session=session, incident_id=incident_id) if t.task_spec == element)
-        tasks.complete(session=session, actor=actors[task.role], task_id=task.id, data=ANSWERS[element])
+def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
+    warning = player.start("early_warning", "Gas concentration alarm at Hehua Compound")
+    player.play(warning, "record_warning", hazard_type="gas_leak", area="Building 3",
+                observations="Gas concentration alarm in the stairwell of building 3.")
+    player.play(warning, "assess_warning", proposed_level="orange")
+    player.play(warning, "publish_warning", warning_level="orange")
+    player.play_all(warning, until="decide_warning_outcome")
+    player.play(warning, "decide_warning_outcome", outcome="open_incident", reason="Explosion in building 3.")
+
+    incident = player.child_of(warning)
+    player.play(incident, "record_report", **LEVEL_II_REPORT)
+    player.play(incident, "appoint_commander", commander_username="chen.district")
+    player.play(incident, "activate_response", evacuation_ordered=True, evacuation_area="Buildings 2-4")
+    for element in ("medical_care", "volunteer_mobilisation", "logistics_supply", "police_traffic",
+                    "evacuate_residents"):
+        player.play(incident, element)
+    player.clock.advance(timedelta(minutes=31))  # the fire team is late: its 30-minute deadline passes
+    timers.sweep(player.db)
+    player.play(incident, "escalate_fire_rescue")
+    with player.db.transaction() as session:
+        decisions.record(
+            session=session, actor=player.actors["chen.district"], incident_id=incident,
+            situation="Fire lane blocked by parked cars; the engine cannot reach building 3.",
+            options_considered=["Wait for the owners", "Tow the cars now", "Attack from the street"],
+            choice="Tow the cars now, without waiting for the owners",
+            rationale="Four residents trapped; every minute counts.",
+            authority_basis="Level II response in force; on-scene command authority",
+            expected_effect="Engine reaches building 3 within 10 minutes", departs_from_plan=True,
+            urgency="immediate")
+    player.play(incident, "fire_rescue")
+    player.play(incident, "open_shelters")
+    player.clock.advance(timedelta(hours=1, minutes=30))
+    timers.sweep(player.db)
+    player.play(incident, "situation_report")
+    player.message(incident, "response_over", {"summary": "All residents accounted for."})
+    player.play_all(incident, until="after_action_review")
+    player.play(incident, "after_action_review", improvement_actions=[ACTION])
+    player.play(incident, "add_maker_statement")
+    player.play(incident, "rule_on_decision", ruling="excused")
+    player.play(incident, "review_report")
+
+    revision = player.child_of(incident)
+    player.play(revision, "revise_plan", summary="Gas leak plan of Hehua Compound, v1")
+    player.play(revision, "approve_plan")
+    return warning, incident, revision
+
+
+_DESCRIBE = {
+    "incident_started": lambda p: f"started {p.get('reference')} ({p.get('process_id')})",
+    "task_completed": lambda p: f"{p.get('title') or p.get('task')} — done as {p.get('role')}",
+    "phase_changed": lambda p: f"phase {p.get('from')} → {p.get('to')}",
+    "response_level_changed": lambda p: f"response level {p.get('from') or '-'} → {p.get('to')}",
+    "timers_fired": lambda p: "timer fired: " + ", ".join(t["name"] for t in p.get("timers", [])),
+    "decision_recorded": lambda p: f"ON-SCENE DECISION: {p.get('choice')}"
+                                   + (" (departs from the plan)" if p.get("departs_from_plan") else ""),
+    "decision_flagged": lambda p: f"decision #{p.get('decision_id')} enters the fault-tolerance record",
+    "fault_tolerance_ruling": lambda p: f"RULING on decision #{p.get('decision_id')}: {p.get('ruling')}"
+                                        f" — {p.get('reasoning')}",
+    "message_received": lambda p: f"message '{p.get('name')}'",
+    "commander_seated": lambda p: f"{p.get('username')} seated as on-scene commander ({p.get('seat')})",
+    "improvement_action_recorded": lambda p: f"improvement action: {p.get('title')} → {p.get('plan_revision')}",
+    "plan_published": lambda p: f"plan of {p.get('unit')} v{p.get('version')} published "
+                                f"(drafted by {p.get('drafted_by')}, approved by {p.get('approved_by')})",
+}
+_QUIET = {"task_claimed", "seat_granted"}
+
+
+def _timeline(db: Database, ids: tuple[int, ...]) -> list[str]:
+    lines = []
+    with db.read() as session:
+        references = {i.id: i.reference for i in session.scalars(select(Incident).where(Incident.id.in_(ids)))}
+        events = session.scalars(select(AuditEvent).where(AuditEvent.incident_id.in_(ids))
+                                 .order_by(AuditEvent.occurred_at, AuditEvent.id))
+        for event in events:
+            if event.action in _QUIET or event.incident_id is None:
+                continue
+            describe = _DESCRIBE.get(event.action, lambda _p, a=event.action: a.replace("_", " "))
+            lines.append(f"{event.occurred_at:%m-%d %H:%M}  {references[event.incident_id]:<13} "
+                         f"{event.actor:<20} {describe(event.payload)}")
+    return lines
 
 
 def run_demo(db: Database) -> DemoReport:
     clock = ManualClock(db.clock.now())
     db.clock = clock
-    actors = _seat_users(db)
+    player = _Player(db, clock)
+    ids = _play_lifecycle(player)
     report = DemoReport()
-    with db.transaction() as session:
-        incident = incidents.start(session=session, actor=actors["duty_officer"], process_id="community_incident",
-                                   title="Gas explosion at Hehua Compound", category="accident_disaster",
-                                   unit="Hehua Compound, Grid 7")
-        incident_id, report.reference = incident.id, incident.reference
-    step = timedelta(minutes=4)
-    for element in ("record_report", "report_to_district", "activate_response", "medical_care"):
-        clock.advance(step)
-        _complete(db, actors, incident_id, element)
-    clock.advance(timedelta(minutes=31))  # the fire team is late: its 30-minute deadline passes
-    timers.sweep(db)
-    clock.advance(step)
-    _complete(db, actors, incident_id, "escalate_fire_delay")
-    clock.advance(step)
-    with db.transaction() as session:
-        decisions.record(
-            session=session, actor=actors["commander"], incident_id=incident_id,
-            situation="Fire lane blocked by parked cars; engine cannot reach building 3.",
-            options_considered=["Wait for owners to move the cars", "Tow the cars now", "Attack from the street"],
-            choice="Tow the cars now, without waiting for owners",
-            rationale="Four residents trapped; every minute counts.",
-            authority_basis="Level II response in force; on-scene command authority",
-            expected_effect="Engine reaches building 3 within 10 minutes",
-            departs_from_plan=True, urgency="immediate")
-    for element in ("fire_rescue",):
-        clock.advance(step)
-        _complete(db, actors, incident_id, element)
-    clock.advance(step)
-    with db.transaction() as session:
-        incidents.send_message(session=session, actor=actors["commander"], incident_id=incident_id,
-                               name="response_over", payload={"declared_by": "li.commander"})
-    for element in ("damage_statistics", "verify_statistics", "relief_distribution", "after_action_review"):
-        clock.advance(timedelta(hours=6))
-        _complete(db, actors, incident_id, element)
     with db.read() as session:
-        incident = incidents.get(session=session, incident_id=incident_id)
-        report.lines.append(f"[bold]{incident.reference}[/bold] {incident.title} — level {incident.response_level}, "
-                            f"status {incident.status} (simulated clock)")
-        for event in audit.events(session=session, incident_id=incident_id):
-            report.lines.append(f"{event.occurred_at:%Y-%m-%d %H:%M}  {event.actor:<22} {_describe(event.action, event.payload)}")
+        found = {i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_(ids)))}
+        incident = found[ids[1]]
+        report.reference = incident.reference
+        for instance in (found[i] for i in ids):
+            report.lines.append(f"[bold]{instance.reference}[/bold] {instance.title} — status {instance.status}"
+                                + (f", level {instance.response_level}" if instance.response_level else ""))
+        report.lines.append("(simulated clock)")
+    report.lines.extend(_timeline(db, ids))
+    with db.read() as session:
         result = audit.verify(session=session)
-        report.audit_ok = result.ok and incident.status == "closed"
-        report.lines.append(
-            f"audit chain: {'intact' if result.ok else 'BROKEN'} ({result.events} events, {result.chains} chains)"
-        )
+        closed = all(session.get_one(Incident, i).status == "closed" for i in ids)
+    report.audit_ok = result.ok and closed
+    report.lines.append(
+        f"audit chain: {'intact' if result.ok else 'BROKEN'} ({result.events} events, {result.chains} chains)")
     return report
-
-
-def _describe(action: str, payload: dict) -> str:
-    if action == "task_completed":
-        return f"completed '{payload.get('task')}' as {payload.get('role')}"
-    if action == "phase_changed":
-        return f"phase {payload.get('from')} → {payload.get('to')}"
-    if action == "response_level_changed":
-        return f"response level {payload.get('from') or '-'} → {payload.get('to')}"
-    if action == "timers_fired":
-        return f"timer fired: {', '.join(t['name'] for t in payload.get('timers', []))}"
-    if action == "decision_recorded":
-        flag = " (departs from plan)" if payload.get("departs_from_plan") else ""
-        return f"on-scene decision: {payload.get('choice')}{flag}"
-    if action == "message_received":
-        return f"message '{payload.get('name')}'"
-    return action.replace("_", " ")

@@ -138,7 +138,8 @@ def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> Huma
         )
         audit.record(session=session, actor=actor.username, action="task_completed",
                      incident_id=task.incident_id,
-                     payload={"task_id": task.id, "task": task.task_spec, "role": task.role, "data": data})
+                     payload={"task_id": task.id, "task": task.task_spec, "title": task.title, "role": task.role,
+                              "data": data})
 
     run_command(session, task.incident_id, actor, change)
     return task

@@ -8,11 +8,21 @@ from engine import incidents, seats, tasks
 from engine.actors import Actor
 from engine.bundled import deploy_bundled
 from engine.db import Database
-from engine.demo import ANSWERS
 from engine.models import HumanTask, Incident
 from engine.workflow_store import CACHE
+from forms.samples import SAMPLES
 
 ADMIN = Actor.system("tests")
+#: The form of each user task of the small core model (community_incident + community_recovery).
+COMMUNITY_FORMS = {
+    "record_report": "incident_report", "report_to_district": "escalation_report",
+    "activate_response": "activate_response", "fire_rescue": "department_report",
+    "medical_care": "department_report", "escalate_fire_delay": "escalation_ack",
+    "damage_statistics": "damage_statistics", "verify_statistics": "verification",
+    "relief_distribution": "relief_distribution", "after_action_review": "after_action_review",
+}
+#: A valid answer for each of its tasks, by element id.
+ANSWERS: dict[str, dict[str, Any]] = {element: SAMPLES[form] for element, form in COMMUNITY_FORMS.items()}
 ROLES = ("duty_officer", "commander", "fire", "medical", "grid_worker", "recovery_officer")
 
 

@@ -4,6 +4,7 @@ exit for wrong input."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -19,16 +20,20 @@ def url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'cli.db'}"
 
 
-def test_demo_plays_a_whole_incident_on_a_fresh_database(url: str) -> None:
+def test_demo_plays_the_whole_lifecycle_on_a_fresh_database(url: str) -> None:
     result = runner.invoke(app, ["demo", "--database", url])
     assert result.exit_code == 0, result.output
-    assert "status closed" in result.output
-    for expected in ("timer fired", "on-scene decision", "phase response → recovery",
-                     "phase learning → closed", "audit chain: intact"):
-        assert expected in result.output
+    for prefix in ("EW", "INC", "PLN"):
+        assert re.search(rf"{prefix}-\d{{4}}-0001", result.output), prefix
+    for expected in ("status closed, level II",
+                     "phase prevention → closed",  # the warning, and the plan revision after learning
+                     "timer fired", "ON-SCENE DECISION", "enters the fault-tolerance record",
+                     "RULING on decision #1: excused", "phase response → recovery", "phase recovery → learning",
+                     "phase learning → closed", "improvement action", "v1 published", "audit chain: intact"):
+        assert expected in result.output, expected
     again = runner.invoke(app, ["demo", "--database", url])  # a second run reuses users and models
     assert again.exit_code == 0, again.output
-    assert "INC-" in again.output and "0002" in again.output
+    assert re.search(r"INC-\d{4}-0002", again.output) and "v2 published" in again.output
 
 
 def test_deploy_list_start_show_complete_and_verify(url: str, tmp_path: Path) -> None:

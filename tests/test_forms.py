@@ -436,3 +436,11 @@ def test_forms_import_neither_engine_nor_api() -> None:
                 continue
             for name in names:
                 assert name.split(".")[0] not in ("engine", "api"), f"{path.name} imports {name}"
+
+
+def test_every_form_has_a_valid_sample() -> None:
+    from forms.samples import SAMPLES
+
+    assert set(SAMPLES) == set(available_form_keys())
+    for form_key, sample in SAMPLES.items():
+        assert validate(form_key, sample) == {}, form_key

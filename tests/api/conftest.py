@@ -18,9 +18,8 @@ from engine import auth, migrate, seats
 from engine.bundled import deploy_bundled
 from engine.config import Settings
 from engine.db import Database
-from engine.demo import ANSWERS
 from engine.models import ProcessDefinition
-from tests.scenario import ADMIN
+from tests.scenario import ADMIN, ANSWERS
 
 PASSWORD = "correct horse battery"
 #: argon2 at production cost takes ~0.35 s per login on a CI machine; tests check behaviour,

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine.db import Database
-from engine.demo import ANSWERS
 from engine.models import AuditEvent, Incident
 from tests.api.conftest import Api
+from tests.scenario import ANSWERS
 
 
 def _count(db: Database, model: Any) -> int:

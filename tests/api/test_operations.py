@@ -101,7 +101,7 @@ def test_conflicts_are_counted(api: Api, deployed: None) -> None:
     ref = duty.start()["reference"]
     task_id = duty.task_of(ref, "record_report")["id"]
     assert duty.complete(ref, "record_report").status_code == 200
-    from engine.demo import ANSWERS
+    from tests.scenario import ANSWERS
 
     assert duty.post(f"/tasks/{task_id}/complete", {"data": ANSWERS["record_report"]}).status_code == 409
     body = api.client.get("/metrics").text

@@ -25,10 +25,9 @@ from api.pages import install
 from engine import definitions, incidents, migrate, seats, tasks
 from engine.bundled import bundled_files, deploy_bundled
 from engine.db import Database
-from engine.demo import ANSWERS
 from engine.errors import RenxingError
 from tests.api.conftest import PASSWORD, SETTINGS, make_users
-from tests.scenario import ADMIN
+from tests.scenario import ADMIN, ANSWERS
 from tests.web.conftest import MODELS
 
 CHROMIUM = "/usr/bin/chromium"

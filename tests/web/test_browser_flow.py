@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 
 from engine import decisions, definitions, incidents
-from engine.demo import ANSWERS
-from tests.scenario import ADMIN
+from tests.scenario import ADMIN, ANSWERS
 from tests.web.conftest import LEVEL_DRILL
 from tests.web.site import ARGS, CHROMIUM, DESKTOP, PHONE, Site, require_browser, serve, shot, sign_in
 

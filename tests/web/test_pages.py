@@ -11,9 +11,8 @@ from sqlalchemy import select
 
 from engine import audit, auth, decisions, definitions, incidents, seats, tasks
 from engine.db import Database
-from engine.demo import ANSWERS
 from engine.models import User
-from tests.scenario import ADMIN
+from tests.scenario import ADMIN, ANSWERS
 from tests.web.conftest import LEVEL_DRILL, Browser
 
 
