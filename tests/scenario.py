@@ -59,7 +59,7 @@ class Scenario:
 
     def task(self, incident_id: int, element: str) -> HumanTask:
         found = [t for t in self.open_tasks(incident_id) if t.task_spec == element]
-        assert len(found) == 1, f"expected one open '{element}', open: {[t.task_spec for t in self.open_tasks(incident_id)]}"
+        assert len(found) == 1, f"expected one open '{element}', open: {self.open_elements(incident_id)}"
         return found[0]
 
     def complete(self, incident_id: int, element: str, data: dict[str, Any] | None = None,

@@ -26,7 +26,8 @@ def _python_files(*folders: str) -> list[Path]:
     return [p for folder in folders for p in (ROOT / folder).rglob("*.py")]
 
 
-@pytest.mark.parametrize("path", _python_files("engine", "api", "forms", "bench"), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", _python_files("engine", "api", "forms", "bench"),
+                         ids=lambda p: str(p.relative_to(ROOT)))
 def test_spiffworkflow_is_imported_only_in_engine_workflow(path: Path) -> None:
     # The benchmark's reference figure is SpiffWorkflow alone, so that one module may use it.
     if (ROOT / "engine" / "workflow") in path.parents or path == ROOT / "bench" / "spiff_reference.py":
