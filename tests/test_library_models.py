@@ -4,6 +4,8 @@ form), carries complete BPMN DI, and the grading table gives the right level and
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,50 @@ def test_grading_sets_the_level_and_the_command_seat(db: Database, clock: Manual
     assert library.incident(incident_id).response_level == level
     library.complete(incident_id, "appoint_commander", commander_username=commander)
     assert library.commander(incident_id) == commander
+
+
+NESTED_DATA_OBJECT = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
+  <bpmn:process id="nested_data_object" isExecutable="true">
+    <bpmn:dataObject id="shared" />
+    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:subProcess id="outer">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:startEvent id="os"><bpmn:outgoing>of1</bpmn:outgoing></bpmn:startEvent>
+      <bpmn:subProcess id="inner">
+        <bpmn:incoming>of1</bpmn:incoming><bpmn:outgoing>of2</bpmn:outgoing>
+        <bpmn:startEvent id="is"><bpmn:outgoing>if1</bpmn:outgoing></bpmn:startEvent>
+        <bpmn:scriptTask id="write"><bpmn:incoming>if1</bpmn:incoming><bpmn:outgoing>if2</bpmn:outgoing>
+          <bpmn:dataOutputAssociation id="out"><bpmn:targetRef>shared_ref</bpmn:targetRef></bpmn:dataOutputAssociation>
+          <bpmn:script>shared = 1</bpmn:script></bpmn:scriptTask>
+        <bpmn:dataObjectReference id="shared_ref" dataObjectRef="shared" />
+        <bpmn:endEvent id="ie"><bpmn:incoming>if2</bpmn:incoming></bpmn:endEvent>
+        <bpmn:sequenceFlow id="if1" sourceRef="is" targetRef="write" />
+        <bpmn:sequenceFlow id="if2" sourceRef="write" targetRef="ie" />
+      </bpmn:subProcess>
+      <bpmn:endEvent id="oe"><bpmn:incoming>of2</bpmn:incoming></bpmn:endEvent>
+      <bpmn:sequenceFlow id="of1" sourceRef="os" targetRef="inner" />
+      <bpmn:sequenceFlow id="of2" sourceRef="inner" targetRef="oe" />
+    </bpmn:subProcess>
+    <bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="outer" />
+    <bpmn:sequenceFlow id="f2" sourceRef="outer" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "SpiffWorkflow 3.2 NodeParser._resolve_data_object_ref loops forever (`current = "
+    "self.process_parser.parent`) when a task two subprocesses deep references a process-level "
+    "data object, so deploy-time validation never returns"))
+def test_deploy_validation_returns_on_a_data_object_two_subprocesses_deep() -> None:
+    """Found while modelling the level in force as a data object (the library does not use one)."""
+    code = ("import sys; from engine.workflow import parse_bundle; from engine.errors import InvalidDefinition\n"
+            "try:\n    parse_bundle({'n.bpmn': sys.stdin.buffer.read()}, known_form_keys=set())\n"
+            "except InvalidDefinition:\n    pass\n")
+    try:
+        subprocess.run([sys.executable, "-c", code], input=NESTED_DATA_OBJECT.encode(), timeout=10, check=True,
+                       cwd=Path(BUNDLE_DIR).parent, capture_output=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail("parse_bundle did not return within 10 s")
