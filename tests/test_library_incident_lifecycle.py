@@ -13,7 +13,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.clock import ManualClock
 from engine.db import Database
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, WorkflowFailure
 from engine.models import FaultToleranceReview, ImprovementAction, PhaseHistory
 from tests.library_helpers import FORM_SAMPLES, UNIT, Library
 
@@ -237,3 +237,15 @@ def test_statistics_sent_back_are_reported_again(library: Library) -> None:
     assert [t.data["houses_damaged"] for t in library.completed(incident_id, "damage_statistics")] == [3, 5]
     library.complete(incident_id, "loss_assessment")  # restores the workflow after the second round
     assert library.open_elements(incident_id) == ["relief_distribution", "requisition_compensation"]
+
+
+@pytest.mark.parametrize("payload", [{"level": "V", "reason": "typo"}, {"level": "II"}, {}])
+def test_a_malformed_level_change_is_refused_and_changes_nothing(library: Library, payload: dict) -> None:
+    incident_id = _to_response(library, REPORT, "li.community")
+    with pytest.raises(WorkflowFailure):
+        library.message(incident_id, "change_level", payload)
+    incident = library.incident(incident_id)
+    assert (incident.response_level, incident.status) == ("IV", "active")
+    assert library.open_elements(incident_id) == FIRST_TIER
+    library.message(incident_id, "change_level", {"level": "IV", "reason": "Confirmed as general"})
+    assert library.commander(incident_id) == "li.community"
