@@ -56,6 +56,8 @@ CACHE = _RuntimeCache()
 
 _TASKS = cast(Table, WorkflowTaskRow.__table__)
 _DATA = cast(Table, TaskDataRow.__table__)
+_LOADED = ("id", "workflow_id", "parent_id", "children", "state", "task_spec", "last_state_change", "triggered",
+           "internal_data", "data_hash", "seq")
 _UPDATE_TASK = (
     update(_TASKS)
     .where(_TASKS.c.incident_id == bindparam("key_incident"), _TASKS.c.id == bindparam("key_id"))
@@ -86,12 +88,15 @@ def load_runtime(session: Session, incident: Incident) -> WorkflowRuntime:
     if cached is not None:
         return cached
     definition = session.get_one(ProcessDefinition, incident.definition_id)
-    rows = session.scalars(
-        select(WorkflowTaskRow)
-        .where(WorkflowTaskRow.incident_id == incident.id)
-        .order_by(WorkflowTaskRow.seq)
+    # Core rows, not ORM objects: a long incident has thousands, most of them history.
+    rows = session.execute(
+        select(*(_TASKS.c[name] for name in _LOADED)).where(_TASKS.c.incident_id == incident.id).order_by(_TASKS.c.seq)
     ).all()
-    hashes = {row.data_hash for row in rows}
+    # Rows no live parent lists are loop iterations detached from the live tree (history):
+    # skip them here, so neither they nor their data are decoded into the workflow.
+    listed = {child for row in rows for child in row.children}
+    live = [row for row in rows if row.parent_id is None or row.id in listed]
+    hashes = {row.data_hash for row in live}
     data: dict[str, str] = {}
     if hashes:
         found = session.execute(select(TaskDataRow.hash, TaskDataRow.data).where(
@@ -104,7 +109,7 @@ def load_runtime(session: Session, incident: Incident) -> WorkflowRuntime:
             last_state_change=row.last_state_change, triggered=row.triggered,
             internal_data=row.internal_data, data_hash=row.data_hash,
         )
-        for row in rows
+        for row in live
     ]
     next_seq = (max((row.seq for row in rows), default=-1)) + 1
     return WorkflowRuntime.load(
