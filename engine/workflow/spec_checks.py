@@ -25,7 +25,7 @@ from engine.workflow.spec_docs import (
     spiff_extensions,
 )
 from engine.workflow.spec_expressions import check_bpmn_expressions, check_dmn_expressions
-from engine.workflow.spec_flows import check_flows
+from engine.workflow.spec_flows import check_data_objects, check_flows
 from engine.workflow.views import PHASES
 
 __all__ = ["check_bundle"]
@@ -37,15 +37,17 @@ def check_bundle(docs: list[Doc], problems: Problems, *, known_form_keys: set[st
                  known_operators: set[str] | None) -> tuple[set[str], set[str]]:
     """Run every check over the XML (None: that membership is not checked); returns the files
     that repeat an id and the processes that cannot be built."""
+    unsafe: set[str] = set()
     for doc in docs:
         if doc.kind == "bpmn":
             _check_lanes_and_forms(doc, known_form_keys, problems)
             check_bpmn_expressions(doc, problems)
             check_flows(doc, problems)
+            unsafe |= check_data_objects(doc, problems)
             _check_operators(doc, known_operators, problems)
         else:
             check_dmn_expressions(doc, problems)
-    return _check_duplicates(docs, problems), _check_references(docs, problems)
+    return _check_duplicates(docs, problems), _check_references(docs, problems) | unsafe
 
 
 # --- structure: duplicates, references, call cycles -----------------------------------------

@@ -66,3 +66,26 @@ def _back_edges(nodes: list[str], edges: Mapping[str, list[Edge]]) -> list[tuple
                 state[edge[0]] = 1
                 stack.append((edge[0], iter(edges.get(edge[0], ()))))
     return found
+
+
+def check_data_objects(doc: Doc, problems: Problems) -> set[str]:
+    """Data associations must reach a data object declared in the task's own (sub)process or the one
+    just around it: SpiffWorkflow 3.2 looks further out in an endless loop, so deploy would hang.
+    Returns the ids of the processes that must not be handed to the library."""
+    unsafe: set[str] = set()
+    for ref_id in doc.xpath("//bpmn:dataInputAssociation/bpmn:sourceRef | //bpmn:dataOutputAssociation/bpmn:targetRef"):
+        reference = next(iter(doc.xpath(f"//bpmn:dataObjectReference[@id='{ref_id.text}']")), None) \
+            if ref_id.text and "'" not in ref_id.text else None
+        if reference is None:
+            continue  # a data store, or an unknown id the library reports itself
+        task = ref_id.getparent().getparent()
+        containers = [a for a in task.iterancestors() if local(a) in CONTAINERS][:2]
+        declared = {str(o.get("id")) for c in containers for o in c if local(o) == "dataObject"}
+        if reference.get("dataObjectRef") not in declared:
+            problems.add(doc.name, task.get("id"),
+                         f"data object {reference.get('dataObjectRef')!r} is not declared in this task's process or "
+                         "subprocess, nor in the one just around it (SpiffWorkflow cannot resolve it further out)")
+            process = next((a for a in task.iterancestors() if local(a) == "process"), None)
+            if process is not None:
+                unsafe.add(str(process.get("id")))
+    return unsafe
