@@ -55,7 +55,7 @@ def task_filter(session: Session, principal: Principal, incident_id: int) -> Cal
     if may_oversee(session, principal, incident_id):
         return lambda _task: True
     roles = seats.roles_of(session=session, user_id=principal.user_id, incident_id=incident_id)
-    return lambda task: task.role in roles
+    return lambda task: task.role in roles or task.assignee_id == principal.user_id
 
 
 def require_task_visible(session: Session, principal: Principal, task: HumanTask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,7 @@ from engine import audit
 from engine.actors import Actor
 from engine.db import now
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.models import Incident, RoleAssignment, User
+from engine.models import HumanTask, Incident, RoleAssignment, User
 
 ROLE_KEY = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
@@ -153,8 +153,18 @@ def unseat(
     if assignment is None:
         raise NotFound(f"{username} does not hold the seat '{role}' there")
     session.delete(assignment)
+    _release_claims(session, user.id, role, incident_id)
     audit.record(session=session, actor=actor.username, action="seat_removed", incident_id=incident_id,
                  payload={"username": username, "role": role})
+
+
+def _release_claims(session: Session, user_id: int, role: str, incident_id: int | None) -> None:
+    """Whoever loses a seat gives back the ready tasks of it they had claimed."""
+    query = update(HumanTask).where(HumanTask.assignee_id == user_id, HumanTask.role == role,
+                                    HumanTask.state == "ready")
+    if incident_id is not None:
+        query = query.where(HumanTask.incident_id == incident_id)
+    session.execute(query.values(assignee_id=None).execution_options(synchronize_session=False))
 
 
 def seats_of(*, session: Session, user_id: int) -> list[RoleAssignment]:

@@ -42,12 +42,12 @@ def inbox(*, session: Session, actor: Actor, limit: int = 100, offset: int = 0) 
     if actor.user_id is None:
         return []
     seat_filter = _seat_filter(session, actor.user_id)
-    if seat_filter is None:
-        return []
+    mine = HumanTask.assignee_id == actor.user_id  # assigned to me by name (e.g. a decision's maker)
+    visible = mine if seat_filter is None else or_(seat_filter, mine)
     query = (
         select(HumanTask)
         .join(Incident, Incident.id == HumanTask.incident_id)
-        .where(HumanTask.state == READY, Incident.status == ACTIVE, seat_filter)
+        .where(HumanTask.state == READY, Incident.status == ACTIVE, visible)
         .where(or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id == actor.user_id))
         .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
         .limit(max(1, min(limit, 500))).offset(max(0, offset))
@@ -56,6 +56,11 @@ def inbox(*, session: Session, actor: Actor, limit: int = 100, offset: int = 0) 
 
 
 def may_act_on(*, session: Session, actor: Actor, task: HumanTask) -> bool:
+    """Holders of the task's seat may act on it, and so may the person it is assigned to by name
+    (a model's `assignee`: a decision's maker keeps the right to make their statement even after
+    command moved on). Claiming and reassigning require the seat; losing it releases the claim."""
+    if task.assignee_id is not None and task.assignee_id == actor.user_id:
+        return True
     return seats.holds(session=session, actor=actor, role=task.role, incident_id=task.incident_id)
 
 

@@ -130,3 +130,15 @@ def test_a_second_process_on_the_same_database_never_sees_a_stale_workflow(
     assert scenario.open_elements(incident_id) == ["fire_rescue", "medical_care"]
     first.dispose()
     second.dispose()
+
+
+def test_losing_a_seat_gives_back_its_claimed_tasks(scenario: Scenario) -> None:
+    incident_id = scenario.start()
+    task = scenario.task(incident_id, "record_report")
+    with scenario.db.transaction() as session:
+        tasks.claim(session=session, actor=scenario.actors["duty_officer"], task_id=task.id)
+    with scenario.db.transaction() as session:
+        seats.unseat(session=session, actor=ADMIN, username="duty_officer.user", role="duty_officer")
+    assert scenario.task(incident_id, "record_report").assignee_id is None
+    with pytest.raises(Forbidden), scenario.db.transaction() as session:
+        tasks.complete(session=session, actor=scenario.actors["duty_officer"], task_id=task.id, data={})
