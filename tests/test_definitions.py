@@ -71,3 +71,14 @@ def test_only_an_administrator_deploys(db: Database) -> None:
     scenario = Scenario(db)
     with pytest.raises(Forbidden), db.transaction() as session:
         definitions.deploy(session=session, actor=scenario.actors["commander"], files=bundled_files())
+
+
+def test_a_task_subject_the_sandbox_refuses_is_refused_at_deploy(db: Database) -> None:
+    files = bundled_files()
+    files["fault_tolerance_review.bpmn"] = files["fault_tolerance_review.bpmn"].replace(
+        b"value=\"'Decision #%s: %s' % (decision['decision_id'], decision['choice'])\"",
+        b"value=\"decision.__class__\"", 1)
+    with pytest.raises(InvalidDefinition) as caught, db.transaction() as session:
+        definitions.deploy(session=session, actor=ADMIN, files=files)
+    (problem,) = [p for p in caught.value.problems if p.file == "fault_tolerance_review.bpmn"]
+    assert problem.element == "add_maker_statement" and "subject" in problem.message

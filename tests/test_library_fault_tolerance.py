@@ -132,14 +132,11 @@ def test_a_maker_relieved_of_command_can_still_make_a_statement(db: Database, cl
     assert library.open_elements(incident_id) == ["rule_on_decision"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine: an open task carries no per-instance context, so a reviewer with two parallel reviews "
-    "cannot tell which decision each is about (rows differ only in id)"))
 def test_parallel_reviews_say_which_decision_they_are_about(db: Database, clock: ManualClock) -> None:
     library = Library(db, clock)
     incident_id = _respond(library)
-    library.decide(incident_id, departs_from_plan=True, choice="Tow the cars now")
-    library.decide(incident_id, departs_from_plan=True, choice="Open the east gate")
+    tow = library.decide(incident_id, departs_from_plan=True, choice="Tow the cars now")
+    gate = library.decide(incident_id, departs_from_plan=True, choice="Open the east gate")
     _to_learning(library, incident_id)
     for task in library.open_tasks(incident_id):
         library.complete_task(task)
@@ -149,3 +146,5 @@ def test_parallel_reviews_say_which_decision_they_are_about(db: Database, clock:
         return {k: v for k, v in vars(task).items() if not k.startswith("_") and k not in ("id", "created_at")}
 
     assert visible(first) != visible(second)
+    assert sorted(t.subject for t in (first, second)) == [
+        f"Decision #{tow}: Tow the cars now", f"Decision #{gate}: Open the east gate"]

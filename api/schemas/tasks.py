@@ -17,6 +17,8 @@ class TaskOut(ResponseModel):
     incident_id: int
     task_spec: str = Field(description="The BPMN element id (e.g. `record_report`).")
     title: str
+    subject: str | None = Field(None, description="What this instance is about when several of one task are open "
+                                                  "(e.g. which decision a review rules on).")
     role: str = Field(description="The seat the task belongs to.")
     form_key: str
     phase: str | None

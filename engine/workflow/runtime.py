@@ -119,6 +119,7 @@ class WorkflowRuntime:
                 spec_name=task.task_spec.name,
                 element=task.task_spec.bpmn_id or task.task_spec.name,
                 title=task.task_spec.bpmn_name or task.task_spec.name,
+                subject=self._subject(task, props.get("subject")),
                 lane=task.task_spec.lane,
                 form_key=props.get("formKey"),
                 phase=self._phase_of(task),
@@ -127,6 +128,17 @@ class WorkflowRuntime:
                 data=dict(task.data),
             ))
         return views
+
+    def _subject(self, task: Task, expression: str | None) -> str | None:
+        """Display text only: a subject that fails to evaluate is left out, never fatal."""
+        if not expression:
+            return None
+        try:
+            with using_clock(self._now):
+                value = self._wf.script_engine.evaluate(task, expression)
+        except Exception:  # noqa: BLE001 - checked at deploy; at run time a label must not stop work
+            return None
+        return str(value)[:300] if value is not None else None
 
     def pending_timers(self) -> list[TimerView]:
         timers = []

@@ -24,7 +24,7 @@ from engine.workflow.spec_docs import (
     properties,
     spiff_extensions,
 )
-from engine.workflow.spec_expressions import check_bpmn_expressions, check_dmn_expressions
+from engine.workflow.spec_expressions import check_bpmn_expressions, check_dmn_expressions, refusal
 from engine.workflow.spec_flows import check_data_objects, check_flows
 from engine.workflow.views import PHASES
 
@@ -182,6 +182,10 @@ def _check_lanes_and_forms(doc: Doc, known_form_keys: set[str] | None,
             problems.add(doc.name, task_id,
                          f"userTask formKey {form_key!r} has no form schema (forms/schemas/"
                          f"{form_key}.json)")
+        subject = properties(spiff_extensions(doc, task, problems)).get("subject")
+        refused = refusal(subject) if subject else None
+        if refused:
+            problems.add(doc.name, task_id, f"subject {subject!r} is refused: {refused}")
     for element in doc.xpath("//*[bpmn:extensionElements]"):
         phase = properties(spiff_extensions(doc, element, problems)).get("phase")
         if phase is not None and phase not in PHASES:

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from engine.workflow.sandbox import SandboxViolation, check_expression, check_script
 from engine.workflow.spec_docs import BPMN_NS, Doc, Problems, local
 
-__all__ = ["check_bpmn_expressions", "check_dmn_expressions"]
+__all__ = ["check_bpmn_expressions", "check_dmn_expressions", "refusal"]
 
 _MAX_EXPRESSION = 10_000  # characters
 
@@ -69,7 +69,7 @@ def _owner(node: etree._Element) -> str | None:
     return None
 
 
-def _refusal(source: str, *, script: bool = False) -> str | None:
+def refusal(source: str, *, script: bool = False) -> str | None:
     """Why the sandbox refuses `source`, or None when it accepts it."""
     if len(source) > _MAX_EXPRESSION:
         return f"longer than {_MAX_EXPRESSION} characters"
@@ -89,7 +89,7 @@ def check_bpmn_expressions(doc: Doc, problems: Problems) -> None:
         for node in doc.xpath(path):
             element = node.getparent() if isinstance(node, etree._ElementUnicodeResult) else node
             source = str(node) if isinstance(node, etree._ElementUnicodeResult) else node.text
-            if source and source.strip() and (why := _refusal(source, script=script)):
+            if source and source.strip() and (why := refusal(source, script=script)):
                 message = f"{what} {_quote(source)} is refused: {why}"
                 problems.add(doc.name, _owner(element), message)
     for task in doc.xpath("//bpmn:scriptTask"):
@@ -97,7 +97,7 @@ def check_bpmn_expressions(doc: Doc, problems: Problems) -> None:
         source = scripts[-1] if scripts else None  # SpiffWorkflow keeps the last one
         if not source or not source.strip():
             problems.add(doc.name, task.get("id"), "scriptTask has no script")
-        elif why := _refusal(source, script=True):
+        elif why := refusal(source, script=True):
             problems.add(doc.name, task.get("id"), f"script {_quote(source)} is refused: {why}")
     for definition in doc.xpath("//bpmn:timerEventDefinition"):
         if why := _timer_problem(definition):
@@ -124,7 +124,7 @@ def _timer_problem(definition: etree._Element) -> str | None:
         if _iso_problem(kind, source.strip()) is None:
             return (f"timer {kind} {_quote(source)} must be a Python string literal: write "
                     f'"{source.strip()}" with the quotes (timer expressions are evaluated)')
-        why = _refusal(source)
+        why = refusal(source)
         return f"timer {kind} {_quote(source)} is refused: {why}" if why else None
     if not isinstance(value, str):
         return (f"timer {kind} {_quote(source)} must give an ISO 8601 {_TIMER_KINDS[kind]} "
@@ -200,7 +200,7 @@ def check_dmn_expressions(doc: Doc, problems: Problems) -> None:
             if not source or not source.strip():
                 problems.add(doc.name, column.get("id"), "DMN input has no inputExpression "
                              "(SpiffWorkflow would fall back to the label)")
-            elif why := _refusal(source):
+            elif why := refusal(source):
                 problems.add(doc.name, column.get("id"),
                              f"DMN input expression {_quote(source)} is refused: {why}")
             else:
@@ -213,7 +213,7 @@ def check_dmn_expressions(doc: Doc, problems: Problems) -> None:
                                       problems)
             for entry in (c for c in rule if local(c) == "outputEntry"):
                 source = _text(entry.find("{*}text"))
-                if source and (why := _refusal(source)):
+                if source and (why := refusal(source)):
                     problems.add(doc.name, entry.get("id") or rule.get("id"),
                                  f"rule {number} output {_quote(source)} is refused: {why}")
 
@@ -243,6 +243,6 @@ def _check_dmn_input_cell(doc: Doc, entry: etree._Element, number: int,
     if glued:
         problems.add(doc.name, element, f"rule {number} cell {_quote(cell)} becomes "
                      f"{_quote(expression)}: start the cell with ? (e.g. ? {cell})")
-    elif why := _refusal(expression):
+    elif why := refusal(expression):
         problems.add(doc.name, element, f"rule {number} cell {_quote(cell)} (evaluated as "
                      f"{_quote(expression)}) is refused: {why}")

@@ -18,6 +18,8 @@ class TaskView:
     #: The BPMN element id (loop and multi-instance children share their element's id).
     element: str
     title: str
+    #: The model's `subject` expression evaluated for this instance (e.g. which decision it reviews).
+    subject: str | None
     lane: str | None
     form_key: str | None
     phase: str | None
