@@ -16,7 +16,7 @@ from engine.db import now
 from engine.incident_lock import ACTIVE, CLOSED, lock_incident
 from engine.models import HumanTask, Incident, PhaseHistory, User
 from engine.operators import dispatcher_for
-from engine.workflow import TaskView, WorkflowRuntime
+from engine.workflow import TaskView, TimerView, WorkflowRuntime
 from engine.workflow_store import load_runtime, remember_after_commit, save_runtime
 
 
@@ -37,9 +37,11 @@ def open_for_command(session: Session, incident_id: int, actor: Actor) -> Locked
     return Locked(incident, attach(session, incident, load_runtime(session, incident), actor))
 
 
-def _sync_human_tasks(session: Session, incident: Incident, runtime: WorkflowRuntime) -> None:
+def _sync_human_tasks(
+    session: Session, incident: Incident, runtime: WorkflowRuntime, timers: list[TimerView]
+) -> None:
     moment = now(session)
-    ready = {view.id: view for view in runtime.ready_user_tasks()}
+    ready = {view.id: view for view in runtime.ready_user_tasks(timers)}
     open_rows = {
         row.id: row
         for row in session.scalars(
@@ -95,7 +97,8 @@ def sync(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: 
     """Persist and derive; call after the workflow changed, inside the command's transaction."""
     session.flush()
     delta = save_runtime(session, incident, runtime)
-    _sync_human_tasks(session, incident, runtime)
+    timers = runtime.pending_timers()
+    _sync_human_tasks(session, incident, runtime, timers)
     phase = runtime.phase()
     if phase is not None and phase != incident.phase:
         _enter_phase(session, incident, phase, actor)
@@ -104,14 +107,14 @@ def sync(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: 
         audit.record(session=session, actor=actor.username, action="response_level_changed",
                      incident_id=incident.id, payload={"from": incident.response_level, "to": level})
         incident.response_level = level
-    incident.next_timer_at = runtime.next_due()
+    incident.next_timer_at = min((t.due_at for t in timers if t.due_at is not None), default=None)
     incident.workflow_meta = {
         **delta.meta,
         "views": {
             "timers": [
                 {"name": t.name, "element": t.element, "attached_to": t.attached_to,
                  "due_at": t.due_at.isoformat() if t.due_at else None}
-                for t in runtime.pending_timers()
+                for t in timers
             ],
             "messages": runtime.waiting_messages(),
         },

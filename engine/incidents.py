@@ -21,6 +21,7 @@ from engine.incident_sync import Locked, run_command, sync
 from engine.models import EmergencyPlan, HumanTask, Incident, PhaseHistory, ProcessDefinition, ReferenceCounter
 from engine.operators import dispatcher_for
 from engine.workflow_store import start_runtime
+from forms import available_form_keys, validate
 
 CATEGORIES = ("natural_disaster", "accident_disaster", "public_health", "social_security")
 STATUSES = (ACTIVE, CLOSED, CANCELLED, "failed")
@@ -239,6 +240,11 @@ def send_message(
         raise InvalidInput("invalid message name", fields={"name": "a message name such as 'response_over'"})
     if not isinstance(payload, dict):
         raise InvalidInput("invalid payload", fields={"payload": "must be an object"})
+    if f"message_{name}" in available_form_keys():  # messages with a schema get checked like forms
+        errors = validate(f"message_{name}", payload)
+        if errors:
+            raise InvalidInput(f"the payload of '{name}' is not valid",
+                               fields={f"payload.{k}" if k else "payload": v for k, v in errors.items()})
     _require_commander(session, actor, incident_id)
 
     def change(locked: Locked) -> None:

@@ -29,6 +29,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
                             "why": "Parked cars in the compound's fire lane.",
                             "what_to_change": "Monthly fire-lane inspections by grid workers.",
                             "lessons": ["Keep fire lanes clear", "Pre-assign a second engine company"]},
+    "message_change_level": {"level": "II", "reason": "Gas reached building 4; more residents exposed."},
     # the process library
     "incident_full_report": {
         "category": "accident_disaster", "unit": UNIT, "location": "Building 3",

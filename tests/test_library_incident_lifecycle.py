@@ -13,7 +13,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.clock import ManualClock
 from engine.db import Database
-from engine.errors import InvalidInput, WorkflowFailure
+from engine.errors import InvalidInput
 from engine.models import FaultToleranceReview, ImprovementAction, PhaseHistory
 from tests.library_helpers import FORM_SAMPLES, UNIT, Library
 
@@ -239,11 +239,15 @@ def test_statistics_sent_back_are_reported_again(library: Library) -> None:
     assert library.open_elements(incident_id) == ["relief_distribution", "requisition_compensation"]
 
 
-@pytest.mark.parametrize("payload", [{"level": "V", "reason": "typo"}, {"level": "II"}, {}])
-def test_a_malformed_level_change_is_refused_and_changes_nothing(library: Library, payload: dict) -> None:
+@pytest.mark.parametrize(("payload", "fields"), [
+    ({"level": "V", "reason": "typo"}, {"payload.level"}), ({"level": "II"}, {"payload.reason"}),
+    ({}, {"payload.level", "payload.reason"}), ({"level": "I", "reason": "x", "extra": 1}, {"payload.extra"})])
+def test_a_malformed_level_change_is_refused_with_field_errors_and_changes_nothing(
+        library: Library, payload: dict, fields: set[str]) -> None:
     incident_id = _to_response(library, REPORT, "li.community")
-    with pytest.raises(WorkflowFailure):
+    with pytest.raises(InvalidInput) as caught:
         library.message(incident_id, "change_level", payload)
+    assert set(caught.value.fields) == fields
     incident = library.incident(incident_id)
     assert (incident.response_level, incident.status) == ("IV", "active")
     assert library.open_elements(incident_id) == FIRST_TIER

@@ -8,9 +8,10 @@ incident row with ``SELECT … FOR UPDATE`` (see ``engine.db.locking``).
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -77,6 +78,11 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             _configure_sqlite(self.engine)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite admits one writer at a time and makes the others poll with growing sleeps, which
+        # starves some of them under load; writers of one process queue here fairly instead.
+        self._write_lock: threading.RLock | nullcontext[None] = (
+            threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
+        )
         self._writer = sessionmaker(
             self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False
         )
@@ -97,15 +103,16 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """The unit of work: everything inside lands together or not at all."""
-        session = self._writer(info={"clock": self.clock, "db_token": self.token, "after_commit": []})
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with self._write_lock:
+            session = self._writer(info={"clock": self.clock, "db_token": self.token, "after_commit": []})
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
         for callback in session.info["after_commit"]:
             callback()
 

@@ -108,8 +108,10 @@ class WorkflowRuntime:
         """Tasks in `state`, subprocesses included (the library's iterator descends into them)."""
         return list(self._wf.get_tasks(state=state))
 
-    def ready_user_tasks(self) -> list[TaskView]:
-        due = {t.attached_to: t.due_at for t in self.pending_timers() if t.attached_to and t.due_at}
+    def ready_user_tasks(self, timers: list[TimerView] | None = None) -> list[TaskView]:
+        """READY user tasks; pass `pending_timers()` if already computed (deadlines come from them)."""
+        due = {t.attached_to: t.due_at for t in (timers if timers is not None else self.pending_timers())
+               if t.attached_to and t.due_at}
         views = []
         for task in self._wf.get_tasks(state=TaskState.READY, manual=True):
             props = _properties(task)
@@ -160,10 +162,6 @@ class WorkflowRuntime:
                 attached_to=attached_to,
             ))
         return sorted(timers, key=lambda t: (t.due_at is None, t.due_at or datetime.max.replace(tzinfo=UTC)))
-
-    def next_due(self) -> datetime | None:
-        moments = [t.due_at for t in self.pending_timers() if t.due_at is not None]
-        return min(moments) if moments else None
 
     def waiting_messages(self) -> list[str]:
         """Messages the incident accepts now: waiting catch events, and while it runs, the
