@@ -408,6 +408,7 @@ def serve(
     from api.app import create_app
 
     db = open_db(database)
+    migrate.analyze(db.engine)
     if get_settings().secret_key == "change-me-in-production":
         err.print("[yellow]warning:[/yellow] RENXING_SECRET_KEY is not set; tokens are signed with a "
                   "well-known default key. Set it (32+ random bytes) before real use.")

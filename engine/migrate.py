@@ -38,3 +38,9 @@ def is_current(engine: Engine) -> bool:
     """True when the database is at the newest migration."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision() == head_revision()
+
+
+def analyze(engine: Engine) -> None:
+    """Refresh the planner's statistics (young PostgreSQL tables otherwise get poor inbox plans)."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
