@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import statistics
+import time
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -140,3 +142,16 @@ def interleave(repetitions: int, *batches: Callable[[], float]) -> list[list[flo
         for index, batch in enumerate(batches):
             results[index].append(batch())
     return results
+
+
+class Batched(ABC):
+    """Something that runs `batch(count)` operations; `rate` times one batch (operations per second)."""
+
+    @abstractmethod
+    def batch(self, count: int) -> int:
+        """Run `count` operations (what one is, each subclass says); returns how many ran."""
+
+    def rate(self, count: int) -> float:
+        start = time.perf_counter()
+        self.batch(count)
+        return count / (time.perf_counter() - start)

@@ -8,15 +8,16 @@ connections, one per worker process, each committing one-row INSERTs.
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 import psycopg
 
+from bench.common import Batched
+
 _PAYLOAD = "x" * 100
 
 
-class SqliteCommits:
+class SqliteCommits(Batched):
     """One connection committing one-row transactions, as the engine's writer does."""
 
     def __init__(self, path: Path) -> None:
@@ -31,11 +32,6 @@ class SqliteCommits:
             self._conn.execute("INSERT INTO raw_rows (payload) VALUES (?)", (_PAYLOAD,))
             self._conn.execute("COMMIT")
         return count
-
-    def rate(self, count: int) -> float:
-        start = time.perf_counter()
-        self.batch(count)
-        return count / (time.perf_counter() - start)
 
     def close(self) -> None:
         self._conn.close()

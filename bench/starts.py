@@ -4,9 +4,7 @@ beside the raw one-row commit rate (SQLite: one process; PostgreSQL: 8 processes
 
 from __future__ import annotations
 
-import time
-
-from bench.common import Context, Figure, interleave, libpq_dsn, scratch_url, summary
+from bench.common import Batched, Context, Figure, interleave, libpq_dsn, scratch_url, summary
 from bench.fixture import Setup, attach, prepare
 from bench.parallel import WorkerGroup
 from bench.raw import SqliteCommits, prepare_postgres
@@ -15,7 +13,7 @@ PROCESS = "community_incident"
 WORKERS = 8
 
 
-class Starter:
+class Starter(Batched):
     def __init__(self, index: int, *, url: str, setup: Setup | None = None) -> None:
         self.setup = setup or attach(url)
         self._index, self._count = index, 0
@@ -25,11 +23,6 @@ class Starter:
             self._count += 1
             self.setup.start(PROCESS, title=f"Start {self._index}.{self._count}")
         return count
-
-    def rate(self, count: int) -> float:
-        start = time.perf_counter()
-        self.batch(count)
-        return count / (time.perf_counter() - start)
 
 
 def _sqlite(ctx: Context) -> list[Figure]:

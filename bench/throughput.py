@@ -8,10 +8,9 @@ incidents with its own Database, alternating with 8 processes committing one-row
 
 from __future__ import annotations
 
-import time
 from itertools import cycle
 
-from bench.common import Context, Figure, interleave, libpq_dsn, scratch_url, summary
+from bench.common import Batched, Context, Figure, interleave, libpq_dsn, scratch_url, summary
 from bench.fixture import LONG, Setup, attach, prepare
 from bench.parallel import WorkerGroup
 from bench.raw import PgInserts, SqliteCommits, prepare_postgres  # noqa: F401 - PgInserts runs in workers
@@ -20,7 +19,7 @@ ELEMENTS = ("situation_report", "screening_finding")
 WORKERS = 8
 
 
-class Completer:
+class Completer(Batched):
     """Completes open tasks round-robin over `incidents` incidents of its own."""
 
     def __init__(self, index: int, *, url: str, incidents: int, setup: Setup | None = None) -> None:
@@ -40,11 +39,6 @@ class Completer:
             assert following is not None
             self._open[slot] = following
         return count
-
-    def rate(self, count: int) -> float:
-        start = time.perf_counter()
-        self.batch(count)
-        return count / (time.perf_counter() - start)
 
 
 def _sqlite(ctx: Context) -> list[Figure]:

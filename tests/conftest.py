@@ -20,6 +20,9 @@ from engine import migrate
 from engine.clock import ManualClock
 from engine.db import Database
 
+#: The browser fixture (`chromium`) lives beside the web tests' helpers.
+pytest_plugins = ["tests.web.site"]
+
 PG_URL = os.environ.get("RENXING_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 START = datetime(2026, 5, 12, 6, 0, tzinfo=UTC)
 

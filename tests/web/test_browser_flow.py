@@ -16,16 +16,7 @@ import pytest
 from engine import decisions, definitions, incidents
 from tests.scenario import ADMIN, ANSWERS
 from tests.web.conftest import LEVEL_DRILL
-from tests.web.site import ARGS, CHROMIUM, DESKTOP, PHONE, Site, require_browser, serve, shot, sign_in
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    sync_playwright = require_browser()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
+from tests.web.site import DESKTOP, PHONE, Site, serve, shot, sign_in
 
 
 @pytest.fixture(scope="module")

@@ -18,16 +18,7 @@ from engine.errors import RenxingError
 from engine.models import User
 from tests.api.conftest import PASSWORD_HASH
 from tests.library_helpers import FORM_SAMPLES, Library
-from tests.web.site import ARGS, CHROMIUM, DESKTOP, Site, require_browser, serve_database, shot, sign_in
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    sync_playwright = require_browser()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
+from tests.web.site import DESKTOP, Site, serve_database, shot, sign_in
 
 
 @pytest.fixture(scope="module")
