@@ -142,3 +142,26 @@ def test_losing_a_seat_gives_back_its_claimed_tasks(scenario: Scenario) -> None:
     assert scenario.task(incident_id, "record_report").assignee_id is None
     with pytest.raises(Forbidden), scenario.db.transaction() as session:
         tasks.complete(session=session, actor=scenario.actors["duty_officer"], task_id=task.id, data={})
+
+
+def test_a_damaged_stored_workflow_is_refused_clearly_and_nothing_changes(scenario: Scenario) -> None:
+    from sqlalchemy import delete, select
+
+    from engine.errors import WorkflowFailure
+    from engine.models import WorkflowTaskRow
+    from engine.workflow_store import CACHE
+
+    incident_id = scenario.start()
+    scenario.complete(incident_id, "record_report")
+    with scenario.db.transaction() as session:  # lose the root row of the task tree
+        root = session.scalars(select(WorkflowTaskRow).where(
+            WorkflowTaskRow.incident_id == incident_id, WorkflowTaskRow.parent_id.is_(None))).first()
+        assert root is not None
+        session.execute(delete(WorkflowTaskRow).where(WorkflowTaskRow.incident_id == incident_id,
+                                                      WorkflowTaskRow.id == root.id))
+    CACHE.clear()
+    version = scenario.incident(incident_id).version
+    with pytest.raises(WorkflowFailure, match="cannot be restored"):
+        scenario.complete(incident_id, "report_to_district")
+    assert scenario.incident(incident_id).version == version
+    assert scenario.open_elements(incident_id) == ["report_to_district"]

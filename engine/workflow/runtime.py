@@ -79,10 +79,14 @@ class WorkflowRuntime:
         data: Mapping[str, str], next_seq: int, timeout: float,
     ) -> WorkflowRuntime:
         spec, subprocess_specs = load_specs(specs_json)
-        stored = restore(
-            spec=spec, subprocess_specs=subprocess_specs, script_engine=OperatorScriptEngine(timeout),
-            meta=meta, records=records, data=data, next_seq=next_seq,
-        )
+        try:
+            stored = restore(
+                spec=spec, subprocess_specs=subprocess_specs, script_engine=OperatorScriptEngine(timeout),
+                meta=meta, records=records, data=data, next_seq=next_seq,
+            )
+        except (SpiffWorkflowException, KeyError, ValueError, TypeError, AttributeError) as exc:
+            # Stored rows that do not form a workflow (altered or damaged): say so, never crash.
+            raise WorkflowFailure(f"the stored workflow cannot be restored: {exc!r}") from exc
         return cls(stored, now=lambda: datetime.now(UTC))
 
     def bind(self, *, now: Callable[[], datetime], dispatcher: Dispatcher) -> None:
