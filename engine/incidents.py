@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -284,9 +284,3 @@ def end(
     audit.record(session=session, actor=actor.username, action=f"incident_{outcome}",
                  incident_id=incident_id, payload={"reason": reason.strip()})
     return incident
-
-
-def count_by(*, session: Session, column: str) -> dict[str, int]:
-    col = {"phase": Incident.phase, "status": Incident.status, "response_level": Incident.response_level}[column]
-    rows = session.execute(select(col, func.count()).where(Incident.status == ACTIVE).group_by(col))
-    return {str(k): v for k, v in rows}

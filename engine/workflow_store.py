@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -171,9 +171,3 @@ def remember_after_commit(
         CACHE.put(key, version, runtime)
 
     on_commit(session, _remember)
-
-
-def count_rows(session: Session, incident_id: int) -> int:
-    return session.scalar(
-        select(func.count()).select_from(WorkflowTaskRow).where(WorkflowTaskRow.incident_id == incident_id)
-    ) or 0

@@ -140,38 +140,33 @@ def _describe(error: ValidationError) -> list[tuple[str, str]]:
     return [(_join(path), _message(keyword, expected, error))]
 
 
+#: Short messages per JSON Schema keyword; `{0}` is the keyword's value in the schema.
+_MESSAGES = {
+    "minimum": "must be at least {0}",
+    "maximum": "must be at most {0}",
+    "exclusiveMinimum": "must be greater than {0}",
+    "exclusiveMaximum": "must be less than {0}",
+    "maxLength": "must be at most {0} characters",
+    "minItems": "must have at least {0} items",
+    "maxItems": "must have at most {0} items",
+    "uniqueItems": "must not repeat items",
+    "const": "must be {0}",
+    "format": "must be a valid {0}",
+    "pattern": "has the wrong format",
+    "multipleOf": "must be a multiple of {0}",
+}
+
+
 def _message(keyword: object, expected: Any, error: ValidationError) -> str:
     if keyword == "type":
         kinds = [expected] if isinstance(expected, str) else list(expected)
         return "must be " + " or ".join(_TYPE_NAMES.get(k, k) for k in kinds)
-    if keyword == "minimum":
-        return f"must be at least {expected}"
-    if keyword == "maximum":
-        return f"must be at most {expected}"
-    if keyword == "exclusiveMinimum":
-        return f"must be greater than {expected}"
-    if keyword == "exclusiveMaximum":
-        return f"must be less than {expected}"
     if keyword == "minLength":
         return "must not be empty" if expected == 1 else f"must be at least {expected} characters"
-    if keyword == "maxLength":
-        return f"must be at most {expected} characters"
-    if keyword == "minItems":
-        return f"must have at least {expected} items"
-    if keyword == "maxItems":
-        return f"must have at most {expected} items"
-    if keyword == "uniqueItems":
-        return "must not repeat items"
     if keyword == "enum":
         return "must be one of: " + ", ".join(str(v) for v in expected)
-    if keyword == "const":
-        return f"must be {expected}"
-    if keyword == "format":
-        return f"must be a valid {expected}"
-    if keyword == "pattern":
-        return "has the wrong format"
-    if keyword == "multipleOf":
-        return f"must be a multiple of {expected}"
+    if isinstance(keyword, str) and keyword in _MESSAGES:
+        return _MESSAGES[keyword].format(expected)
     return error.message if len(error.message) <= 120 else error.message[:117] + "..."
 
 

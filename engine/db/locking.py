@@ -3,7 +3,7 @@ serialises writers, so there a plain SELECT inside the write transaction is enou
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -16,10 +16,3 @@ def lock_for_update(session: Session, query: Select[T], *, skip_locked: bool = F
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=skip_locked)
     return session.scalars(query).first()
-
-
-def lock_all_for_update(session: Session, query: Select[Any], *, skip_locked: bool = False) -> list[Any]:
-    query = query.execution_options(populate_existing=True)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=skip_locked)
-    return list(session.scalars(query))

@@ -204,11 +204,6 @@ class WorkflowRuntime:
     def is_completed(self) -> bool:
         return self._wf.is_completed()
 
-    def last_data(self) -> dict[str, Any]:
-        """Data of the most recently run task: where process variables such as the level live."""
-        last = self._wf.last_task
-        return dict(last.data) if last is not None else {}
-
     # --- commands -----------------------------------------------------------------------------
     def _advance(self) -> None:
         """Run automatic work until the workflow waits; timers released on the way run too."""

@@ -224,9 +224,6 @@ class StoredWorkflow:
         self._hashes.update(delta.data)
         self.detach_settled(record.id for record in delta.upserts)
 
-    def is_new(self, task_id: str) -> bool:
-        return task_id not in self._stored
-
 
 def restore(
     *,
