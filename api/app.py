@@ -56,7 +56,7 @@ def create_app(
     The schema is not migrated here: `renxing serve` (and tests) do that first.
     """
     settings = settings or get_settings()
-    database = database or Database(settings.database_url)
+    database = database or Database.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

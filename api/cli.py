@@ -13,11 +13,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from engine import audit, definitions, incidents, migrate, seats, tasks, timers
+from engine import audit, definitions, incidents, seats, tasks
 from engine.actors import Actor
 from engine.config import get_settings
-from engine.db import Database
+from engine.db import Database, migrate
 from engine.errors import RenxingError
+from engine.incidents import timers
+from forms.vocabulary import CATEGORIES
 
 T = TypeVar("T")
 app = typer.Typer(help="Renxing (韧性): a workflow engine for the whole disaster lifecycle.",
@@ -59,7 +61,8 @@ def errors_as_exit() -> Iterator[None]:
 
 
 def open_db(url: str | None, *, upgrade: bool = True) -> Database:
-    database = Database(url or get_settings().database_url)
+    settings = get_settings()
+    database = Database(url or settings.database_url, expression_timeout=settings.expression_timeout_seconds)
     if upgrade:
         migrate.upgrade(database.engine)
     return database
@@ -128,7 +131,7 @@ def definitions_list(database: DatabaseOption = None) -> None:
 def incidents_start(
     process_id: Annotated[str, typer.Argument(help="Process id, e.g. community_incident.")],
     title: Annotated[str, typer.Option(help="Short title of the incident.")],
-    category: Annotated[str, typer.Option(help=f"One of {', '.join(incidents.CATEGORIES)}.")],
+    category: Annotated[str, typer.Option(help=f"One of {', '.join(CATEGORIES)}.")],
     unit: Annotated[str, typer.Option(help="Smallest governance unit (compound, grid…).")],
     exercise: Annotated[bool, typer.Option("--exercise", help="A drill, not a real incident.")] = False,
     data: Annotated[str | None, typer.Option(help="Initial data as JSON, or @file.json.")] = None,
@@ -317,7 +320,7 @@ def users_add(
     database: DatabaseOption = None,
 ) -> None:
     """Add a user with an argon2-hashed password."""
-    from engine import auth
+    from engine.seats import auth
 
     secret = _read_password(password, password_stdin)
     with errors_as_exit():
@@ -337,7 +340,7 @@ def users_password(
     database: DatabaseOption = None,
 ) -> None:
     """Set a user's password (also lifts a login lock)."""
-    from engine import auth
+    from engine.seats import auth
 
     secret = _read_password(password, password_stdin)
     with errors_as_exit():

@@ -23,8 +23,7 @@ from engine.actors import Actor
 from engine.config import Settings
 from engine.db import Database
 from engine.errors import NotFound
-
-AUDITOR = "auditor"
+from forms.vocabulary import AUDITOR
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False,
                               description="Log in at `POST /auth/token` and send `Authorization: Bearer <token>`.")

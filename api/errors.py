@@ -14,8 +14,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
-from engine.auth import AccountLocked, AuthenticationFailed
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, RenxingError, WorkflowFailure
+from engine.seats.auth import AccountLocked, AuthenticationFailed
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from engine import metrics as engine_metrics
 from engine.db import Database
+from engine.overview import metrics as engine_metrics
 
 disable_created_metrics()  # `*_created` series add noise and nothing this service needs
 

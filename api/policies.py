@@ -14,8 +14,7 @@ from api.deps import Principal
 from engine import seats, tasks
 from engine.errors import Forbidden
 from engine.models import HumanTask
-
-REVIEWER = "reviewer"
+from forms.vocabulary import REVIEWER
 
 
 def require_auditor(principal: Principal) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 import threading
 
-from engine import timers
 from engine.config import Settings
 from engine.db import Database
+from engine.incidents import timers
 
 log = logging.getLogger(__name__)
 

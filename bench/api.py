@@ -24,7 +24,7 @@ import httpx
 from bench.common import Context, Figure, percentile, scratch_url, summary
 from bench.fixture import LONG, prepare
 from engine import seats
-from engine.auth import hash_password
+from engine.seats.auth import hash_password
 
 PASSWORD = "bench-Password-2026!"
 CONNECTIONS = (1, 16)

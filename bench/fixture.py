@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine import definitions, incidents, migrate, seats, tasks
+from engine import definitions, incidents, seats, tasks
 from engine.actors import Actor
-from engine.bundled import deploy_bundled
-from engine.db import Database
+from engine.db import Database, migrate
+from engine.definitions.bundled import deploy_bundled
 from engine.models import HumanTask
 
 MODELS = Path(__file__).resolve().parent / "models"

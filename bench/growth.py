@@ -16,8 +16,8 @@ from bench.common import Context, Figure, scratch_url, summary
 from bench.fixture import LONG, MODELS, Setup, prepare
 from bench.meter import Meter
 from bench.spiff_reference import WholeStateReference
-from engine import decisions
-from engine.workflow_store import CACHE
+from engine.incidents.store import CACHE
+from engine.learning import decisions
 
 ELEMENTS = ("situation_report", "screening_finding")
 DECISION_EVERY = 10

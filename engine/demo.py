@@ -17,11 +17,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import audit, decisions, incidents, seats, tasks, timers
+from engine import audit, incidents, seats, tasks
 from engine.actors import Actor
-from engine.bundled import deploy_bundled
 from engine.clock import ManualClock
 from engine.db import Database
+from engine.definitions.bundled import deploy_bundled
+from engine.incidents import timers
+from engine.learning import decisions
 from engine.models import AuditEvent, HumanTask, Incident, User
 from forms.samples import SAMPLES, UNIT
 

@@ -1,6 +1,6 @@
-"""The human surface: task form schemas, their validation, and (later) the HTML templates.
-
-Imports neither ``engine`` nor ``api``.
+"""The leaf of the layers: the domain's vocabulary (`forms.vocabulary`), task form schemas and their
+validation, and the bilingual labels of both (`forms.i18n`). Imports neither ``engine`` nor ``api``;
+the page templates and static files live beside the pages (``api/pages``).
 """
 
 from forms.validation import (

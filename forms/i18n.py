@@ -1,8 +1,9 @@
 """UI strings in English and 简体中文, and the bilingual parts of form schemas.
 
-Why one module: every page, label and message a person reads comes from here or from a form's
-own schema (`title`/`x-title-zh`, `x-enum-labels`/`x-enum-labels-zh`), so a missing translation
-is a missing key in one file, not a string buried in a template. Engine messages are English;
+Why one module: every page, label and message a person reads comes from here, from the
+vocabulary's labels (`forms.vocabulary`) or from a form's own schema (`title`/`x-title-zh`,
+`x-enum-labels`/`x-enum-labels-zh`), so a missing translation is a missing key in one file, not a
+string buried in a template. Engine messages are English;
 `message()` translates the short field messages of `forms.validate()` and the engine's common
 ones, and leaves anything else as it is. Imports neither engine nor api.
 """
@@ -13,7 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-LANGUAGES = ("en", "zh")
+from forms.vocabulary import LABELS, LANGUAGES
+
 DEFAULT = "en"
 
 #: key -> (English, 中文). Placeholders use str.format names.
@@ -191,47 +193,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "phase.closed": ("closed", "已关闭"),
 }
 
-PHASE_LABELS = {
-    "prevention": ("Prevention", "预防"), "response": ("Response", "响应"),
-    "recovery": ("Recovery", "恢复"), "learning": ("Learning", "学习"), "closed": ("Closed", "关闭"),
-}
-LEVEL_LABELS = {
-    "I": ("I particularly serious", "I 级 特别重大"), "II": ("II serious", "II 级 重大"),
-    "III": ("III relatively serious", "III 级 较大"), "IV": ("IV general", "IV 级 一般"),
-}
-STATUS_LABELS = {
-    "active": ("Active", "进行中"), "closed": ("Closed", "已关闭"), "cancelled": ("Cancelled", "已取消"),
-    "failed": ("Failed", "故障"), "ready": ("Ready", "待办"), "completed": ("Completed", "已完成"),
-    "open": ("Open", "未整改"), "rectifying": ("Rectifying", "整改中"), "done": ("Done", "已完成"),
-}
-CATEGORY_LABELS = {
-    "natural_disaster": ("Natural disaster", "自然灾害"), "accident_disaster": ("Accident or disaster", "事故灾难"),
-    "public_health": ("Public health event", "公共卫生事件"),
-    "social_security": ("Social security event", "社会安全事件"),
-}
-ROLE_LABELS = {
-    "duty_officer": ("Duty officer", "值守人员"), "commander": ("On-scene commander", "现场指挥"),
-    "deputy_commander": ("Deputy commander", "副总指挥"), "grid_worker": ("Grid worker", "网格员"),
-    "hazard_inspector": ("Hazard inspector", "隐患排查员"), "fire": ("Fire and rescue", "消防救援"),
-    "medical": ("Medical", "医疗救护"), "police": ("Police", "公安"), "logistics": ("Logistics", "物资保障"),
-    "volunteer_coordinator": ("Volunteer coordinator", "志愿者协调"),
-    "recovery_officer": ("Recovery officer", "恢复重建专员"), "plan_owner": ("Plan owner", "预案负责人"),
-    "reviewer": ("Fault-tolerance reviewer", "容错审查人"), "auditor": ("Auditor", "审计人员"),
-    "street_commander": ("Street commander", "街道指挥"), "district_commander": ("District commander", "区级指挥"),
-    "community_commander": ("Community commander", "社区指挥"),
-}
-URGENCY_LABELS = {"immediate": ("Immediate", "立即"), "urgent": ("Urgent", "紧急"), "routine": ("Routine", "常规")}
-RULING_LABELS = {"excused": ("Excused", "免责"), "mitigated": ("Mitigated", "从轻/减轻"),
-                 "accountable": ("Accountable", "追责")}
-CRITERIA_LABELS = {
-    "three_distinctions": ("Three distinctions", "三个区分"), "experience": ("Experience", "经验"),
-    "rules": ("Rules", "规定"), "interest": ("Interest", "公私"), "motive": ("Motive", "动机"),
-    "procedure_followed": ("Procedure followed", "程序履行"),
-    "known_at_the_time": ("Known at the time", "决策时掌握的情况"),
-    "urgency": ("Urgency", "紧急程度"), "prompt_correction": ("Prompt correction and reporting", "及时纠错与报告"),
-}
-GRADE_LABELS = {"major": ("Major", "重大隐患"), "general": ("General", "一般隐患")}
-
 EVENT_LABELS: dict[str, tuple[str, str]] = {
     "incident_started": ("Incident reported: {title}", "接报事件：{title}"),
     "task_completed": ("Completed '{task}' as {role}", "以{role}身份完成“{task}”"),
@@ -314,9 +275,7 @@ def t(key: str, lang: str, **values: Any) -> str:
 
 def label(kind: str, value: object, lang: str) -> str:
     """A code value (phase, level, status, …) in words; unknown values show as they are."""
-    table = {"phase": PHASE_LABELS, "level": LEVEL_LABELS, "status": STATUS_LABELS, "category": CATEGORY_LABELS,
-             "role": ROLE_LABELS, "urgency": URGENCY_LABELS, "ruling": RULING_LABELS,
-             "grade": GRADE_LABELS, "criterion": CRITERIA_LABELS}[kind]
+    table = LABELS[kind]
     if value is None or value == "":
         return t("none", lang)
     pair = table.get(str(value))

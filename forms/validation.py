@@ -18,6 +18,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from forms.vocabulary import ENUMS
+
 __all__ = [
     "SCHEMA_DIR",
     "FormNotFound",
@@ -82,9 +84,27 @@ def _load(form_key: str) -> dict[str, Any]:
     path = SCHEMA_DIR / f"{form_key}.json"
     if not path.is_file():
         raise FormNotFound(form_key)
-    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema = expand_vocabulary(json.loads(path.read_text(encoding="utf-8")))
     Draft202012Validator.check_schema(schema)
     return schema
+
+
+def expand_vocabulary(node: Any) -> Any:
+    """Fill `"x-vocabulary": "<list>"` properties with the list's enum and bilingual labels, so a
+    form never copies the domain's words (levels, categories, …) — see forms.vocabulary.ENUMS."""
+    if isinstance(node, dict):
+        name = node.get("x-vocabulary")
+        if name is not None:
+            if name not in ENUMS:
+                raise ValueError(f"unknown x-vocabulary {name!r}; known: {', '.join(sorted(ENUMS))}")
+            codes, labels = ENUMS[name]
+            node["enum"] = list(codes)
+            node["x-enum-labels"] = {code: labels[code][0] for code in codes}
+            node["x-enum-labels-zh"] = {code: labels[code][1] for code in codes}
+        return {key: expand_vocabulary(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [expand_vocabulary(item) for item in node]
+    return node
 
 
 @cache

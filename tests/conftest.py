@@ -16,9 +16,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from engine import migrate
 from engine.clock import ManualClock
-from engine.db import Database
+from engine.db import Database, migrate
 
 #: The browser fixture (`chromium`) lives beside the web tests' helpers.
 pytest_plugins = ["tests.web.site"]

@@ -12,13 +12,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import decisions, incidents, seats, tasks, timers
+from engine import incidents, seats, tasks
 from engine.actors import Actor
-from engine.bundled import deploy_bundled
 from engine.clock import ManualClock
 from engine.db import Database
+from engine.definitions.bundled import deploy_bundled
+from engine.incidents import timers
+from engine.incidents.store import CACHE
+from engine.learning import decisions
 from engine.models import AuditEvent, HumanTask, Incident
-from engine.workflow_store import CACHE
 from forms.samples import SAMPLES
 from forms.samples import UNIT as SAMPLE_UNIT
 

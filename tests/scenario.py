@@ -6,10 +6,10 @@ from typing import Any
 
 from engine import incidents, seats, tasks
 from engine.actors import Actor
-from engine.bundled import deploy_bundled
 from engine.db import Database
+from engine.definitions.bundled import deploy_bundled
+from engine.incidents.store import CACHE
 from engine.models import HumanTask, Incident
-from engine.workflow_store import CACHE
 from forms.samples import SAMPLES
 
 ADMIN = Actor.system("tests")

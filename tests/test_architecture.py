@@ -1,45 +1,37 @@
-"""The dependency rules of DESIGN.md, enforced: SpiffWorkflow only inside engine/workflow/,
-no FastAPI in engine/, forms/ imports neither engine nor api."""
+"""The dependency rules of DESIGN.md, enforced by import-linter's contracts (`[tool.importlinter]`
+in pyproject.toml): api → engine → forms; only engine.workflow imports SpiffWorkflow; the engine
+knows nothing of HTTP; engine packages are layered; no import cycles at any depth. And the size
+rule: modules stay short enough to read in one sitting."""
 
 from __future__ import annotations
 
-import ast
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+MAX_LINES = 400
+#: Modules still over the limit, each to be split by the issue that already reworks it.
+TOO_LONG_FOR_NOW = {"engine/workflow/sandbox.py", "api/cli.py"}
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+def test_import_contracts_are_kept() -> None:
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
+    assert lint is not None, "import-linter is not installed (pip install -e '.[test]')"
+    result = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
 
 
-def _python_files(*folders: str) -> list[Path]:
-    return [p for folder in folders for p in (ROOT / folder).rglob("*.py")]
-
-
-@pytest.mark.parametrize("path", _python_files("engine", "api", "forms", "bench"),
-                         ids=lambda p: str(p.relative_to(ROOT)))
-def test_spiffworkflow_is_imported_only_in_engine_workflow(path: Path) -> None:
-    # The benchmark's reference figure is SpiffWorkflow alone, so that one module may use it.
-    if (ROOT / "engine" / "workflow") in path.parents or path == ROOT / "bench" / "spiff_reference.py":
-        return
-    assert "SpiffWorkflow" not in _imports(path)
-
-
-@pytest.mark.parametrize("path", _python_files("engine"), ids=lambda p: str(p.relative_to(ROOT)))
-def test_engine_knows_nothing_of_http(path: Path) -> None:
-    assert not {"fastapi", "starlette", "api", "uvicorn"} & _imports(path)
-
-
-@pytest.mark.parametrize("path", _python_files("forms"), ids=lambda p: str(p.relative_to(ROOT)))
-def test_forms_import_neither_engine_nor_api(path: Path) -> None:
-    assert not {"engine", "api"} & _imports(path)
+@pytest.mark.parametrize("path", sorted(
+    p for folder in ("engine", "api", "forms", "bench") for p in (ROOT / folder).rglob("*.py")
+    if "migrations" not in p.parts
+), ids=lambda p: str(p.relative_to(ROOT)))
+def test_modules_stay_short(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    if str(path.relative_to(ROOT)) in TOO_LONG_FOR_NOW:
+        pytest.xfail(f"{lines} lines: to be split")
+    assert lines <= MAX_LINES, f"{path.relative_to(ROOT)} has {lines} lines; split it by concept"

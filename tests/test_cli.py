@@ -81,8 +81,8 @@ def test_wrong_input_gets_a_clear_message_and_a_non_zero_exit(url: str, args: li
 
 
 def test_users_password_disable_and_enable(url: str) -> None:
-    from engine import auth
     from engine.db import Database
+    from engine.seats import auth
 
     added = runner.invoke(app, ["users", "add", "mei", "--password", "first password 1", "--database", url])
     assert added.exit_code == 0

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import definitions
-from engine.bundled import bundled_files
 from engine.db import Database
+from engine.definitions.bundled import bundled_files
 from engine.errors import Forbidden, InvalidDefinition
 from engine.models import AuditEvent, ProcessDefinition
 from tests.scenario import ADMIN, Scenario

@@ -9,7 +9,7 @@ import pytest
 
 from engine import definitions
 from engine.db import Database
-from engine.workflow_store import CACHE
+from engine.incidents.store import CACHE
 from tests.scenario import ADMIN, Scenario
 
 BUNDLE = Path(__file__).parent / "fixtures" / "event_sub"

@@ -8,10 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from engine import incidents, seats, tasks, timers
+from engine import incidents, seats, tasks
 from engine.clock import ManualClock
 from engine.db import Database
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.incidents import timers
 from tests.scenario import ADMIN, Scenario
 
 
@@ -113,7 +114,7 @@ def test_two_workers_sweeping_together_advance_each_due_incident_once(scenario: 
 
 def test_a_second_process_on_the_same_database_never_sees_a_stale_workflow(
         database_url: str, clock: ManualClock) -> None:
-    from engine import migrate
+    from engine.db import migrate
 
     first = Database(database_url, clock=clock)
     migrate.upgrade(first.engine)
@@ -148,8 +149,8 @@ def test_a_damaged_stored_workflow_is_refused_clearly_and_nothing_changes(scenar
     from sqlalchemy import delete, select
 
     from engine.errors import WorkflowFailure
+    from engine.incidents.store import CACHE
     from engine.models import WorkflowTaskRow
-    from engine.workflow_store import CACHE
 
     incident_id = scenario.start()
     scenario.complete(incident_id, "record_report")

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine import audit, incidents, timers
+from engine import audit, incidents
 from engine.clock import ManualClock
 from engine.db import Database
+from engine.incidents import timers
 from engine.models import AuditEvent, HumanTask, PhaseHistory
 from tests.scenario import Scenario
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import decisions
 from engine.clock import ManualClock
 from engine.db import Database
 from engine.errors import Forbidden
+from engine.learning import decisions
 from engine.models import FaultToleranceReview
 from tests.library_helpers import FORM_SAMPLES, Library
 

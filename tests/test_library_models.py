@@ -13,9 +13,9 @@ from lxml import etree
 
 from bpmn import BUNDLE_DIR
 from engine import definitions
-from engine.bundled import bundled_files
 from engine.clock import ManualClock
 from engine.db import Database
+from engine.definitions.bundled import bundled_files
 from engine.workflow import parse_bundle
 from forms import available_form_keys, load_schema
 from tests.library_helpers import ADMIN, FORM_SAMPLES, Library

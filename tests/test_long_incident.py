@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from engine import definitions, incidents, tasks
 from engine.db import Database
+from engine.incidents.store import CACHE
 from engine.models import TaskDataRow, WorkflowTaskRow
-from engine.workflow_store import CACHE
 from tests.scenario import ADMIN, Scenario
 
 BUNDLE = Path(__file__).parent / "fixtures" / "long"

@@ -5,8 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from engine import migrate
-from engine.db import Database
+from engine.db import Database, migrate
 from engine.models import Base
 
 

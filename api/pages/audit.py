@@ -11,7 +11,9 @@ from fastapi.responses import Response, StreamingResponse
 from api.pages.render import PREFIX, Page, PageRoute, render, task_titles
 from api.policies import require_auditor, require_oversight
 from api.schemas.audit import AuditEventOut
-from engine import audit, decisions, definitions, incidents, reports
+from engine import audit, definitions, incidents
+from engine.learning import decisions
+from engine.overview import reports
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 

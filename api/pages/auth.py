@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render, safe_next
-from engine import auth, preferences
+from engine.seats import auth, preferences
 from forms.i18n import lang_of
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)

@@ -9,15 +9,22 @@ from fastapi.responses import Response
 
 from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render, task_titles
 from api.policies import may_oversee
-from engine import audit, decisions, definitions, diagram, incidents, seats
-from engine.decisions import URGENCY
+from engine import audit, definitions, incidents, seats
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.workflow import PHASES
-from forms.i18n import LEVEL_LABELS, ROLE_LABELS
+from engine.learning import decisions
+from engine.overview import diagram
+from forms.vocabulary import (
+    CLOSED_PHASE,
+    INCIDENT_STATUSES,
+    LEVELS,
+    PHASES,
+    REVIEWER,
+    SEAT_LABELS,
+    URGENCIES,
+)
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
-LEVELS = tuple(LEVEL_LABELS)
-STRIP = (*PHASES, "closed")
+STRIP = (*PHASES, CLOSED_PHASE)
 FLASHES = {"decision_recorded", "level_changed", "seated", "response_over"}
 CHANGE_LEVEL, RESPONSE_OVER = "change_level", "response_over"
 TIMELINE_LIMIT = 500
@@ -34,12 +41,12 @@ def list_page(ctx: Page, phase: str | None = None, level: str | None = None, sta
     ctx.require_user()
     filters = incidents.IncidentFilter(
         phase=_choice(phase, STRIP), response_level=_choice(level, LEVELS),
-        status=_choice(status, incidents.STATUSES), unit=(unit or "").strip()[:200] or None,
+        status=_choice(status, INCIDENT_STATUSES), unit=(unit or "").strip()[:200] or None,
         exercise={"1": True, "0": False}.get(exercise or ""), text=(text or "").strip()[:200] or None)
     with ctx.database.read() as session:
         found = incidents.list_incidents(session=session, filters=filters, after_id=after, limit=51)
     return render(ctx, "incidents.html", incidents=found[:50], more=found[49].id if len(found) > 50 else None,
-                  f=filters, exercise=exercise or "", phases=STRIP, levels=LEVELS, statuses=incidents.STATUSES)
+                  f=filters, exercise=exercise or "", phases=STRIP, levels=LEVELS, statuses=INCIDENT_STATUSES)
 
 
 def incident_page(ctx: Page, ref: str, status: int = 200, **form: Any) -> Response:
@@ -50,7 +57,7 @@ def incident_page(ctx: Page, ref: str, status: int = 200, **form: Any) -> Respon
         state = incidents.state(session=session, incident_id=incident_id)
         drawn = diagram.for_incident(session=session, incident_id=incident_id)
         oversee = may_oversee(session, principal, incident_id)
-        reads_decisions = oversee or seats.holds(session=session, actor=principal.actor, role=decisions.REVIEWER,
+        reads_decisions = oversee or seats.holds(session=session, actor=principal.actor, role=REVIEWER,
                                                  incident_id=incident_id)
         timeline = list(audit.events(session=session, incident_id=incident_id)) if oversee else None
         made = decisions.list_for(session=session, incident_id=incident_id) if reads_decisions else None
@@ -63,8 +70,8 @@ def incident_page(ctx: Page, ref: str, status: int = 200, **form: Any) -> Respon
                   strip=STRIP, timeline=timeline[-TIMELINE_LIMIT:] if timeline is not None else None,
                   timeline_cut=timeline is not None and len(timeline) > TIMELINE_LIMIT,
                   decisions=made, commander=commander, oversee=oversee, people=people,
-                  roles=sorted(set(summary.get("lanes", [])) | set(ROLE_LABELS)),
-                  titles=task_titles(summary), visited=visited, levels=LEVELS, urgencies=URGENCY,
+                  roles=sorted(set(summary.get("lanes", [])) | set(SEAT_LABELS)),
+                  titles=task_titles(summary), visited=visited, levels=LEVELS, urgencies=URGENCIES,
                   can_change_level=commander and CHANGE_LEVEL in state.waiting_messages,
                   can_end_response=commander and RESPONSE_OVER in state.waiting_messages,
                   now=ctx.database.clock.now(), flash=form.pop("flash", None), form=form)

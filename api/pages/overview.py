@@ -9,8 +9,9 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from api.pages.render import PREFIX, Page, PageRoute, Posted, render
-from engine import dashboard, definitions, diagram
+from engine import definitions
 from engine.errors import Forbidden, InvalidDefinition, InvalidInput
+from engine.overview import dashboard, diagram
 from forms.i18n import label, t
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)

@@ -1,4 +1,4 @@
-"""Rendering: one Jinja2 environment over forms/templates (autoescaped), and errors as pages.
+"""Rendering: one Jinja2 environment over api/pages/templates (autoescaped), and errors as pages.
 
 Why a route class: the app's exception handlers answer JSON for the API; a page must answer a
 page. `PageRoute` catches what a page handler (or its dependencies) raises and renders it — a
@@ -27,13 +27,13 @@ from starlette.exceptions import HTTPException
 
 from api.errors import status_of
 from api.pages.session import CSRF_FIELD, CsrfRefused, PageContext, SignInRequired, page_context
-from engine.auth import AccountLocked
 from engine.errors import RenxingError
+from engine.seats.auth import AccountLocked
 from forms import FormNotFound, i18n, load_schema
 
 log = logging.getLogger(__name__)
-TEMPLATES = Path(i18n.__file__).resolve().parent / "templates"
-STATIC = Path(i18n.__file__).resolve().parent / "static"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
 PREFIX = "/ui"
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "svg"]),

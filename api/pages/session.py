@@ -21,13 +21,14 @@ from typing import Any
 from fastapi import Request, Response
 from starlette.datastructures import FormData
 
-from api.deps import AUDITOR, Principal
+from api.deps import Principal
 from engine import seats
 from engine.config import Settings
 from engine.db import Database
 from engine.errors import Forbidden, RenxingError
 from engine.models import User
-from forms.i18n import LANGUAGES, lang_of
+from forms.i18n import lang_of
+from forms.vocabulary import AUDITOR, LANGUAGES
 
 SESSION_COOKIE = "renxing_session"
 LANG_COOKIE = "renxing_lang"

@@ -11,7 +11,8 @@ from api import security
 from api.deps import CurrentUser, DatabaseDep, SessionDep, SettingsDep
 from api.schemas.common import ERRORS, clean_text
 from api.schemas.users import TokenOut, UserOut, user_out
-from engine import auth, seats
+from engine import seats
+from engine.seats import auth
 
 router = APIRouter(tags=["auth"], responses=ERRORS)
 

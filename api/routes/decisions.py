@@ -13,7 +13,7 @@ from api.routes.audit import IncidentFilter, incident_id_of
 from api.routes.incidents import IncidentId
 from api.schemas.common import COMMAND_ERRORS, ERRORS, MAX_ID
 from api.schemas.decisions import DecisionFlagOut, DecisionOut, FlagDecision, RecordDecision, ReviewOut
-from engine import decisions
+from engine.learning import decisions
 
 router = APIRouter(tags=["decisions"])
 DecisionId = Annotated[int, Path(ge=1, le=MAX_ID)]

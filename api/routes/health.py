@@ -10,7 +10,7 @@ from prometheus_client import generate_latest
 
 from api.deps import DatabaseDep
 from api.schemas.audit import HealthOut
-from engine import migrate
+from engine.db import migrate
 
 router = APIRouter(tags=["operations"])
 #: The classic text format every Prometheus version scrapes (what `generate_latest` writes).

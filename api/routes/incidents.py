@@ -14,14 +14,17 @@ from api.schemas.audit import AuditEventOut, AuditPage
 from api.schemas.common import (
     COMMAND_ERRORS,
     ERRORS,
+    Category,
     Cursor,
     IncidentRef,
+    IncidentStatus,
+    Level,
     Limit,
+    Phase,
     QueryText,
     clean_optional,
 )
 from api.schemas.incidents import (
-    Category,
     EndIncident,
     IncidentOut,
     IncidentPage,
@@ -58,9 +61,11 @@ def start(body: StartIncident, command: CommandDep) -> IncidentOut | Response:
 def list_incidents(
     _: CurrentUser, session: SessionDep, cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
-    phase: QueryText = None, status: QueryText = None,
-    level: Annotated[str | None, Query(pattern=r"^(I|II|III|IV)$", description="Response level.")] = None,
-    unit: QueryText = None, category: Category | None = None, exercise: bool | None = None,
+    phase: Phase | None = None,  # type: ignore[valid-type]
+    status: IncidentStatus | None = None,  # type: ignore[valid-type]
+    level: Level | None = None,  # type: ignore[valid-type]
+    unit: QueryText = None, category: Category | None = None,  # type: ignore[valid-type]
+    exercise: bool | None = None,
     text: Annotated[str | None, Query(max_length=200, description="Part of the title or reference."),
                     AfterValidator(clean_optional)] = None,
 ) -> IncidentPage:

@@ -3,12 +3,12 @@ tasks of their processes (screening rounds, reviews, plan revisions), never by d
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from api.deps import CurrentUser, DatabaseDep, SessionDep
-from api.schemas.common import ERRORS, MAX_ID, Cursor, QueryText
+from api.schemas.common import ERRORS, MAX_ID, ActionStatus, Cursor, HazardGrade, HazardStatus, QueryText
 from api.schemas.registers import (
     HazardOut,
     HazardPage,
@@ -27,8 +27,8 @@ PageSize = Annotated[int, Query(ge=1, le=registers.MAX_PAGE, description="Page s
 def list_hazards(
     _: CurrentUser, session: SessionDep, database: DatabaseDep, cursor: Cursor = None, limit: PageSize = 50,
     unit: QueryText = None, owner_seat: QueryText = None,
-    status: Literal["open", "rectifying", "rectified", "escalated", "verified", "closed"] | None = None,
-    grade: Literal["major", "general"] | None = None,
+    status: HazardStatus | None = None,  # type: ignore[valid-type]
+    grade: HazardGrade | None = None,  # type: ignore[valid-type]
     overdue: Annotated[bool, Query(description="Only hazards still open past their deadline.")] = False,
 ) -> HazardPage:
     filters = registers.HazardFilter(unit=unit, status=status, grade=grade, owner_seat=owner_seat,
@@ -48,7 +48,8 @@ def show_hazard(hazard_id: Annotated[int, Path(ge=1, le=MAX_ID)], _: CurrentUser
             summary="Improvement actions from after-action reviews and drills, newest first, filtered")
 def list_actions(
     _: CurrentUser, session: SessionDep, database: DatabaseDep, cursor: Cursor = None, limit: PageSize = 50,
-    status: Literal["open", "done"] | None = None, owner_seat: QueryText = None, plan_unit: QueryText = None,
+    status: ActionStatus | None = None,  # type: ignore[valid-type]
+    owner_seat: QueryText = None, plan_unit: QueryText = None,
     incident_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     overdue: Annotated[bool, Query(description="Only open actions past their due date.")] = False,
 ) -> ImprovementActionPage:

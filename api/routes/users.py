@@ -9,7 +9,8 @@ from api.deps import CurrentUser, SessionDep
 from api.policies import require_auditor
 from api.schemas.common import COMMAND_ERRORS, ERRORS
 from api.schemas.users import CreateUser, GrantSeat, SeatOut, UserOut, user_out
-from engine import auth, seats
+from engine import seats
+from engine.seats import auth
 
 router = APIRouter(tags=["users"])
 

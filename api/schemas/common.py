@@ -9,10 +9,12 @@ absurd nesting.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from forms import vocabulary
 
 #: Largest id a client may send: PostgreSQL `integer` columns end here.
 MAX_ID = 2_147_483_647
@@ -51,6 +53,23 @@ def text(max_length: int, min_length: int = 0) -> Any:
     return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length),
                      AfterValidator(clean_text)]
 
+
+def one_of(codes: tuple[str, ...]) -> Any:
+    """A `Literal` of a vocabulary list: the schemas enumerate the domain's words, never copy them."""
+    return Literal[codes]
+
+
+Category = one_of(vocabulary.CATEGORIES)
+Level = one_of(vocabulary.LEVELS)
+Phase = one_of((*vocabulary.PHASES, vocabulary.CLOSED_PHASE))
+IncidentStatus = one_of(vocabulary.INCIDENT_STATUSES)
+EndOutcome = one_of(vocabulary.END_OUTCOMES)
+Urgency = one_of(vocabulary.URGENCIES)
+DecisionKind = one_of(vocabulary.DECISION_KINDS)
+Language = one_of(vocabulary.LANGUAGES)
+HazardStatus = one_of(vocabulary.HAZARD_STATUSES)
+HazardGrade = one_of(vocabulary.HAZARD_GRADES)
+ActionStatus = one_of(vocabulary.ACTION_STATUSES)
 
 Name = text(64, 1)
 ShortText = text(200, 1)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
-from api.schemas.common import MAX_ID, LongText, RequestModel, ResponseModel, text
+from api.schemas.common import MAX_ID, DecisionKind, LongText, RequestModel, ResponseModel, Urgency, text
 
 
 class RecordDecision(RequestModel):
@@ -19,8 +19,8 @@ class RecordDecision(RequestModel):
         default_factory=list, max_length=20)
     expected_effect: text(4000) | None = None  # type: ignore[valid-type]
     departs_from_plan: bool = Field(False, description="True flags it for fault-tolerance review 容错.")
-    urgency: Literal["immediate", "urgent", "routine"] = "urgent"
-    kind: Literal["decision", "correction", "outcome"] = "decision"
+    urgency: Urgency = "urgent"  # type: ignore[valid-type]
+    kind: DecisionKind = "decision"  # type: ignore[valid-type]
     supersedes_id: int | None = Field(None, ge=1, le=MAX_ID,
                                       description="For a correction or outcome: the decision it completes.")
 

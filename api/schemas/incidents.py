@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Literal
 
 from pydantic import Field
 
 from api.schemas.common import (
+    Category,
+    EndOutcome,
     JsonObject,
     RequestModel,
     ResponseModel,
@@ -21,14 +22,12 @@ from api.schemas.tasks import TaskOut
 from engine.incidents import IncidentState
 from engine.models import HumanTask
 
-Category = Literal["natural_disaster", "accident_disaster", "public_health", "social_security"]
-
 
 class StartIncident(RequestModel):
     process_id: text(128, 1) = Field(  # type: ignore[valid-type]
         description="A deployed process, e.g. `community_incident`.", examples=["community_incident"])
     title: ShortText
-    category: Category
+    category: Category  # type: ignore[valid-type]
     unit: ShortText = Field(description="The smallest governance unit: a compound, a grid, a block.")
     exercise: bool = Field(False, description="A drill 演练: runs the same model, marked as an exercise.")
     data: JsonObject = Field(default_factory=dict, description="Initial process variables.")
@@ -108,4 +107,4 @@ class SeatOnIncident(RequestModel):
 
 class EndIncident(RequestModel):
     reason: text(4000, 1) = Field(description="Why the incident ends now.")  # type: ignore[valid-type]
-    outcome: Literal["cancelled", "closed"] = "cancelled"
+    outcome: EndOutcome = "cancelled"  # type: ignore[valid-type]

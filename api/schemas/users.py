@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from api.schemas.common import RequestModel, ResponseModel, RoleKey, Username, text
+from api.schemas.common import Language, RequestModel, ResponseModel, RoleKey, Username, text
 from engine import incidents, seats
 from engine.models import User
 
@@ -42,7 +42,7 @@ class CreateUser(RequestModel):
     password: text(1024, 8)  # type: ignore[valid-type]
     display_name: text(200) | None = None  # type: ignore[valid-type]
     is_admin: bool = False
-    language: Literal["en", "zh"] = "en"
+    language: Language = "en"  # type: ignore[valid-type]
 
 
 class GrantSeat(RequestModel):

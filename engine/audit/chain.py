@@ -1,4 +1,4 @@
-"""The tamper-evident audit log: append in the command's transaction, verify by walking chains.
+"""The hash chains: append in the command's transaction, verify by walking chains.
 
 Each event stores the previous event's hash and its own hash over canonical JSON of its content,
 so changing, removing or re-ordering any row breaks the chain from that row on. One chain per
@@ -15,12 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engine.db import now
 from engine.db.locking import lock_for_update
+from engine.db.upsert import insert_for
 from engine.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -74,8 +73,7 @@ def record(
     head = lock_for_update(session, select(AuditChainHead).where(AuditChainHead.chain == chain))
     if head is None:
         # Two first appends to one chain may race: create the head idempotently, then lock it.
-        dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(dialect_insert(AuditChainHead).values(chain=chain, seq=0, hash=GENESIS)
+        session.execute(insert_for(session, AuditChainHead).values(chain=chain, seq=0, hash=GENESIS)
                         .on_conflict_do_nothing(index_elements=["chain"]))
         head = lock_for_update(session, select(AuditChainHead).where(AuditChainHead.chain == chain))
         assert head is not None

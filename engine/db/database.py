@@ -20,8 +20,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import Clock, SystemClock
+from engine.config import Settings
 
 _WRITE = "renxing_write"
+DEFAULT_EXPRESSION_TIMEOUT = Settings.model_fields["expression_timeout_seconds"].default
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -63,9 +65,12 @@ def now(session: Session) -> datetime:
 class Database:
     """One per process: the SQLAlchemy engine, the clock, and session factories."""
 
-    def __init__(self, url: str, *, clock: Clock | None = None, echo: bool = False) -> None:
+    def __init__(self, url: str, *, clock: Clock | None = None, echo: bool = False,
+                 expression_timeout: float = DEFAULT_EXPRESSION_TIMEOUT) -> None:
         self.url = url
         self.clock: Clock = clock or SystemClock()
+        #: Wall-clock budget of one sandboxed expression in this database's commands.
+        self.expression_timeout = expression_timeout
         #: Scopes process-local caches to this Database (tests open several "processes" at once).
         self.token = uuid.uuid4().hex
         parsed = make_url(url)
@@ -87,6 +92,14 @@ class Database:
             self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False
         )
 
+    @classmethod
+    def from_settings(cls, settings: Settings, *, clock: Clock | None = None) -> Database:
+        return cls(settings.database_url, clock=clock, expression_timeout=settings.expression_timeout_seconds)
+
+    def _info(self) -> dict[str, Any]:
+        """What every session carries: the clock, the cache scope, the expression budget."""
+        return {"clock": self.clock, "db_token": self.token, "expression_timeout": self.expression_timeout}
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
@@ -94,7 +107,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for queries; never commits."""
-        session = self._reader(info={"clock": self.clock, "db_token": self.token})
+        session = self._reader(info=self._info())
         try:
             yield session
         finally:
@@ -104,7 +117,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """The unit of work: everything inside lands together or not at all."""
         with self._write_lock:
-            session = self._writer(info={"clock": self.clock, "db_token": self.token, "after_commit": []})
+            session = self._writer(info={**self._info(), "after_commit": []})
             try:
                 yield session
                 session.commit()

@@ -5,14 +5,14 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bpmn import BUNDLE_DIR
-from engine import definitions
 from engine.actors import Actor
+from engine.definitions.deploy import deploy, read_bundle
 from engine.models import ProcessDefinition
 
 
 def bundled_files() -> dict[str, bytes]:
-    return definitions.read_bundle([BUNDLE_DIR])
+    return read_bundle([BUNDLE_DIR])
 
 
 def deploy_bundled(*, session: Session, actor: Actor) -> list[ProcessDefinition]:
-    return definitions.deploy(session=session, actor=actor, files=bundled_files())
+    return deploy(session=session, actor=actor, files=bundled_files())

@@ -1,4 +1,4 @@
-"""Deploy and look up process definitions.
+"""Deploy a bundle of BPMN/DMN files as process definitions.
 
 A deploy validates the whole bundle, then creates one definition per executable process whose
 content changed: the content hash covers exactly the files that process needs, so redeploying
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.actors import Actor
 from engine.db import now
-from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.errors import Forbidden, InvalidInput
 from engine.models import ProcessDefinition
 from engine.operators import OPERATORS
 from engine.workflow import ProcessInfo, dump_specs, parse_bundle
@@ -102,29 +102,3 @@ def _summary(info: ProcessInfo) -> dict[str, object]:
         "operators": list(info.operators),
         "phases": list(info.phases),
     }
-
-
-def get(*, session: Session, process_id: str, version: int | None = None) -> ProcessDefinition:
-    """A definition by process id: the given version, or the newest."""
-    query = select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
-    query = (query.where(ProcessDefinition.version == version) if version is not None
-             else query.order_by(ProcessDefinition.version.desc()))
-    definition = session.scalars(query.limit(1)).first()
-    if definition is None:
-        suffix = f" version {version}" if version is not None else ""
-        raise NotFound(f"no process definition '{process_id}'{suffix}")
-    return definition
-
-
-def get_by_id(*, session: Session, definition_id: int) -> ProcessDefinition:
-    definition = session.get(ProcessDefinition, definition_id)
-    if definition is None:
-        raise NotFound(f"no process definition {definition_id}")
-    return definition
-
-
-def list_definitions(*, session: Session, process_id: str | None = None) -> list[ProcessDefinition]:
-    query = select(ProcessDefinition).order_by(ProcessDefinition.process_id, ProcessDefinition.version.desc())
-    if process_id:
-        query = query.where(ProcessDefinition.process_id == process_id)
-    return list(session.scalars(query))

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from engine.config import get_settings
 from engine.db import on_commit
+from engine.db.upsert import insert_for
 from engine.models import Incident, ProcessDefinition, TaskDataRow, WorkflowTaskRow
 from engine.workflow import Dispatcher, StateDelta, TaskRecord, WorkflowRuntime
 
@@ -71,15 +67,14 @@ def _key(session: Session, incident_id: int) -> tuple[str, int]:
     return (session.info["db_token"], incident_id)
 
 
-def _timeout() -> float:
-    return get_settings().expression_timeout_seconds
+def _timeout(session: Session) -> float:
+    """The expression budget the session's Database was configured with."""
+    return float(session.info["expression_timeout"])
 
 
-def start_runtime(
-    *, specs_json: str, data: dict, now: Callable[[], datetime], dispatcher: Dispatcher
-) -> WorkflowRuntime:
-    return WorkflowRuntime.start(specs_json=specs_json, data=data, now=now, timeout=_timeout(),
-                                 dispatcher=dispatcher)
+def start_runtime(session: Session, *, specs_json: str, data: dict, dispatcher: Dispatcher) -> WorkflowRuntime:
+    return WorkflowRuntime.start(specs_json=specs_json, data=data, now=session.info["clock"].now,
+                                 timeout=_timeout(session), dispatcher=dispatcher)
 
 
 def load_runtime(session: Session, incident: Incident) -> WorkflowRuntime:
@@ -114,7 +109,7 @@ def load_runtime(session: Session, incident: Incident) -> WorkflowRuntime:
     next_seq = (max((row.seq for row in rows), default=-1)) + 1
     return WorkflowRuntime.load(
         specs_json=definition.spec_json, meta=incident.workflow_meta, records=records,
-        data=data, next_seq=next_seq, timeout=_timeout(),
+        data=data, next_seq=next_seq, timeout=_timeout(session),
     )
 
 
@@ -136,9 +131,8 @@ def save_runtime(session: Session, incident: Incident, runtime: WorkflowRuntime)
     if delta.data:
         # Only hashes the workflow has not stored before; a row detached from the live tree may
         # still hold one, hence "do nothing" on a duplicate rather than a lookup first.
-        dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         session.execute(
-            dialect_insert(_DATA).on_conflict_do_nothing(index_elements=["incident_id", "hash"]),
+            insert_for(session, _DATA).on_conflict_do_nothing(index_elements=["incident_id", "hash"]),
             [{"incident_id": incident_id, "hash": h, "data": text} for h, text in delta.data.items()],
         )
     inserts, updates = [], []

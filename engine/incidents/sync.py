@@ -4,37 +4,16 @@ transaction, so either everything lands or nothing does."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.actors import Actor
 from engine.db import now
-from engine.incident_lock import ACTIVE, CLOSED, lock_incident
+from engine.incidents.store import remember_after_commit, save_runtime
 from engine.models import HumanTask, Incident, PhaseHistory, User
-from engine.operators import dispatcher_for
 from engine.workflow import TaskView, TimerView, WorkflowRuntime
-from engine.workflow_store import load_runtime, remember_after_commit, save_runtime
-
-
-@dataclass(frozen=True)
-class Locked:
-    incident: Incident
-    runtime: WorkflowRuntime
-
-
-def attach(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: Actor) -> WorkflowRuntime:
-    """Give the workflow this command's clock and the operators its service tasks may call."""
-    runtime.bind(now=session.info["clock"].now, dispatcher=dispatcher_for(session, incident, actor))
-    return runtime
-
-
-def open_for_command(session: Session, incident_id: int, actor: Actor) -> Locked:
-    incident = lock_incident(session, incident_id)
-    return Locked(incident, attach(session, incident, load_runtime(session, incident), actor))
+from forms.vocabulary import ACTIVE, CLOSED
 
 
 def _sync_human_tasks(
@@ -128,13 +107,3 @@ def sync(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: 
     incident.version += 1
     incident.updated_at = now(session)
     remember_after_commit(session, incident, runtime, delta)
-
-
-def run_command(
-    session: Session, incident_id: int, actor: Actor, change: Callable[[Locked], None]
-) -> Incident:
-    """Lock, load, apply `change`, persist. The caller's transaction commits or rolls back."""
-    locked = open_for_command(session, incident_id, actor)
-    change(locked)
-    sync(session, locked.incident, locked.runtime, actor)
-    return locked.incident

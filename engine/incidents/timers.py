@@ -18,10 +18,11 @@ from engine.actors import Actor
 from engine.db import Database
 from engine.db.locking import lock_for_update
 from engine.errors import WorkflowFailure
-from engine.incident_lock import ACTIVE, FAILED
-from engine.incident_sync import attach, sync
+from engine.incidents.pipeline import attach
+from engine.incidents.store import load_runtime
+from engine.incidents.sync import sync
 from engine.models import Incident
-from engine.workflow_store import load_runtime
+from forms.vocabulary import ACTIVE, FAILED
 
 log = logging.getLogger(__name__)
 WORKER = Actor.system("timer-worker")

@@ -14,13 +14,11 @@ from sqlalchemy.orm import Session
 from engine import audit, seats
 from engine.actors import Actor
 from engine.db import now
+from engine.db.locking import lock_incident
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.incident_lock import lock_incident
 from engine.models import Decision, DecisionFlag, FaultToleranceReview
+from forms.vocabulary import DECISION_KINDS, REVIEWER, URGENCIES
 
-URGENCY = ("immediate", "urgent", "routine")
-KINDS = ("decision", "correction", "outcome")
-REVIEWER = "reviewer"
 _TEXT_LIMIT = 4000
 
 
@@ -55,10 +53,10 @@ def record(
         fields["options_considered"] = "a list of non-empty texts"
     elif len(options) > 20:
         fields["options_considered"] = "at most 20 options"
-    if urgency not in URGENCY:
-        fields["urgency"] = f"must be one of {', '.join(URGENCY)}"
-    if kind not in KINDS:
-        fields["kind"] = f"must be one of {', '.join(KINDS)}"
+    if urgency not in URGENCIES:
+        fields["urgency"] = f"must be one of {', '.join(URGENCIES)}"
+    if kind not in DECISION_KINDS:
+        fields["kind"] = f"must be one of {', '.join(DECISION_KINDS)}"
     if kind != "decision" and supersedes_id is None:
         fields["supersedes_id"] = f"a {kind} must name the decision it completes"
     if fields:

@@ -15,13 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.db import now
-from engine.incident_lock import ACTIVE
 from engine.models import Hazard, HumanTask, ImprovementAction, Incident
+from forms.vocabulary import ACTIVE, HAZARD_GRADES, LEVELS, OPEN_HAZARD_STATUSES, PHASES
 
-LEVELS = ("I", "II", "III", "IV")
-PHASES = ("prevention", "response", "recovery", "learning")
-#: Hazard statuses that still need someone's attention.
-OPEN_HAZARD = ("open", "rectifying", "rectified", "escalated")
 SOON = timedelta(days=30)
 
 
@@ -62,7 +58,7 @@ def overview(*, session: Session, include_exercises: bool = False, limit: int = 
         select(HumanTask.role, func.count()).join(Incident, Incident.id == HumanTask.incident_id)
         .where(HumanTask.state == "ready", HumanTask.due_at < moment, *live).group_by(HumanTask.role)
     ).all()
-    hazards = _counts(session, Hazard.grade, Hazard.status.in_(OPEN_HAZARD), order=("major", "general"))
+    hazards = _counts(session, Hazard.grade, Hazard.status.in_(OPEN_HAZARD_STATUSES), order=HAZARD_GRADES)
     open_actions = select(ImprovementAction).where(ImprovementAction.status == "open")
     buckets = {"overdue": 0, "soon": 0, "later": 0}
     for due_at in session.scalars(select(ImprovementAction.due_at).where(ImprovementAction.status == "open")):

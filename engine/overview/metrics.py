@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
 from engine.db import now
-from engine.incident_lock import ACTIVE
 from engine.models import HumanTask, Incident
+from forms.vocabulary import ACTIVE
 
 __all__ = ["Gauges", "gauges"]
 

@@ -1,4 +1,4 @@
-"""Users and seats (席位): who holds which role, globally or for one incident."""
+"""Seats (席位): who holds which role, globally or for one incident."""
 
 from __future__ import annotations
 
@@ -13,74 +13,10 @@ from engine.actors import Actor
 from engine.db import now
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import HumanTask, Incident, RoleAssignment, User
+from engine.seats.users import get_user
+from forms.vocabulary import COMMANDER
 
 ROLE_KEY = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
-USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
-#: Seats whose holders may report (start) incidents.
-START_ROLES = frozenset({"duty_officer", "commander"})
-COMMANDER = "commander"
-
-
-def create_user(
-    *, session: Session, actor: Actor, username: str, display_name: str | None = None,
-    password_hash: str | None = None, is_admin: bool = False, language: str = "en",
-) -> User:
-    if not actor.is_admin:
-        raise Forbidden("only an administrator can add users")
-    if not USERNAME.match(username or ""):
-        raise InvalidInput(
-            "invalid username",
-            fields={"username": "2–64 letters, digits, '.', '_' or '-', starting with a letter or digit"},
-        )
-    if language not in ("en", "zh"):
-        raise InvalidInput("invalid language", fields={"language": "must be 'en' or 'zh'"})
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"user '{username}' already exists", fields={"username": "already taken"})
-    user = User(
-        username=username, display_name=(display_name or username)[:200], password_hash=password_hash,
-        is_admin=is_admin, language=language, created_at=now(session),
-    )
-    session.add(user)
-    session.flush()
-    audit.record(session=session, actor=actor.username, action="user_created",
-                 payload={"username": username, "is_admin": is_admin})
-    return user
-
-
-def set_password(*, session: Session, actor: Actor, username: str, password_hash: str) -> User:
-    """Replace a user's password (administrators); also lifts a login lock."""
-    if not actor.is_admin:
-        raise Forbidden("only an administrator can set passwords")
-    user = get_user(session=session, username=username)
-    user.password_hash, user.failed_logins, user.locked_until = password_hash, 0, None
-    audit.record(session=session, actor=actor.username, action="password_set", payload={"username": username})
-    return user
-
-
-def set_active(*, session: Session, actor: Actor, username: str, active: bool) -> User:
-    """Disable or re-enable an account: a disabled user cannot sign in, and tokens stop working."""
-    if not actor.is_admin:
-        raise Forbidden("only an administrator can disable or enable users")
-    user = get_user(session=session, username=username)
-    user.is_active = active
-    audit.record(session=session, actor=actor.username, action="user_enabled" if active else "user_disabled",
-                 payload={"username": username})
-    return user
-
-
-def get_user(*, session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise NotFound(f"no user '{username}'")
-    return user
-
-
-def list_users(*, session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.username)))
-
-
-def actor_for(user: User) -> Actor:
-    return Actor(username=user.username, user_id=user.id, is_admin=user.is_admin)
 
 
 def _check_role_key(role: str) -> None:

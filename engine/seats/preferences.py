@@ -12,8 +12,7 @@ from engine import audit
 from engine.actors import Actor
 from engine.errors import InvalidInput, NotFound
 from engine.models import User
-
-LANGUAGES = ("en", "zh")
+from forms.vocabulary import LANGUAGES
 
 
 def set_language(*, session: Session, actor: Actor, language: str) -> User:

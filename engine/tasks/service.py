@@ -11,12 +11,12 @@ from engine import audit, seats
 from engine.actors import Actor
 from engine.db import now
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.incident_lock import ACTIVE
-from engine.incident_sync import Locked, run_command
+from engine.incidents.pipeline import Locked, run_command
 from engine.models import HumanTask, Incident, RoleAssignment
 from forms import validate
+from forms.vocabulary import ACTIVE, TASK_READY
 
-READY = "ready"
+READY = TASK_READY
 
 
 def get(*, session: Session, task_id: str) -> HumanTask:

@@ -3,11 +3,10 @@
 from engine.workflow.operators_bridge import Dispatcher
 from engine.workflow.runtime import WorkflowRuntime
 from engine.workflow.specs import ParsedBundle, ProcessInfo, UserTaskInfo, dump_specs, parse_bundle
-from engine.workflow.views import PHASES, StateDelta, TaskRecord, TaskView, TimerView
+from engine.workflow.views import StateDelta, TaskRecord, TaskView, TimerView
 
 __all__ = [
     "Dispatcher",
-    "PHASES",
     "ParsedBundle",
     "ProcessInfo",
     "StateDelta",

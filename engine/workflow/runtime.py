@@ -25,7 +25,8 @@ from engine.workflow.clock_bridge import using_clock
 from engine.workflow.operators_bridge import Dispatcher, OperatorScriptEngine
 from engine.workflow.specs import load_specs
 from engine.workflow.state import StoredWorkflow, fresh, restore
-from engine.workflow.views import PHASES, StateDelta, TaskRecord, TaskView, TimerView
+from engine.workflow.views import StateDelta, TaskRecord, TaskView, TimerView
+from forms.vocabulary import PHASES
 
 _ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 #: Process variables the engine mirrors into incident fields when a task changes them.

@@ -26,7 +26,7 @@ from engine.workflow.spec_docs import (
 )
 from engine.workflow.spec_expressions import check_bpmn_expressions, check_dmn_expressions, refusal
 from engine.workflow.spec_flows import check_data_objects, check_flows
-from engine.workflow.views import PHASES
+from forms.vocabulary import PHASES
 
 __all__ = ["check_bundle"]
 

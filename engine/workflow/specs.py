@@ -44,10 +44,9 @@ from engine.workflow.spec_docs import (
     load_docs,
     properties,
 )
-from engine.workflow.views import PHASES
+from forms.vocabulary import PHASES
 
 __all__ = [
-    "PHASES",
     "ParsedBundle",
     "ProcessInfo",
     "UserTaskInfo",

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-PHASES = ("prevention", "response", "recovery", "learning")
-
 
 @dataclass(frozen=True)
 class TaskView:

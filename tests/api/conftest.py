@@ -14,11 +14,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from engine import auth, migrate, seats
-from engine.bundled import deploy_bundled
+from engine import seats
 from engine.config import Settings
-from engine.db import Database
+from engine.db import Database, migrate
+from engine.definitions.bundled import deploy_bundled
 from engine.models import ProcessDefinition
+from engine.seats import auth
 from tests.scenario import ADMIN, ANSWERS
 
 PASSWORD = "correct horse battery"

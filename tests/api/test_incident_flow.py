@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from engine import timers
 from engine.clock import ManualClock
 from engine.db import Database
+from engine.incidents import timers
 from tests.api.conftest import Api
 
 BY_ROLE = {"duty_officer": "duty", "commander": "commander", "fire": "fire", "medical": "medical",

@@ -118,7 +118,7 @@ def test_the_app_runs_the_timer_worker_while_it_lives(db: Database, clock: Manua
     app = create_app(db, start_worker=True, settings=SETTINGS.model_copy(update={"worker_interval_seconds": 0.05}))
     with TestClient(app) as client:
         api = Api(client)
-        from engine.bundled import deploy_bundled
+        from engine.definitions.bundled import deploy_bundled
         from tests.scenario import ADMIN
 
         with db.transaction() as session:

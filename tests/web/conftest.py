@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.pages import install
 from engine import definitions, incidents, seats
-from engine.bundled import bundled_files
 from engine.db import Database
+from engine.definitions.bundled import bundled_files
 from tests.api.conftest import PASSWORD, SETTINGS, make_users
 from tests.scenario import ADMIN
 

@@ -22,9 +22,9 @@ import uvicorn
 
 from api.app import create_app
 from api.pages import install
-from engine import definitions, incidents, migrate, seats, tasks
-from engine.bundled import bundled_files, deploy_bundled
-from engine.db import Database
+from engine import definitions, incidents, seats, tasks
+from engine.db import Database, migrate
+from engine.definitions.bundled import bundled_files, deploy_bundled
 from engine.errors import RenxingError
 from tests.api.conftest import PASSWORD, SETTINGS, make_users
 from tests.scenario import ADMIN, ANSWERS

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from engine import decisions, definitions, incidents
+from engine import definitions, incidents
+from engine.learning import decisions
 from tests.scenario import ADMIN, ANSWERS
 from tests.web.conftest import LEVEL_DRILL
 from tests.web.site import DESKTOP, PHONE, Site, serve, shot, sign_in

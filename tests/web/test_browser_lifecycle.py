@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from engine import migrate
 from engine.clock import ManualClock
-from engine.db import Database
+from engine.db import Database, migrate
 from engine.errors import RenxingError
 from engine.models import User
 from tests.api.conftest import PASSWORD_HASH

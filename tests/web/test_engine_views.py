@@ -8,10 +8,11 @@ import pytest
 from defusedxml import EntitiesForbidden
 from SpiffWorkflow.util.task import TaskState
 
-from engine import dashboard, diagram, reports, timers
 from engine.clock import ManualClock
 from engine.db import Database
+from engine.incidents import timers
 from engine.models import Hazard, ImprovementAction
+from engine.overview import dashboard, diagram, reports
 from tests.scenario import Scenario
 
 TINY = """<?xml version="1.0" encoding="UTF-8"?>

@@ -9,9 +9,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import audit, auth, decisions, definitions, incidents, seats, tasks
+from engine import audit, definitions, incidents, seats, tasks
 from engine.db import Database
+from engine.learning import decisions
 from engine.models import User
+from engine.seats import auth
 from tests.scenario import ADMIN, ANSWERS
 from tests.web.conftest import LEVEL_DRILL, Browser
 

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, decisions, incidents
+from engine import audit, incidents
 from engine.audit import VerifyResult
 from engine.db import now
+from engine.learning import decisions
 from engine.models import AuditEvent, Decision, HumanTask, ImprovementAction, Incident, PhaseHistory
 
 #: Form fields of an after-action review, in the order a reader wants them.

@@ -1,0 +1,35 @@
+"""Finding deployed definitions: by process id (the newest or a given version), or by row id."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFound
+from engine.models import ProcessDefinition
+
+
+def get(*, session: Session, process_id: str, version: int | None = None) -> ProcessDefinition:
+    """A definition by process id: the given version, or the newest."""
+    query = select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+    query = (query.where(ProcessDefinition.version == version) if version is not None
+             else query.order_by(ProcessDefinition.version.desc()))
+    definition = session.scalars(query.limit(1)).first()
+    if definition is None:
+        suffix = f" version {version}" if version is not None else ""
+        raise NotFound(f"no process definition '{process_id}'{suffix}")
+    return definition
+
+
+def get_by_id(*, session: Session, definition_id: int) -> ProcessDefinition:
+    definition = session.get(ProcessDefinition, definition_id)
+    if definition is None:
+        raise NotFound(f"no process definition {definition_id}")
+    return definition
+
+
+def list_definitions(*, session: Session, process_id: str | None = None) -> list[ProcessDefinition]:
+    query = select(ProcessDefinition).order_by(ProcessDefinition.process_id, ProcessDefinition.version.desc())
+    if process_id:
+        query = query.where(ProcessDefinition.process_id == process_id)
+    return list(session.scalars(query))

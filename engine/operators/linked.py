@@ -1,0 +1,25 @@
+"""Linked instances: a process starting another (an early warning becoming an incident)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.errors import InvalidInput
+from engine.operators.params import choice, text
+from engine.operators.registry import Context, operator
+from forms.vocabulary import CATEGORIES
+
+
+@operator("start_incident")
+def start_incident(ctx: Context, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Start an incident_lifecycle linked to this process (an early warning becoming an incident)."""
+    data = params.get("data") or {}
+    if not isinstance(data, Mapping):
+        raise InvalidInput("operator parameter 'data' must be an object", fields={"data": "object"})
+    child = ctx.start_instance(
+        process_id="incident_lifecycle", title=text(params, "title", limit=200) or "",
+        category=choice(params, "category", CATEGORIES), unit=text(params, "unit", limit=200) or "",
+        exercise=bool(params.get("exercise", False)), data=dict(data),
+    )
+    return {"reference": child.reference, "incident_id": child.id}

@@ -1,0 +1,47 @@
+"""Plan operators: publish a new version of a unit's emergency plan (一点一案)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+
+from engine import audit
+from engine.db import now
+from engine.errors import Forbidden, NotFound
+from engine.models import EmergencyPlan, ImprovementAction
+from engine.operators.params import integer, text
+from engine.operators.registry import Context, operator
+
+
+@operator("publish_plan")
+def publish_plan(ctx: Context, params: Mapping[str, Any]) -> dict[str, int]:
+    """A new version of the unit's plan (一点一案); drafted and approved by two different people."""
+    unit = text(params, "unit", limit=200)
+    drafted_by = text(params, "drafted_by", limit=64)
+    approved_by = text(params, "approved_by", limit=64)
+    if drafted_by == approved_by:
+        raise Forbidden("a plan cannot be approved by the person who drafted it")
+    action_id = params.get("improvement_action_id")
+    action = None
+    if action_id is not None:
+        action = ctx.session.get(ImprovementAction, integer(params, "improvement_action_id", low=1, high=2**31))
+        if action is None:
+            raise NotFound("no such improvement action")
+    version = (ctx.session.scalar(select(func.max(EmergencyPlan.version)).where(EmergencyPlan.unit == unit)) or 0) + 1
+    plan = EmergencyPlan(
+        unit=unit, version=version, summary=text(params, "summary", limit=2000), content=text(params, "content",
+                                                                                                limit=50_000),
+        drafted_by=drafted_by, approved_by=approved_by, improvement_action_id=action.id if action else None,
+        revision_incident_id=ctx.incident.id, published_at=now(ctx.session),
+    )
+    ctx.session.add(plan)
+    if action is not None:
+        action.status, action.done_at = "done", now(ctx.session)
+    ctx.session.flush()
+    audit.record(session=ctx.session, actor=ctx.actor.username, action="plan_published",
+                 incident_id=ctx.incident.id,
+                 payload={"plan_id": plan.id, "unit": unit, "version": version, "drafted_by": drafted_by,
+                          "approved_by": approved_by, "improvement_action_id": plan.improvement_action_id})
+    return {"plan_id": plan.id, "version": version}

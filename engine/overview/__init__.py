@@ -1,0 +1,1 @@
+"""Views across incidents and of one: the dashboard, the metrics gauges, the drawn diagram."""

@@ -1,0 +1,113 @@
+"""The domain's words, once: response levels, event categories, lifecycle phases, statuses, seats,
+and the other closed lists the engine checks — each code with its English and Chinese label.
+
+Why here, in the leaf package: the engine validates against these lists, the API schemas and the
+form schemas enumerate them, and the pages label them; `forms` is the one package all of them may
+import (api → engine → forms). A list that appears anywhere else is a copy waiting to drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+#: code -> (English, 中文)
+Labels = Mapping[str, tuple[str, str]]
+
+#: Languages of the pages and of a user's settings.
+LANGUAGES = ("en", "zh")
+
+# --- lifecycle -------------------------------------------------------------------------------
+#: The four phases in lifecycle order (the most advanced one active is the incident's phase).
+PHASES = ("prevention", "response", "recovery", "learning")
+CLOSED_PHASE = "closed"
+PHASE_LABELS: Labels = {
+    "prevention": ("Prevention", "预防"), "response": ("Response", "响应"),
+    "recovery": ("Recovery", "恢复"), "learning": ("Learning", "学习"), CLOSED_PHASE: ("Closed", "关闭"),
+}
+
+# --- incidents -------------------------------------------------------------------------------
+#: Severity classes 特别重大 / 重大 / 较大 / 一般 and the response level of the same number.
+LEVELS = ("I", "II", "III", "IV")
+LEVEL_LABELS: Labels = {
+    "I": ("I particularly serious", "I 级 特别重大"), "II": ("II serious", "II 级 重大"),
+    "III": ("III relatively serious", "III 级 较大"), "IV": ("IV general", "IV 级 一般"),
+}
+CATEGORIES = ("natural_disaster", "accident_disaster", "public_health", "social_security")
+CATEGORY_LABELS: Labels = {
+    "natural_disaster": ("Natural disaster", "自然灾害"), "accident_disaster": ("Accident or disaster", "事故灾难"),
+    "public_health": ("Public health event", "公共卫生事件"),
+    "social_security": ("Social security event", "社会安全事件"),
+}
+ACTIVE, CLOSED, CANCELLED, FAILED = "active", "closed", "cancelled", "failed"
+INCIDENT_STATUSES = (ACTIVE, CLOSED, CANCELLED, FAILED)
+#: Ways a commander may end an incident before its process does.
+END_OUTCOMES = (CANCELLED, CLOSED)
+
+# --- tasks -----------------------------------------------------------------------------------
+TASK_READY, TASK_COMPLETED, TASK_CANCELLED = "ready", "completed", "cancelled"
+TASK_STATES = (TASK_READY, TASK_COMPLETED, TASK_CANCELLED)
+
+# --- seats (席位) ------------------------------------------------------------------------------
+COMMANDER = "commander"
+DUTY_OFFICER = "duty_officer"
+REVIEWER = "reviewer"
+AUDITOR = "auditor"
+#: Seats whose holders may report (start) incidents.
+START_ROLES = frozenset({DUTY_OFFICER, COMMANDER})
+SEAT_LABELS: Labels = {
+    DUTY_OFFICER: ("Duty officer", "值守人员"), COMMANDER: ("On-scene commander", "现场指挥"),
+    "deputy_commander": ("Deputy commander", "副总指挥"), "grid_worker": ("Grid worker", "网格员"),
+    "hazard_inspector": ("Hazard inspector", "隐患排查员"), "fire": ("Fire and rescue", "消防救援"),
+    "medical": ("Medical", "医疗救护"), "police": ("Police", "公安"), "logistics": ("Logistics", "物资保障"),
+    "volunteer_coordinator": ("Volunteer coordinator", "志愿者协调"),
+    "recovery_officer": ("Recovery officer", "恢复重建专员"), "plan_owner": ("Plan owner", "预案负责人"),
+    REVIEWER: ("Fault-tolerance reviewer", "容错审查人"), AUDITOR: ("Auditor", "审计人员"),
+    "street_commander": ("Street commander", "街道指挥"), "district_commander": ("District commander", "区级指挥"),
+    "community_commander": ("Community commander", "社区指挥"),
+}
+
+# --- decisions and fault tolerance (容错) ------------------------------------------------------
+URGENCIES = ("immediate", "urgent", "routine")
+URGENCY_LABELS: Labels = {"immediate": ("Immediate", "立即"), "urgent": ("Urgent", "紧急"),
+                          "routine": ("Routine", "常规")}
+DECISION_KINDS = ("decision", "correction", "outcome")
+RULINGS = ("excused", "mitigated", "accountable")
+RULING_LABELS: Labels = {"excused": ("Excused", "免责"), "mitigated": ("Mitigated", "从轻/减轻"),
+                         "accountable": ("Accountable", "追责")}
+CRITERIA_LABELS: Labels = {
+    "three_distinctions": ("Three distinctions", "三个区分"), "experience": ("Experience", "经验"),
+    "rules": ("Rules", "规定"), "interest": ("Interest", "公私"), "motive": ("Motive", "动机"),
+    "procedure_followed": ("Procedure followed", "程序履行"),
+    "known_at_the_time": ("Known at the time", "决策时掌握的情况"),
+    "urgency": ("Urgency", "紧急程度"), "prompt_correction": ("Prompt correction and reporting", "及时纠错与报告"),
+}
+
+# --- registers -------------------------------------------------------------------------------
+FACILITIES = ("house", "building", "gas", "electricity", "living_facility", "vulnerable_resident")
+HAZARD_GRADES = ("major", "general")
+GRADE_LABELS: Labels = {"major": ("Major", "重大隐患"), "general": ("General", "一般隐患")}
+HAZARD_STATUSES = ("open", "rectifying", "rectified", "escalated", "verified", "closed")
+#: Hazard statuses that still need someone's attention.
+OPEN_HAZARD_STATUSES = ("open", "rectifying", "rectified", "escalated")
+ACTION_SOURCES = ("after_action_review", "drill")
+ACTION_STATUSES = ("open", "done")
+
+STATUS_LABELS: Labels = {
+    ACTIVE: ("Active", "进行中"), CLOSED: ("Closed", "已关闭"), CANCELLED: ("Cancelled", "已取消"),
+    FAILED: ("Failed", "故障"), TASK_READY: ("Ready", "待办"), TASK_COMPLETED: ("Completed", "已完成"),
+    "open": ("Open", "未整改"), "rectifying": ("Rectifying", "整改中"), "done": ("Done", "已完成"),
+}
+
+#: The closed lists a form schema may name with `"x-vocabulary": "<name>"`: codes and their labels.
+ENUMS: Mapping[str, tuple[tuple[str, ...], Labels]] = {
+    "level": (LEVELS, LEVEL_LABELS), "category": (CATEGORIES, CATEGORY_LABELS), "phase": (PHASES, PHASE_LABELS),
+    "urgency": (URGENCIES, URGENCY_LABELS), "ruling": (RULINGS, RULING_LABELS),
+    "hazard_grade": (HAZARD_GRADES, GRADE_LABELS),
+}
+
+#: Every labelled list by the name pages use for it (`label("level", "II", lang)`).
+LABELS: Mapping[str, Labels] = {
+    "phase": PHASE_LABELS, "level": LEVEL_LABELS, "status": STATUS_LABELS, "category": CATEGORY_LABELS,
+    "role": SEAT_LABELS, "urgency": URGENCY_LABELS, "ruling": RULING_LABELS, "grade": GRADE_LABELS,
+    "criterion": CRITERIA_LABELS,
+}
