@@ -9,6 +9,8 @@ incidents keep the definition row they started on; new versions never touch them
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -22,7 +24,7 @@ from engine.db import now
 from engine.errors import Forbidden, InvalidInput
 from engine.models import ProcessDefinition
 from engine.operators import OPERATORS
-from engine.workflow import ProcessInfo, dump_specs, parse_bundle
+from engine.workflow import ParsedBundle, ProcessInfo, dump_specs, parse_bundle
 from forms import available_form_keys
 
 MAX_BUNDLE_BYTES = 20 * 1024 * 1024
@@ -52,6 +54,30 @@ def _content_hash(files: Mapping[str, bytes], info: ProcessInfo) -> str:
     return digest.hexdigest()
 
 
+#: The last few bundles parsed in this process, by content: validating and serialising a bundle
+#: takes seconds, and the same library is deployed again and again (every `renxing serve` start,
+#: every test database). Parsing is a pure function of the files, the forms and the operators.
+_PARSED: OrderedDict[tuple[tuple[str, str], ...], tuple[ParsedBundle, dict[str, str]]] = OrderedDict()
+_PARSED_SIZE = 8
+_PARSED_LOCK = threading.Lock()
+
+
+def _parsed(files: Mapping[str, bytes]) -> tuple[ParsedBundle, dict[str, str]]:
+    """The validated bundle and each process's serialised specs (InvalidDefinition if not valid)."""
+    key = tuple(sorted((name, hashlib.sha256(content).hexdigest()) for name, content in files.items()))
+    with _PARSED_LOCK:
+        found = _PARSED.get(key)
+    if found is not None:
+        return found
+    bundle = parse_bundle(files, known_form_keys=set(available_form_keys()), known_operators=set(OPERATORS))
+    parsed = bundle, {process_id: dump_specs(files, process_id) for process_id in bundle.processes}
+    with _PARSED_LOCK:
+        _PARSED[key] = parsed
+        while len(_PARSED) > _PARSED_SIZE:
+            _PARSED.popitem(last=False)
+    return parsed
+
+
 def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> list[ProcessDefinition]:
     """Validate and store a bundle; returns the definition of each executable process in it."""
     if not actor.is_admin:
@@ -62,8 +88,7 @@ def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> lis
         raise InvalidInput("the bundle is too large", fields={"files": "at most 20 MB in all"})
     # Parse and serialise before the first query: the session's transaction (and on SQLite the
     # database's write lock) only begins then, so seconds of parsing never block other commands.
-    bundle = parse_bundle(files, known_form_keys=set(available_form_keys()), known_operators=set(OPERATORS))
-    specs = {process_id: dump_specs(files, process_id) for process_id in bundle.processes}
+    bundle, specs = _parsed(files)
     result = []
     for process_id, info in sorted(bundle.processes.items()):
         content_hash = _content_hash(files, info)
