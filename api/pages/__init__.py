@@ -1,8 +1,9 @@
 """The web pages: server-rendered Jinja2 over the same engine services as the JSON API.
 
 `install(app)` mounts the page routers under /ui and the static files (CSS, a few lines of JS)
-that ship in the package — no CDN, no network. Page routes stay thin: the session's user, one
-engine service, a template; the API's read policies decide what a person may see.
+that ship in the package — no CDN, no network — and compiles the translation catalogs (i18n.py).
+Page routes stay thin: the session's user, one engine service, a template; the API's read
+policies decide what a person may see.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import audit, auth, incidents, overview, tasks
+from api.pages import audit, auth, i18n, incidents, overview, tasks
 from api.pages.render import PREFIX, STATIC
 
 __all__ = ["install"]
@@ -22,6 +23,7 @@ def install(app: FastAPI) -> None:
     if getattr(app.state, "pages_installed", False):
         return
     app.state.pages_installed = True
+    i18n.load_all()
     for module in (auth, tasks, incidents, audit, overview):
         app.include_router(module.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="pages-static")

@@ -17,7 +17,7 @@ router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False
 def login_form(ctx: Page, next: str | None = None) -> Response:
     if ctx.user is not None:
         return redirect(ctx, safe_next(next))
-    return render(ctx, "login.html", next=safe_next(next), error=None, username="")
+    return render(ctx, "login.html", next=safe_next(next), username="")
 
 
 @router.post("/login")
@@ -27,10 +27,10 @@ async def login(ctx: Page, form: Posted) -> Response:
     try:  # argon2 is slow on purpose: keep it off the event loop
         result = await run_in_threadpool(auth.login, ctx.database, username=username, password=password)
     except auth.AccountLocked as exc:
-        error = ("login.locked", {"until": exc.locked_until.strftime("%Y-%m-%d %H:%M UTC")})
-        return render(ctx, "login.html", status=429, next=target, error=error, username=username)
+        until = exc.locked_until.strftime("%Y-%m-%d %H:%M UTC")
+        return render(ctx, "login.html", status=429, next=target, locked_until=until, username=username)
     except auth.AuthenticationFailed:
-        return render(ctx, "login.html", status=401, next=target, error=("login.failed", {}), username=username)
+        return render(ctx, "login.html", status=401, next=target, failed=True, username=username)
     language = await run_in_threadpool(_stored_language, ctx, result.user_id)
     ctx.sign_in(result.user_id, language)
     return redirect(ctx, target)

@@ -8,11 +8,12 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from api.pages.i18n import Translator
 from api.pages.render import PREFIX, Page, PageRoute, Posted, render
 from engine import definitions
 from engine.errors import Forbidden, InvalidDefinition, InvalidInput
 from engine.overview import dashboard, diagram
-from forms.i18n import label, t
+from forms.i18n import label
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 MAX_FILES = 100
@@ -24,18 +25,20 @@ def dashboard_page(ctx: Page, exercise: str | None = None) -> Response:
     with ctx.database.read() as session:
         board = dashboard.overview(session=session, include_exercises=exercise == "1")
     lang = ctx.lang
-    buckets = {"overdue": "dashboard.actions_overdue", "soon": "dashboard.actions_soon",
-               "later": "dashboard.actions_later"}
+    _ = Translator(lang)
+    buckets = {"overdue": _.pgettext("improvement action", "overdue"), "soon": _("due within 30 days"),
+               "later": _("later")}
     charts = [
-        ("chart-level", "dashboard.by_level",
-         [(t("level.short", lang, level=k) if k else t("incident.no_level", lang), v)
-          for k, v in board.by_level.items()]),
-        ("chart-phase", "dashboard.by_phase", [(label("phase", k, lang), v) for k, v in board.by_phase.items()]),
-        ("chart-overdue", "dashboard.overdue",
+        ("chart-level", _("Active incidents by response level"),
+         [(_("Level %(level)s", level=k) if k else _("not graded yet"), v) for k, v in board.by_level.items()]),
+        ("chart-phase", _("Active incidents by phase"),
+         [(label("phase", k, lang), v) for k, v in board.by_phase.items()]),
+        ("chart-overdue", _("Overdue tasks by seat"),
          [(label("role", k, lang), v) for k, v in board.overdue_by_seat.items()]),
-        ("chart-hazards", "dashboard.hazards",
+        ("chart-hazards", _("Open hazards by grade"),
          [(label("grade", k, lang), v) for k, v in board.hazards_by_grade.items()]),
-        ("chart-actions", "dashboard.actions_chart", [(t(buckets[k], lang), v) for k, v in board.actions_due.items()]),
+        ("chart-actions", _("Improvement actions by due date"),
+         [(buckets[k], v) for k, v in board.actions_due.items()]),
     ]
     return render(ctx, "dashboard.html", d=board, charts=charts, exercise=exercise == "1")
 

@@ -26,6 +26,8 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
 from api.errors import status_of
+from api.pages import i18n as page_i18n
+from api.pages.events import describe_event
 from api.pages.session import CSRF_FIELD, CsrfRefused, PageContext, SignInRequired, page_context
 from engine.errors import RenxingError
 from engine.seats.auth import AccountLocked
@@ -74,6 +76,7 @@ def wrap(text: str, width: float, size: float = 12, max_lines: int = 4) -> list[
     return lines
 
 
+page_i18n.install(env)
 env.filters["when"] = when
 env.filters["wrap"] = wrap
 env.globals["PREFIX"] = PREFIX
@@ -106,14 +109,12 @@ def render(ctx: PageContext, template: str, status: int = 200, **values: Any) ->
     lang = ctx.lang
     ruling_labels = enum_labels("fault_tolerance_ruling", lang)
 
-    def translate(key: str, **kw: Any) -> str:
-        return i18n.t(key, lang, **kw)
-
+    translator = page_i18n.Translator(lang)
     html = env.get_template(template).render(
-        ctx=ctx, user=ctx.user, lang=lang, csrf=ctx.csrf, _=translate,
+        ctx=ctx, user=ctx.user, lang=lang, csrf=ctx.csrf,
         L=lambda kind, value: i18n.label(kind, value, lang),
-        msg=lambda text: i18n.message(text, lang),
-        event_text=lambda action, payload: i18n.describe_event(action, payload, lang, values.get("titles")),
+        msg=lambda text: i18n.message(text, lang), stored=translator.stored,
+        event_text=lambda action, payload: describe_event(action, payload, lang, values.get("titles")),
         schema_title=lambda schema, fallback="": i18n.schema_title(schema, lang, fallback),
         criterion=lambda value: ruling_labels.get(str(value), str(value)),
         field_title=lambda form_key, name: field_title(form_key, name, lang),
@@ -143,15 +144,16 @@ def error_page(ctx: PageContext, exc: Exception) -> Response:
     if isinstance(exc, SignInRequired):
         target = ctx.request.url.path + (f"?{ctx.request.url.query}" if ctx.request.url.query else "")
         return redirect(ctx, f"{PREFIX}/login?next={quote(target)}")
+    _ = page_i18n.Translator(ctx.lang)
     if isinstance(exc, CsrfRefused):
-        status, detail = 403, i18n.t("error.csrf", ctx.lang)
+        status, detail = 403, _("This form has expired or did not come from this site. Reload the page and try again.")
     elif isinstance(exc, RenxingError):
         status = status_of(exc)
         detail = i18n.message(exc.message, ctx.lang)
         if isinstance(exc, AccountLocked):
             status = 429
     elif isinstance(exc, RequestValidationError):
-        status, detail = 400, i18n.t("error.400", ctx.lang)
+        status, detail = 400, _("Bad request")
     elif isinstance(exc, HTTPException):
         status, detail = exc.status_code, str(exc.detail)
     else:  # pragma: no cover - the app's own handler logs the unexpected

@@ -1,0 +1,131 @@
+"""The pages in the reader's language: gettext catalogs maintained with Babel.
+
+Where the words are: every system string of the pages is a gettext msgid in English — in the
+templates (`{{ _("My tasks") }}`, Jinja2's i18n extension, newstyle: `%(name)s` placeholders) and
+in page code (`_ = Translator(lang)`; `_("Level %(level)s", level=...)`); every message code
+(`forms.messages.code`: engine errors, field messages, timeline events) is a msgctxt with its
+English template as msgid. The Chinese lives in ``locale/zh/LC_MESSAGES/renxing.po``; English
+needs no catalog because the msgids are English. Domain labels (levels, seats, …) come from
+`forms.vocabulary`, form titles from the form schemas (`forms.i18n`).
+
+Why the .po files are compiled in memory when the pages are installed, not shipped as .mo: no
+build step to forget and no binary file to drift from its source; compiling a few hundred entries
+takes milliseconds. Fuzzy entries (a template reworded since it was translated) are left out, so
+such a message shows in English until a translator confirms it — and tests/web/test_catalogs.py
+fails until then. To add or change strings: `pybabel extract` then `pybabel update` (both read
+[tool.babel] in pyproject.toml and babel.cfg), translate the new entries in the .po file.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from markupsafe import escape
+
+from forms import i18n as forms_i18n
+from forms.i18n import lang_of
+from forms.messages import CODES, Message, Template
+from forms.vocabulary import LANGUAGES
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "renxing"
+
+
+def catalog_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog of `lang`; a language without a .po file reads the English msgids."""
+    path = catalog_path(lang)
+    if not path.is_file():
+        return gettext.NullTranslations()
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=lang, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)  # leaves fuzzy entries out
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def load_all() -> None:
+    """Compile every catalog now, so a broken .po file stops the start, not a page view."""
+    for lang in LANGUAGES:
+        translations(lang)
+
+
+class Translator:
+    """Page code's gettext for one language: `_ = Translator(lang)`, then `_("text")`."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang_of(lang)
+        self.catalog = translations(self.lang)
+
+    def __call__(self, message: str, **values: Any) -> str:
+        """Like the templates' newstyle `_()`: always %-formatted (a literal % is written %%)."""
+        return self.catalog.gettext(message) % values
+
+    def pgettext(self, context: str, message: str, **values: Any) -> str:
+        return self.catalog.pgettext(context, message) % values
+
+    def template(self, template: Template) -> str:
+        """A message code's template in this language (the English one when not translated)."""
+        return self.catalog.pgettext(template.code, template.english)
+
+    def say(self, text: str) -> str:
+        """A message in this language: by its code when it has one; other text stays as it is."""
+        if not isinstance(text, Message):
+            return text
+        params = {name: self.say(value) if isinstance(value, str) else value for name, value in text.params.items()}
+        return self.catalog.pgettext(text.code, text.template).format(**params)
+
+    def say_all(self, messages: Mapping[str, str]) -> dict[str, str]:
+        return {key: self.say(text) for key, text in messages.items()}
+
+    def stored(self, text: str) -> str:
+        """Text read back from the database (a flag's reason): the engine's own words are the English
+        of a message without parameters and get translated; people's words stay as they wrote them."""
+        template = _without_parameters(len(CODES)).get(text)
+        return self.template(template) if template else forms_i18n.message(text, self.lang)
+
+
+@cache
+def _without_parameters(_defined: int) -> dict[str, Template]:
+    """English text -> template, for the codes without parameters (recomputed when codes are added)."""
+    return {template.english: template for template in CODES.values() if not template.names}
+
+
+def install(env: Environment) -> None:
+    """Jinja2's i18n extension, reading the language from each render's `lang` variable.
+
+    Translations are escaped like any other text (Jinja2 would trust them as markup): a catalog
+    cannot put HTML into a page."""
+
+    def catalog(context: Context) -> gettext.NullTranslations:
+        return translations(lang_of(context.get("lang")))
+
+    @pass_context
+    def _gettext(context: Context, message: str) -> str:
+        return escape(catalog(context).gettext(message))
+
+    @pass_context
+    def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+        return escape(catalog(context).ngettext(singular, plural, n))
+
+    @pass_context
+    def _pgettext(context: Context, message_context: str, message: str) -> str:
+        return escape(catalog(context).pgettext(message_context, message))
+
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, newstyle=True)

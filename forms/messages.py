@@ -1,0 +1,79 @@
+"""Message codes: every message a person may read has a stable code, an English template and
+parameters, so each door can say it in the reader's language without parsing English.
+
+    TASK_NOT_READY = code("task.not_ready", "task '{task}' is no longer ready")
+    raise Conflict(TASK_NOT_READY, task=task.title)     # engine.errors
+    TASK_NOT_READY(task="Report")                       # -> Message, equal to the English text
+
+Why a `str` subclass: the English text stays what every caller already compares, prints, logs
+and serialises (the API's `message`, a CLI error, `forms.validate()`'s field messages), while a
+page can still ask the message for its `code` and `params` and look the Chinese up in the gettext
+catalog (api/pages/locale), where the code is the msgctxt and the English template the msgid.
+Rewording a template therefore changes the msgid: until the catalog is updated (`pybabel
+update` marks the old entry fuzzy for the translator) the test of the catalogs fails.
+
+Templates use `str.format` names (`{task}`); a template is called with exactly its names.
+`code()` is also the keyword pybabel extracts (see babel.cfg and [tool.babel] in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["CODES", "Message", "Template", "code"]
+
+#: Every code defined so far (modules define theirs at import time), code -> template.
+CODES: dict[str, Template] = {}
+
+
+class Message(str):
+    """The English text of a message that remembers its `code`, `template` and `params`."""
+
+    code: str
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, text: str, *, code: str, template: str, params: Mapping[str, Any]) -> Message:
+        made = super().__new__(cls, text)
+        made.code, made.template, made.params = code, template, dict(params)
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickle and copy keep the code
+        return (_restore, (str(self), self.code, self.template, self.params))
+
+
+def _restore(text: str, code: str, template: str, params: dict[str, Any]) -> Message:
+    return Message(text, code=code, template=template, params=params)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A message code and its English template; call it with the template's names."""
+
+    code: str
+    english: str
+
+    @property
+    def names(self) -> frozenset[str]:
+        return placeholders(self.english)
+
+    def __call__(self, **params: Any) -> Message:
+        if set(params) != self.names:
+            raise TypeError(f"message {self.code!r} takes {sorted(self.names)}, got {sorted(params)}")
+        return Message(self.english.format(**params), code=self.code, template=self.english, params=params)
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """The `{name}` fields of a `str.format` template."""
+    return frozenset(field for _, field, _, _ in string.Formatter().parse(template) if field)
+
+
+def code(message_code: str, english: str) -> Template:
+    """Define a message code once; a second, different definition of the same code is a mistake."""
+    template = Template(message_code, english)
+    if CODES.setdefault(message_code, template) != template:
+        raise ValueError(f"message code {message_code!r} is defined twice, differently")
+    return template
