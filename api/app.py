@@ -26,9 +26,11 @@ it, work the tasks of each seat 席位, record on-scene decisions, recover and l
 commander advances it (messages, decisions, seating people); auditors (seat `auditor`) read
 everything and change nothing; administrators deploy models and manage users.
 
-**Errors** are always `{"error": {"code", "message", "fields"}}`: 401 not logged in, 403 not your
-seat (the message says why), 404 unknown id, 409 the state changed (e.g. task already done),
-413 body too large, 422 invalid input (`fields` names each field), 429 account locked.
+**Errors** are always `{"error": {"code", "message", "message_code", "params", "fields", "field_codes"}}`:
+401 not logged in, 403 not your seat (the message says why), 404 unknown id, 409 the state changed
+(e.g. task already done), 413 body too large, 422 invalid input (`fields` names each field), 429
+account locked. `message_code` (e.g. `task.not_ready`) with `params`, and `field_codes`, say the same
+by stable code, for clients that show messages in their reader's language.
 
 **Commands** (POST) accept an `Idempotency-Key` header: retrying with the same key returns the
 first result (header `Idempotent-Replayed: true`) and never acts twice.

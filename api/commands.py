@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.deps import CurrentUser, DatabaseDep, Principal
+from api.messages import AUDITOR_READ_ONLY
 from engine import idempotency
 from engine.actors import Actor
 from engine.db import Database
@@ -74,7 +75,7 @@ class CommandRunner:
         """Run `action(session, actor)` as one unit of work; `payload` is the parsed request body
         (a model, or file name -> bytes for uploads), which a retried key must match."""
         if self.principal.is_auditor:
-            raise Forbidden("auditors read everything and change nothing")
+            raise Forbidden(AUDITOR_READ_ONLY)
         actor = self.principal.actor
         with self.database.transaction() as session:
             if self.key is not None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from api import security
 from api.errors import Unauthenticated
+from api.messages import ACCOUNT_GONE, LOG_IN_FIRST
 from engine import seats
 from engine.actors import Actor
 from engine.config import Settings
@@ -76,7 +77,7 @@ def get_principal(
     token: Annotated[str | None, Depends(oauth2)],
 ) -> Principal:
     if not token:
-        raise Unauthenticated("log in first: send 'Authorization: Bearer <token>' (see POST /auth/token)")
+        raise Unauthenticated(LOG_IN_FIRST)
     claims = security.verify(settings=settings, token=token, now=database.clock.now())
     with database.read() as session:
         try:
@@ -84,7 +85,7 @@ def get_principal(
         except NotFound:
             user = None
         if user is None or user.id != claims.user_id or not user.is_active:
-            raise Unauthenticated("this account no longer exists or is disabled")
+            raise Unauthenticated(ACCOUNT_GONE)
         roles = seats.roles_of(session=session, user_id=user.id)
         return Principal(user_id=user.id, username=user.username, display_name=user.display_name,
                          is_admin=user.is_admin, global_roles=frozenset(roles))

@@ -1,11 +1,20 @@
 """The one place where errors become HTTP: engine errors, FastAPI's own, and the unexpected.
 
-Every error answers `{"error": {"code", "message", "fields"}}`, so a client needs one parser.
+Every error answers one shape, so a client needs one parser:
+
+    {"error": {"code": "conflict", "message": "task 'Report' is no longer ready",
+               "message_code": "task.not_ready", "params": {"task": "Report"},
+               "fields": {}, "field_codes": {}}}
+
+`code` is the kind of error; `message` the English text; `message_code` and `params` say the same
+by code (engine/messages.py, api/messages.py), so a client can show it in its reader's language;
+`fields` and `field_codes` do the same per field path.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,8 +23,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
+from api.messages import DATABASE_UNAVAILABLE, HTTP_ERROR, INTERNAL_ERROR, REQUEST_FIELD, REQUEST_NOT_VALID
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, RenxingError, WorkflowFailure
 from engine.seats.auth import AccountLocked, AuthenticationFailed
+from forms.messages import Message
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +56,26 @@ class Unauthenticated(RenxingError):
     code = "unauthenticated"
 
 
-def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+class BadRequest(RenxingError):
+    """A request no person's form could have sent (a NUL character in a field): 400."""
+
+    code = "bad_request"
+
+
+def error_body(code: str, message: Message, fields: Mapping[str, Message] | None = None) -> dict[str, Any]:
+    fields = fields or {}
+    return {"error": {
+        "code": code, "message": str(message), "message_code": message.code, "params": message.params,
+        "fields": {path: str(text) for path, text in fields.items()},
+        "field_codes": {path: {"code": text.code, "params": text.params} for path, text in fields.items()},
+    }}
 
 
 def status_of(exc: RenxingError) -> int:
     if isinstance(exc, Unauthenticated):
         return 401
+    if isinstance(exc, BadRequest):
+        return 400
     for cls, status in STATUS:
         if isinstance(exc, cls):
             return status
@@ -75,17 +99,21 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 
 def _validation(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    fields: dict[str, str] = {}
+    fields: dict[str, Message] = {}
     for error in exc.errors():
-        fields.setdefault(_field_name(error.get("loc", ())), str(error.get("msg", "invalid")))
-    message = "the request is not valid: " + "; ".join(f"{k}: {v}" for k, v in fields.items())
-    return JSONResponse(error_body("invalid_input", message[:1000], fields), status_code=422)
+        fields.setdefault(_field_name(error.get("loc", ())), REQUEST_FIELD(detail=str(error.get("msg", "invalid"))))
+    problems = "; ".join(f"{k}: {v}" for k, v in fields.items())
+    message = REQUEST_NOT_VALID(problems=problems if len(problems) <= 970 else problems[:967] + "...")
+    return JSONResponse(error_body("invalid_input", message, fields), status_code=422)
 
 
 def _http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = HTTP_CODES.get(exc.status_code, "error")
-    message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    if isinstance(exc.detail, Message):
+        message = exc.detail
+    else:
+        message = HTTP_ERROR(detail=exc.detail if isinstance(exc.detail, str) else code.replace("_", " "))
     return JSONResponse(error_body(code, message), status_code=exc.status_code,
                         headers=dict(exc.headers or {}))
 
@@ -102,13 +130,13 @@ def _database(request: Request, exc: Exception) -> JSONResponse:
     if not (exc.connection_invalidated or any(marker in text for marker in _TRANSIENT)):
         return _unexpected(request, exc)
     log.warning("database unavailable: %s", exc)
-    return JSONResponse(error_body("unavailable", "the database is busy or unavailable; retry shortly"),
+    return JSONResponse(error_body("unavailable", DATABASE_UNAVAILABLE()),
                         status_code=503, headers={"Retry-After": "1"})
 
 
 def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
-    return JSONResponse(error_body("internal_error", "an unexpected error occurred; it has been logged"),
+    return JSONResponse(error_body("internal_error", INTERNAL_ERROR()),
                         status_code=500)
 
 

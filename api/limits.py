@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as ASGIMessage
 
 from api.errors import error_body
+from api.messages import CONTENT_LENGTH_NOT_A_NUMBER, REQUEST_TOO_LARGE
+from forms.messages import Message
 
 DEFAULT_LIMIT = 1024 * 1024
 #: Larger limits by (method, path): model bundles are uploaded whole.
@@ -24,8 +27,8 @@ def limit_for(method: str, path: str) -> int:
     return LARGER.get((method, path.rstrip("/") or "/"), DEFAULT_LIMIT)
 
 
-def _too_large(limit: int) -> str:
-    return f"the request body is larger than {limit // (1024 * 1024)} MB"
+def _too_large(limit: int) -> Message:
+    return REQUEST_TOO_LARGE(megabytes=limit // (1024 * 1024))
 
 
 class BodyLimitMiddleware:
@@ -45,13 +48,13 @@ class BodyLimitMiddleware:
                 size = -1
             if size > limit or size < 0:
                 status = 413 if size > limit else 400
-                message = _too_large(limit) if status == 413 else "Content-Length is not a number"
+                message = _too_large(limit) if status == 413 else CONTENT_LENGTH_NOT_A_NUMBER()
                 await _send_error(send, status, "payload_too_large" if status == 413 else "bad_request",
                                   message)
                 return
         received = 0
 
-        async def counting_receive() -> Message:
+        async def counting_receive() -> ASGIMessage:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
@@ -64,7 +67,7 @@ class BodyLimitMiddleware:
         await self.app(scope, counting_receive, send)
 
 
-async def _send_error(send: Send, status: int, code: str, message: str) -> None:
+async def _send_error(send: Send, status: int, code: str, message: Message) -> None:
     body = json.dumps(error_body(code, message)).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),

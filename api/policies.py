@@ -11,15 +11,18 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from api.deps import Principal
+from api.messages import AUDIT_LOG_FORBIDDEN, DECISIONS_FORBIDDEN, RULINGS_FORBIDDEN
 from engine import seats, tasks
 from engine.errors import Forbidden
+from engine.messages import TASK_SEAT_NOT_HELD
 from engine.models import HumanTask
+from forms.messages import Template
 from forms.vocabulary import REVIEWER
 
 
 def require_auditor(principal: Principal) -> None:
     if not (principal.is_admin or principal.is_auditor):
-        raise Forbidden("only auditors and administrators read the audit log as a whole")
+        raise Forbidden(AUDIT_LOG_FORBIDDEN)
 
 
 def may_oversee(session: Session, principal: Principal, incident_id: int) -> bool:
@@ -27,16 +30,17 @@ def may_oversee(session: Session, principal: Principal, incident_id: int) -> boo
         session=session, actor=principal.actor, role=seats.COMMANDER, incident_id=incident_id)
 
 
-def require_oversight(session: Session, principal: Principal, incident_id: int, what: str) -> None:
+def require_oversight(session: Session, principal: Principal, incident_id: int, refusal: Template) -> None:
+    """`refusal`: the message that names what is refused (REPORT_FORBIDDEN, TIMELINE_FORBIDDEN)."""
     if not may_oversee(session, principal, incident_id):
-        raise Forbidden(f"only the incident's commander, auditors and administrators can read its {what}")
+        raise Forbidden(refusal)
 
 
 def require_decision_reader(session: Session, principal: Principal, incident_id: int) -> None:
     if may_oversee(session, principal, incident_id) or seats.holds(
             session=session, actor=principal.actor, role=REVIEWER, incident_id=incident_id):
         return
-    raise Forbidden("only the incident's commander, reviewers, auditors and administrators read its decisions")
+    raise Forbidden(DECISIONS_FORBIDDEN)
 
 
 def require_review_reader(session: Session, principal: Principal, incident_id: int | None) -> None:
@@ -46,7 +50,7 @@ def require_review_reader(session: Session, principal: Principal, incident_id: i
     if incident_id is not None:
         require_decision_reader(session, principal, incident_id)
         return
-    raise Forbidden("only reviewers, auditors and administrators read all fault-tolerance rulings")
+    raise Forbidden(RULINGS_FORBIDDEN)
 
 
 def task_filter(session: Session, principal: Principal, incident_id: int) -> Callable[[HumanTask], bool]:
@@ -62,4 +66,4 @@ def require_task_visible(session: Session, principal: Principal, task: HumanTask
         return
     if may_oversee(session, principal, task.incident_id):
         return
-    raise Forbidden(f"task '{task.title}' belongs to the seat '{task.role}', which you do not hold")
+    raise Forbidden(TASK_SEAT_NOT_HELD, task=task.title, role=task.role)

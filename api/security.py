@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import jwt
 
 from api.errors import Unauthenticated
+from api.messages import TOKEN_EXPIRED, TOKEN_NOT_VALID
 from engine.config import Settings
 
 ALGORITHM = "HS256"
@@ -42,11 +43,11 @@ def verify(*, settings: Settings, token: str, now: datetime) -> TokenClaims:
             options={"verify_exp": False, "verify_iat": False, "require": ["sub", "uid", "exp", "iat"]},
         )
     except jwt.PyJWTError as exc:
-        raise Unauthenticated("the bearer token is not valid; log in again") from exc
+        raise Unauthenticated(TOKEN_NOT_VALID) from exc
     username, user_id, exp = claims.get("sub"), claims.get("uid"), claims.get("exp")
     if not isinstance(username, str) or not isinstance(user_id, int) or not isinstance(exp, int | float):
-        raise Unauthenticated("the bearer token is not valid; log in again")
+        raise Unauthenticated(TOKEN_NOT_VALID)
     if exp <= now.timestamp():
-        raise Unauthenticated("the bearer token has expired; log in again")
+        raise Unauthenticated(TOKEN_EXPIRED)
     return TokenClaims(username=username, user_id=user_id,
                        expires_at=datetime.fromtimestamp(exp, tz=now.tzinfo))

@@ -1,15 +1,32 @@
-"""The engine's typed errors. `api/` maps each to one HTTP status; nothing here knows HTTP."""
+"""The engine's typed errors. `api/` maps each to one HTTP status; nothing here knows HTTP.
+
+Every error says what went wrong by message code (engine/messages.py):
+
+    raise Conflict(TASK_NOT_READY, task=task.title)
+    raise InvalidInput(TASK_DATA_NOT_VALID, task=task.title, fields={"casualties": FIELD_INTEGER()})
+
+`message` is then a `forms.messages.Message`: the English text (what `str()` and the API's
+`message` say) that also carries its `code` and `params`, so the pages can show it in Chinese;
+`fields` maps a field path to such a message. `code` (class attribute) is the kind of error —
+`not_found`, `conflict`, … — which the API maps to a status.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.messages import DEFINITION_NOT_VALID, DEFINITION_PROBLEM
+from forms.messages import Message, Template
 
 
 class RenxingError(Exception):
     code = "error"
 
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields = dict(fields or {})
+    def __init__(self, message: Template, /, *, fields: Mapping[str, Message] | None = None, **params: Any) -> None:
+        self.message: Message = message(**params)
+        self.fields: dict[str, Message] = dict(fields or {})
+        super().__init__(self.message)
 
     def to_dict(self) -> dict[str, object]:
         return {"code": self.code, "message": self.message, "fields": self.fields}
@@ -38,15 +55,15 @@ class InvalidDefinition(InvalidInput):
 
     def __init__(self, problems: list[DefinitionProblem]) -> None:
         self.problems = list(problems)
-        lines = "; ".join(str(p) for p in self.problems)
         super().__init__(
-            f"the bundle is not valid: {lines}",
-            fields={p.location: p.message for p in self.problems},
+            DEFINITION_NOT_VALID, problems="; ".join(str(p) for p in self.problems),
+            fields={p.location: DEFINITION_PROBLEM(problem=p.message) for p in self.problems},
         )
 
 
 class DefinitionProblem:
-    """One validation finding: which file, which element, what is wrong."""
+    """One validation finding: which file, which element, what is wrong (in English: these name
+    model elements for the model's author and have no message codes yet)."""
 
     __slots__ = ("file", "element", "message")
 

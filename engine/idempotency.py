@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.db import now
 from engine.errors import InvalidInput
+from engine.messages import IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_NEW_KEY
 from engine.models import IdempotentCommand
 
 __all__ = ["KEY_TTL", "StoredResult", "claim", "store"]
@@ -43,10 +44,7 @@ def _find(session: Session, key: str, actor: str) -> IdempotentCommand | None:
 
 def _answer(row: IdempotentCommand, command: str, fingerprint: str) -> StoredResult:
     if row.command != command or row.result.get("fingerprint") != fingerprint:
-        raise InvalidInput(
-            "this Idempotency-Key was already used for a different request",
-            fields={"Idempotency-Key": "use a new key for a new command"},
-        )
+        raise InvalidInput(IDEMPOTENCY_KEY_REUSED, fields={"Idempotency-Key": IDEMPOTENCY_NEW_KEY()})
     return StoredResult(status=int(row.result["status"]), body=row.result.get("body"))
 
 

@@ -1,6 +1,7 @@
 """The leaf of the layers: the domain's vocabulary (`forms.vocabulary`), task form schemas and their
-validation, and the bilingual labels of both (`forms.i18n`). Imports neither ``engine`` nor ``api``;
-the page templates and static files live beside the pages (``api/pages``).
+validation, the bilingual labels of both (`forms.i18n`), and message codes (`forms.messages`: the
+mechanism every error message uses, and the field messages). Imports neither ``engine`` nor ``api``;
+the page templates, static files and translation catalogs live beside the pages (``api/pages``).
 """
 
 from forms.validation import (

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CODES", "Message", "Template", "code"]
+__all__ = ["CODES", "Message", "Template", "code", "placeholders"]  # and the FIELD_* messages below
 
 #: Every code defined so far (modules define theirs at import time), code -> template.
 CODES: dict[str, Template] = {}
@@ -77,3 +77,35 @@ def code(message_code: str, english: str) -> Template:
     if CODES.setdefault(message_code, template) != template:
         raise ValueError(f"message code {message_code!r} is defined twice, differently")
     return template
+
+
+# --- field messages: forms.validate() and the engine's own field checks --------------------------
+FIELD_REQUIRED = code("field.required", "this field is required")
+FIELD_UNKNOWN = code("field.unknown", "unknown field")
+FIELD_INTEGER = code("field.integer", "must be a whole number")
+FIELD_NUMBER = code("field.number", "must be a number")
+FIELD_TEXT = code("field.text", "must be text")
+FIELD_BOOLEAN = code("field.boolean", "must be true or false")
+FIELD_LIST = code("field.list", "must be a list")
+FIELD_OBJECT = code("field.object", "must be an object")
+FIELD_NULL = code("field.null", "must be empty")
+FIELD_TYPES = code("field.types", "must be of type {kinds}")
+FIELD_MINIMUM = code("field.minimum", "must be at least {limit}")
+FIELD_MAXIMUM = code("field.maximum", "must be at most {limit}")
+FIELD_ABOVE = code("field.exclusive_minimum", "must be greater than {limit}")
+FIELD_BELOW = code("field.exclusive_maximum", "must be less than {limit}")
+FIELD_NOT_EMPTY = code("field.not_empty", "must not be empty")
+FIELD_MIN_LENGTH = code("field.min_length", "must be at least {limit} characters")
+FIELD_MAX_LENGTH = code("field.max_length", "must be at most {limit} characters")
+FIELD_MIN_ITEMS = code("field.min_items", "must have at least {limit} items")
+FIELD_MAX_ITEMS = code("field.max_items", "must have at most {limit} items")
+FIELD_UNIQUE_ITEMS = code("field.unique_items", "must not repeat items")
+FIELD_CONST = code("field.const", "must be {value}")
+FIELD_DATE = code("field.date", "must be a valid date")
+FIELD_FORMAT = code("field.format", "must be a valid {format}")
+FIELD_PATTERN = code("field.pattern", "has the wrong format")
+FIELD_MULTIPLE_OF = code("field.multiple_of", "must be a multiple of {factor}")
+FIELD_ONE_OF = code("field.one_of", "must be one of: {choices}")
+FIELD_INVALID = code("field.invalid", "{detail}")
+FIELD_AT_MOST_CHARACTERS = code("field.at_most_characters", "at most {limit} characters")
+FIELD_AT_LEAST_CHARACTERS = code("field.at_least_characters", "at least {limit} characters")

@@ -18,6 +18,36 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from forms.messages import (
+    FIELD_ABOVE,
+    FIELD_BELOW,
+    FIELD_BOOLEAN,
+    FIELD_CONST,
+    FIELD_DATE,
+    FIELD_FORMAT,
+    FIELD_INTEGER,
+    FIELD_INVALID,
+    FIELD_LIST,
+    FIELD_MAX_ITEMS,
+    FIELD_MAX_LENGTH,
+    FIELD_MAXIMUM,
+    FIELD_MIN_ITEMS,
+    FIELD_MIN_LENGTH,
+    FIELD_MINIMUM,
+    FIELD_MULTIPLE_OF,
+    FIELD_NOT_EMPTY,
+    FIELD_NULL,
+    FIELD_NUMBER,
+    FIELD_OBJECT,
+    FIELD_ONE_OF,
+    FIELD_PATTERN,
+    FIELD_REQUIRED,
+    FIELD_TEXT,
+    FIELD_TYPES,
+    FIELD_UNIQUE_ITEMS,
+    FIELD_UNKNOWN,
+    Message,
+)
 from forms.vocabulary import ENUMS
 
 __all__ = [
@@ -38,14 +68,15 @@ _MAX_DIGITS = 64  # longer "numbers" stay text (and int() of huge strings is ref
 _TRUE = frozenset({"true", "on", "yes", "1"})
 _FALSE = frozenset({"false", "off", "no", "0"})
 
-_TYPE_NAMES = {
-    "integer": "a whole number",
-    "number": "a number",
-    "string": "text",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "an object",
-    "null": "empty",
+#: A JSON Schema type's message when a value is not of it (each says "must be …").
+_TYPES = {
+    "integer": FIELD_INTEGER,
+    "number": FIELD_NUMBER,
+    "string": FIELD_TEXT,
+    "boolean": FIELD_BOOLEAN,
+    "array": FIELD_LIST,
+    "object": FIELD_OBJECT,
+    "null": FIELD_NULL,
 }
 
 
@@ -112,14 +143,15 @@ def _validator(form_key: str) -> Draft202012Validator:
     return Draft202012Validator(_load(form_key), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def validate(form_key: str, data: object) -> dict[str, str]:
-    """``{}`` when ``data`` fits the form, else one short message per field path.
+def validate(form_key: str, data: object) -> dict[str, Message]:
+    """``{}`` when ``data`` fits the form, else one short message per field path (a
+    `forms.messages.Message`: English text with its code, e.g. ``field.required``).
 
     Paths join object keys and array indexes with dots (``lessons.2``); a missing or unknown
     field is reported under its own name; a problem with the whole payload under ``""``.
     """
     _schema(form_key)
-    errors: dict[str, str] = {}
+    errors: dict[str, Message] = {}
     for error in sorted(_validator(form_key).iter_errors(data), key=_error_order):
         for path, message in _describe(error):
             errors.setdefault(path, message)
@@ -137,14 +169,14 @@ def _join(path: Iterable[object], name: object | None = None) -> str:
     return ".".join(parts)
 
 
-def _describe(error: ValidationError) -> list[tuple[str, str]]:
+def _describe(error: ValidationError) -> list[tuple[str, Message]]:
     path = list(error.absolute_path)
     keyword = error.validator
     expected: Any = error.validator_value
     instance = error.instance
     if keyword == "required" and isinstance(instance, Mapping):
         return [
-            (_join(path, name), "this field is required")
+            (_join(path, name), FIELD_REQUIRED())
             for name in expected
             if name not in instance
         ]
@@ -153,41 +185,49 @@ def _describe(error: ValidationError) -> list[tuple[str, str]]:
         known = schema.get("properties", {})
         patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
         return [
-            (_join(path, name), "unknown field")
+            (_join(path, name), FIELD_UNKNOWN())
             for name in instance
             if name not in known and not any(p.search(str(name)) for p in patterns)
         ]
     return [(_join(path), _message(keyword, expected, error))]
 
 
-#: Short messages per JSON Schema keyword; `{0}` is the keyword's value in the schema.
-_MESSAGES = {
-    "minimum": "must be at least {0}",
-    "maximum": "must be at most {0}",
-    "exclusiveMinimum": "must be greater than {0}",
-    "exclusiveMaximum": "must be less than {0}",
-    "maxLength": "must be at most {0} characters",
-    "minItems": "must have at least {0} items",
-    "maxItems": "must have at most {0} items",
-    "uniqueItems": "must not repeat items",
-    "const": "must be {0}",
-    "format": "must be a valid {0}",
-    "pattern": "has the wrong format",
-    "multipleOf": "must be a multiple of {0}",
+#: Messages per JSON Schema keyword that names a limit: the keyword's value in the schema.
+_LIMITS = {
+    "minimum": FIELD_MINIMUM,
+    "maximum": FIELD_MAXIMUM,
+    "exclusiveMinimum": FIELD_ABOVE,
+    "exclusiveMaximum": FIELD_BELOW,
+    "minLength": FIELD_MIN_LENGTH,
+    "maxLength": FIELD_MAX_LENGTH,
+    "minItems": FIELD_MIN_ITEMS,
+    "maxItems": FIELD_MAX_ITEMS,
 }
 
 
-def _message(keyword: object, expected: Any, error: ValidationError) -> str:
+def _message(keyword: object, expected: Any, error: ValidationError) -> Message:
     if keyword == "type":
         kinds = [expected] if isinstance(expected, str) else list(expected)
-        return "must be " + " or ".join(_TYPE_NAMES.get(k, k) for k in kinds)
-    if keyword == "minLength":
-        return "must not be empty" if expected == 1 else f"must be at least {expected} characters"
+        if len(kinds) == 1 and kinds[0] in _TYPES:
+            return _TYPES[kinds[0]]()
+        return FIELD_TYPES(kinds=" or ".join(str(k) for k in kinds))  # JSON Schema's own type names
+    if keyword == "minLength" and expected == 1:
+        return FIELD_NOT_EMPTY()
+    if isinstance(keyword, str) and keyword in _LIMITS:
+        return _LIMITS[keyword](limit=expected)
     if keyword == "enum":
-        return "must be one of: " + ", ".join(str(v) for v in expected)
-    if isinstance(keyword, str) and keyword in _MESSAGES:
-        return _MESSAGES[keyword].format(expected)
-    return error.message if len(error.message) <= 120 else error.message[:117] + "..."
+        return FIELD_ONE_OF(choices=", ".join(str(v) for v in expected))
+    if keyword == "format":
+        return FIELD_DATE() if expected == "date" else FIELD_FORMAT(format=expected)
+    if keyword == "const":
+        return FIELD_CONST(value=expected)
+    if keyword == "multipleOf":
+        return FIELD_MULTIPLE_OF(factor=expected)
+    if keyword == "uniqueItems":
+        return FIELD_UNIQUE_ITEMS()
+    if keyword == "pattern":
+        return FIELD_PATTERN()
+    return FIELD_INVALID(detail=error.message if len(error.message) <= 120 else error.message[:117] + "...")
 
 
 def coerce(form_key: str, raw: Mapping[str, str | list[str]]) -> dict[str, Any]:

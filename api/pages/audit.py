@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
 
+from api.messages import REPORT_FORBIDDEN
 from api.pages.render import PREFIX, Page, PageRoute, render, task_titles
 from api.policies import require_auditor, require_oversight
 from api.schemas.audit import AuditEventOut
@@ -56,7 +57,7 @@ def report(ctx: Page, ref: str) -> Response:
     user = ctx.require_user()
     with ctx.database.read() as session:
         incident_id = incidents.resolve(session=session, ref=ref).id
-        require_oversight(session, user.principal, incident_id, "after-action report")
+        require_oversight(session, user.principal, incident_id, REPORT_FORBIDDEN)
         found = reports.after_action(session=session, incident_id=incident_id)
         summary = definitions.get_by_id(session=session, definition_id=found.incident.definition_id).summary
     return render(ctx, "report.html", r=found, incident=found.incident, titles=task_titles(summary))

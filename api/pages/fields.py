@@ -19,6 +19,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from api.pages.i18n import Translator
 from api.pages.session import CSRF_FIELD
 from forms import coerce, i18n
 
@@ -97,6 +98,7 @@ def _rows(name: str, spec: Mapping[str, Any], value: Any, errors: Mapping[str, s
 def fields_of(schema: Mapping[str, Any], values: Mapping[str, Any], errors: Mapping[str, str],
               lang: str, prefix: str = "") -> list[Field]:
     required = set(schema.get("required") or [])
+    say = Translator(lang).say
     result = []
     for name, spec in (schema.get("properties") or {}).items():
         if not isinstance(spec, Mapping):
@@ -107,7 +109,7 @@ def fields_of(schema: Mapping[str, Any], values: Mapping[str, Any], errors: Mapp
             result.append(Field(
                 name=prefix + name, label=i18n.schema_title(spec, lang, name.replace("_", " ")), widget=widget,
                 value="", required=name in required, help=i18n.schema_description(spec, lang),
-                error=i18n.message(errors.get(name, ""), lang), rows=rows, template=template,
+                error=say(errors.get(name, "")), rows=rows, template=template,
                 item_label=i18n.schema_title(spec["items"], lang, ""),
                 attrs={"max": spec.get("maxItems", 50)}))
             continue
@@ -125,7 +127,7 @@ def fields_of(schema: Mapping[str, Any], values: Mapping[str, Any], errors: Mapp
         result.append(Field(
             name=prefix + name, label=i18n.schema_title(spec, lang, name.replace("_", " ")), widget=widget,
             value=_shown(widget, values.get(name)), required=name in required,
-            help=i18n.schema_description(spec, lang), error=i18n.message(error, lang), attrs=attrs,
+            help=i18n.schema_description(spec, lang), error=say(error), attrs=attrs,
             options=options,
         ))
     return result
@@ -134,7 +136,8 @@ def fields_of(schema: Mapping[str, Any], values: Mapping[str, Any], errors: Mapp
 def form_errors(errors: Mapping[str, str], schema: Mapping[str, Any], lang: str) -> list[str]:
     """Problems that belong to no field of the form (shown above it)."""
     known = set((schema.get("properties") or {}).keys())
-    return [f"{path or '—'}: {i18n.message(message, lang)}" for path, message in errors.items()
+    say = Translator(lang).say
+    return [f"{path or '—'}: {say(message)}" for path, message in errors.items()
             if path.split(".")[0] not in known]
 
 

@@ -31,7 +31,6 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import escape
 
-from forms import i18n as forms_i18n
 from forms.i18n import lang_of
 from forms.messages import CODES, Message, Template
 from forms.vocabulary import LANGUAGES
@@ -96,7 +95,7 @@ class Translator:
         """Text read back from the database (a flag's reason): the engine's own words are the English
         of a message without parameters and get translated; people's words stay as they wrote them."""
         template = _without_parameters(len(CODES)).get(text)
-        return self.template(template) if template else forms_i18n.message(text, self.lang)
+        return self.template(template) if template else text
 
 
 @cache

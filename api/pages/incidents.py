@@ -7,12 +7,14 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from api.messages import LEVEL_NOT_CHANGED
 from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render, task_titles
 from api.policies import may_oversee
 from engine import audit, definitions, incidents, seats
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.learning import decisions
 from engine.overview import diagram
+from forms.messages import FIELD_ONE_OF, FIELD_REQUIRED, Message
 from forms.vocabulary import (
     CLOSED_PHASE,
     INCIDENT_STATUSES,
@@ -116,11 +118,14 @@ def change_level(ctx: Page, ref: str, form: Posted) -> Response:
     """The twin of `POST /incidents/{ref}/messages` with `change_level` and {level, reason}."""
     user = ctx.require_writer()
     level, reason = str(form.get("level") or ""), str(form.get("reason") or "").strip()
-    errors = {k: v for k, v in (("level", "" if level in LEVELS else f"must be one of: {', '.join(LEVELS)}"),
-                                ("reason", "" if reason else "this field is required")) if v}
+    errors: dict[str, Message] = {}
+    if level not in LEVELS:
+        errors["level"] = FIELD_ONE_OF(choices=", ".join(LEVELS))
+    if not reason:
+        errors["reason"] = FIELD_REQUIRED()
     try:
         if errors:
-            raise InvalidInput("the level cannot be changed", fields=errors)
+            raise InvalidInput(LEVEL_NOT_CHANGED, fields=errors)
         with ctx.database.transaction() as session:
             incidents.send_message(session=session, actor=user.principal.actor, incident_id=_id(ctx, ref),
                                    name=CHANGE_LEVEL, payload={"level": level, "reason": reason[:2000]})

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath, PureWindowsPath
-
 from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from api.pages.i18n import Translator
 from api.pages.render import PREFIX, Page, PageRoute, Posted, render
+from api.uploads import read_bundle
 from engine import definitions
 from engine.errors import Forbidden, InvalidDefinition, InvalidInput
+from engine.messages import DEPLOY_ADMIN_ONLY
 from engine.overview import dashboard, diagram
 from forms.i18n import label
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
-MAX_FILES = 100
 
 
 @router.get("/dashboard")
@@ -53,7 +52,7 @@ def list_page(ctx: Page) -> Response:
 
 def _require_admin(ctx: Page) -> None:
     if not ctx.require_user().is_admin:
-        raise Forbidden("only an administrator can deploy process definitions")
+        raise Forbidden(DEPLOY_ADMIN_ONLY)
 
 
 @router.get("/definitions/deploy")
@@ -69,14 +68,7 @@ def deploy(ctx: Page, form: Posted) -> Response:
     user = ctx.require_writer()
     uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     try:
-        if not uploads or len(uploads) > MAX_FILES:
-            raise InvalidInput("give between 1 and 100 .bpmn or .dmn files", fields={"files": "1–100 files"})
-        bundle: dict[str, bytes] = {}
-        for upload in uploads:
-            name = PureWindowsPath(PurePosixPath(upload.filename or "").name).name
-            if not name.endswith((".bpmn", ".dmn")) or name in bundle:
-                raise InvalidInput(f"{name}: not a .bpmn or .dmn file, or named twice", fields={"files": name})
-            bundle[name] = upload.file.read()
+        bundle = read_bundle(uploads)
         with ctx.database.transaction() as session:
             deployed = definitions.deploy(session=session, actor=user.principal.actor, files=bundle)
             shown = [(d.process_id, d.version) for d in deployed]

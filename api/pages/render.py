@@ -25,7 +25,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
-from api.errors import status_of
+from api.errors import BadRequest, status_of
+from api.messages import FIELD_NUL
 from api.pages import i18n as page_i18n
 from api.pages.events import describe_event
 from api.pages.session import CSRF_FIELD, CsrfRefused, PageContext, SignInRequired, page_context
@@ -113,7 +114,7 @@ def render(ctx: PageContext, template: str, status: int = 200, **values: Any) ->
     html = env.get_template(template).render(
         ctx=ctx, user=ctx.user, lang=lang, csrf=ctx.csrf,
         L=lambda kind, value: i18n.label(kind, value, lang),
-        msg=lambda text: i18n.message(text, lang), stored=translator.stored,
+        say=translator.say, stored=translator.stored,
         event_text=lambda action, payload: describe_event(action, payload, lang, values.get("titles")),
         schema_title=lambda schema, fallback="": i18n.schema_title(schema, lang, fallback),
         criterion=lambda value: ruling_labels.get(str(value), str(value)),
@@ -149,7 +150,7 @@ def error_page(ctx: PageContext, exc: Exception) -> Response:
         status, detail = 403, _("This form has expired or did not come from this site. Reload the page and try again.")
     elif isinstance(exc, RenxingError):
         status = status_of(exc)
-        detail = i18n.message(exc.message, ctx.lang)
+        detail = _.say(exc.message)
         if isinstance(exc, AccountLocked):
             status = 429
     elif isinstance(exc, RequestValidationError):
@@ -185,7 +186,7 @@ async def posted_form(request: Request, ctx: Page) -> FormData:
     ctx.check_csrf(form)
     for key, value in form.multi_items():
         if isinstance(value, str) and "\x00" in value:
-            raise HTTPException(400, f"the field '{key}' contains a NUL character")
+            raise BadRequest(FIELD_NUL, field=key)
     return form
 
 

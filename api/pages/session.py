@@ -22,6 +22,7 @@ from fastapi import Request, Response
 from starlette.datastructures import FormData
 
 from api.deps import Principal
+from api.messages import AUDITOR_READ_ONLY, CSRF_REFUSED, SIGN_IN_FIRST
 from engine import seats
 from engine.config import Settings
 from engine.db import Database
@@ -81,14 +82,14 @@ class PageContext:
 
     def require_user(self) -> PageUser:
         if self.user is None:
-            raise SignInRequired("sign in first")
+            raise SignInRequired(SIGN_IN_FIRST)
         return self.user
 
     def require_writer(self) -> PageUser:
         """Like the API's command runner: auditors read everything and change nothing."""
         user = self.require_user()
         if user.is_auditor:
-            raise Forbidden("auditors read everything and change nothing")
+            raise Forbidden(AUDITOR_READ_ONLY)
         return user
 
     def sign_in(self, user_id: int, language: str) -> None:
@@ -129,7 +130,7 @@ class PageContext:
     def check_csrf(self, form: FormData) -> None:
         sent = form.get(CSRF_FIELD)
         if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), self.csrf.encode()):
-            raise CsrfRefused("the form's CSRF token is missing or wrong")
+            raise CsrfRefused(CSRF_REFUSED)
 
 
 def _key(settings: Settings) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter
@@ -46,7 +47,7 @@ def _schema(task: HumanTask) -> dict[str, Any]:
 
 
 def _task_page(ctx: Page, task_id: str, values: dict[str, Any] | None = None,
-               errors: dict[str, str] | None = None, status: int = 200) -> Response:
+               errors: Mapping[str, str] | None = None, status: int = 200) -> Response:
     user = ctx.require_user()
     with ctx.database.read() as session:
         task = tasks.get(session=session, task_id=task_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import PurePosixPath, PureWindowsPath
 from typing import Annotated
 from urllib.parse import quote
 
@@ -11,19 +9,19 @@ from fastapi import APIRouter, File, Path, Response, UploadFile
 
 from api.commands import CommandDep
 from api.deps import CurrentUser, SessionDep
+from api.messages import FILE_CHOICES, FILE_NOT_IN_VERSION
 from api.schemas.common import COMMAND_ERRORS, ERRORS, MAX_ID
 from api.schemas.definitions import DefinitionDetail, DefinitionOut, DeployOut
+from api.uploads import FILE_NAME, read_bundle
 from engine import definitions
-from engine.errors import InvalidInput, NotFound
+from engine.errors import NotFound
 
 router = APIRouter(prefix="/definitions", tags=["definitions"])
 
 ProcessId = Annotated[str, Path(pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$",
                                 description="BPMN process id, e.g. `community_incident`.")]
 Version = Annotated[int, Path(ge=1, le=MAX_ID)]
-FILE_NAME = re.compile(r"^[A-Za-z0-9_.\- ]{1,255}$")
 FileName = Annotated[str, Path(pattern=FILE_NAME.pattern)]
-MAX_FILES = 100
 
 
 @router.get("", response_model=list[DefinitionOut], responses=ERRORS,
@@ -55,30 +53,11 @@ def download(process_id: ProcessId, version: Version, file_name: FileName, _: Cu
              session: SessionDep) -> Response:
     files = definitions.get(session=session, process_id=process_id, version=version).files
     if file_name not in files:
-        raise NotFound(f"version {version} of '{process_id}' has no file '{file_name}'",
-                       fields={"file_name": f"one of {', '.join(sorted(files))}"})
+        raise NotFound(FILE_NOT_IN_VERSION, version=version, process_id=process_id, file_name=file_name,
+                       fields={"file_name": FILE_CHOICES(files=", ".join(sorted(files)))})
     disposition = f"attachment; filename*=UTF-8''{quote(file_name)}"
     return Response(files[file_name], media_type="application/xml",
                     headers={"Content-Disposition": disposition})
-
-
-def _read_bundle(files: list[UploadFile]) -> dict[str, bytes]:
-    """Uploaded parts by base file name; only .bpmn and .dmn files, each name once."""
-    if len(files) > MAX_FILES:
-        raise InvalidInput("too many files", fields={"files": f"at most {MAX_FILES} files"})
-    bundle: dict[str, bytes] = {}
-    for upload in files:
-        name = PureWindowsPath(PurePosixPath(upload.filename or "").name).name
-        if not name.endswith((".bpmn", ".dmn")) or "\x00" in name:
-            raise InvalidInput("only .bpmn and .dmn files can be deployed",
-                               fields={f"files.{name or '?'}": "not a .bpmn or .dmn file"})
-        if not FILE_NAME.fullmatch(name):
-            raise InvalidInput("file names are letters, digits, spaces, '.', '_' and '-'",
-                               fields={f"files.{name}": "rename the file (it must be downloadable by name)"})
-        if name in bundle:
-            raise InvalidInput(f"two files are named {name}", fields={f"files.{name}": "duplicate name"})
-        bundle[name] = upload.file.read()
-    return bundle
 
 
 @router.post(
@@ -93,6 +72,6 @@ def _read_bundle(files: list[UploadFile]) -> dict[str, bytes]:
 )
 def deploy(files: Annotated[list[UploadFile], File(description=".bpmn and .dmn files")],
            command: CommandDep) -> DeployOut | Response:
-    bundle = _read_bundle(files)
+    bundle = read_bundle(files)
     return command.run(lambda s, actor: DeployOut(definitions=[
         DefinitionOut.of(d) for d in definitions.deploy(session=s, actor=actor, files=bundle)]), bundle)

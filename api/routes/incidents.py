@@ -9,6 +9,7 @@ from pydantic import AfterValidator
 
 from api.commands import CommandDep
 from api.deps import CurrentUser, DatabaseDep, SessionDep
+from api.messages import TIMELINE_FORBIDDEN
 from api.policies import require_oversight, task_filter
 from api.schemas.audit import AuditEventOut, AuditPage
 from api.schemas.common import (
@@ -87,7 +88,7 @@ def show(incident_id: IncidentId, principal: CurrentUser, session: SessionDep) -
             summary="The incident's audit events in order (its commander, auditors, administrators)")
 def timeline(incident_id: IncidentId, principal: CurrentUser, session: SessionDep,
              cursor: Cursor = None, limit: Limit = 200) -> AuditPage:
-    require_oversight(session, principal, incident_id, "timeline")
+    require_oversight(session, principal, incident_id, TIMELINE_FORBIDDEN)
     found = list(audit.events(session=session, incident_id=incident_id, after_id=cursor or 0, limit=limit + 1))
     items = [AuditEventOut.model_validate(e) for e in found[:limit]]
     return AuditPage(items=items, next_cursor=items[-1].id if len(found) > limit else None)

@@ -104,10 +104,21 @@ class ResponseModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class MessageCode(BaseModel):
+    code: str = Field(description="Stable message code, e.g. `field.required`.")
+    params: dict[str, Any] = Field(description="The values its template names.")
+
+
 class ErrorDetail(BaseModel):
-    code: str = Field(description="Stable machine-readable code, e.g. `not_found`, `conflict`.")
-    message: str = Field(description="What went wrong, for a person.")
+    code: str = Field(description="Stable machine-readable kind of error, e.g. `not_found`, `conflict`.")
+    message: str = Field(description="What went wrong, for a person (in English).")
+    message_code: str = Field(description="The message as a stable code, e.g. `task.not_ready`: a client can say it "
+                                          "in its reader's language (the web pages do, from their gettext catalog). "
+                                          "Errors of the HTTP layer itself (unknown route, …) are `http.error`.")
+    params: dict[str, Any] = Field(description="The values the message names, e.g. `{\"task\": \"Report\"}`.")
     fields: dict[str, str] = Field(description="Per-field problems: `{field path: message}`.")
+    field_codes: dict[str, MessageCode] = Field(description="The same per-field problems by message code: "
+                                                            "`{field path: {code, params}}`.")
 
 
 class ErrorOut(BaseModel):

@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, NotFound
+from engine.messages import INCIDENT_NOT_ACTIVE, INCIDENT_NOT_FOUND
 from engine.models import Incident
 from forms.vocabulary import ACTIVE
 
@@ -30,7 +31,7 @@ def lock_incident(session: Session, incident_id: int, *, must_be_active: bool = 
     """The incident row, locked for this transaction; a Conflict if it no longer runs."""
     incident = lock_for_update(session, select(Incident).where(Incident.id == incident_id))
     if incident is None:
-        raise NotFound(f"no incident {incident_id}")
+        raise NotFound(INCIDENT_NOT_FOUND, incident=incident_id)
     if must_be_active and incident.status != ACTIVE:
-        raise Conflict(f"incident {incident.reference} is {incident.status}, not active")
+        raise Conflict(INCIDENT_NOT_ACTIVE, reference=incident.reference, status=incident.status)
     return incident

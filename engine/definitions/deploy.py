@@ -22,6 +22,15 @@ from engine import audit
 from engine.actors import Actor
 from engine.db import now
 from engine.errors import Forbidden, InvalidInput
+from engine.messages import (
+    BUNDLE_EMPTY,
+    BUNDLE_GIVE_A_MODEL,
+    BUNDLE_NO_SUCH_PATH,
+    BUNDLE_SAME_NAME,
+    BUNDLE_SIZE_LIMIT,
+    BUNDLE_TOO_LARGE,
+    DEPLOY_ADMIN_ONLY,
+)
 from engine.models import ProcessDefinition
 from engine.operators import OPERATORS
 from engine.workflow import ParsedBundle, ProcessInfo, dump_specs, parse_bundle
@@ -39,10 +48,12 @@ def read_bundle(paths: list[Path]) -> dict[str, bytes]:
         elif path.is_file():
             members = [path]
         else:
-            raise InvalidInput(f"no such file or folder: {path}", fields={"files": str(path)})
+            missing = BUNDLE_NO_SUCH_PATH(path=str(path))
+            raise InvalidInput(BUNDLE_NO_SUCH_PATH, path=str(path), fields={"files": missing})
         for member in members:
             if member.name in files:
-                raise InvalidInput(f"two files are named {member.name}", fields={"files": member.name})
+                twice = BUNDLE_SAME_NAME(name=member.name)
+                raise InvalidInput(BUNDLE_SAME_NAME, name=member.name, fields={"files": twice})
             files[member.name] = member.read_bytes()
     return files
 
@@ -81,11 +92,11 @@ def _parsed(files: Mapping[str, bytes]) -> tuple[ParsedBundle, dict[str, str]]:
 def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> list[ProcessDefinition]:
     """Validate and store a bundle; returns the definition of each executable process in it."""
     if not actor.is_admin:
-        raise Forbidden("only an administrator can deploy process definitions")
+        raise Forbidden(DEPLOY_ADMIN_ONLY)
     if not files:
-        raise InvalidInput("the bundle is empty", fields={"files": "give at least one .bpmn file"})
+        raise InvalidInput(BUNDLE_EMPTY, fields={"files": BUNDLE_GIVE_A_MODEL()})
     if sum(len(content) for content in files.values()) > MAX_BUNDLE_BYTES:
-        raise InvalidInput("the bundle is too large", fields={"files": "at most 20 MB in all"})
+        raise InvalidInput(BUNDLE_TOO_LARGE, fields={"files": BUNDLE_SIZE_LIMIT(megabytes=MAX_BUNDLE_BYTES // 2**20)})
     # Parse and serialise before the first query: the session's transaction (and on SQLite the
     # database's write lock) only begins then, so seconds of parsing never block other commands.
     bundle, specs = _parsed(files)

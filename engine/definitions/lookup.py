@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
+from engine.messages import DEFINITION_ID_NOT_FOUND, DEFINITION_NOT_FOUND, DEFINITION_VERSION_NOT_FOUND
 from engine.models import ProcessDefinition
 
 
@@ -16,15 +17,16 @@ def get(*, session: Session, process_id: str, version: int | None = None) -> Pro
              else query.order_by(ProcessDefinition.version.desc()))
     definition = session.scalars(query.limit(1)).first()
     if definition is None:
-        suffix = f" version {version}" if version is not None else ""
-        raise NotFound(f"no process definition '{process_id}'{suffix}")
+        if version is not None:
+            raise NotFound(DEFINITION_VERSION_NOT_FOUND, process_id=process_id, version=version)
+        raise NotFound(DEFINITION_NOT_FOUND, process_id=process_id)
     return definition
 
 
 def get_by_id(*, session: Session, definition_id: int) -> ProcessDefinition:
     definition = session.get(ProcessDefinition, definition_id)
     if definition is None:
-        raise NotFound(f"no process definition {definition_id}")
+        raise NotFound(DEFINITION_ID_NOT_FOUND, definition_id=definition_id)
     return definition
 
 

@@ -17,8 +17,22 @@ from engine.db.locking import lock_incident
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.incidents.pipeline import Locked, run_command
 from engine.incidents.starting import VARIABLE
+from engine.messages import (
+    INCIDENT_COMMANDER_ONLY,
+    INCIDENT_END_REASON,
+    INCIDENT_INVALID_OUTCOME,
+    INCIDENT_NOT_FOUND,
+    INCIDENT_OUTCOMES,
+    INCIDENT_REFERENCE_NOT_FOUND,
+    MESSAGE_INVALID_NAME,
+    MESSAGE_INVALID_PAYLOAD,
+    MESSAGE_NAME_FORMAT,
+    MESSAGE_PAYLOAD_NOT_VALID,
+    REASON_REQUIRED,
+)
 from engine.models import HumanTask, Incident, PhaseHistory
 from forms import available_form_keys, validate
+from forms.messages import FIELD_OBJECT
 from forms.vocabulary import CANCELLED, END_OUTCOMES
 
 MAX_ID = 2**31 - 1
@@ -27,14 +41,14 @@ MAX_ID = 2**31 - 1
 def get(*, session: Session, incident_id: int) -> Incident:
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"no incident {incident_id}")
+        raise NotFound(INCIDENT_NOT_FOUND, incident=incident_id)
     return incident
 
 
 def get_by_reference(*, session: Session, reference: str) -> Incident:
     incident = session.scalar(select(Incident).where(Incident.reference == reference))
     if incident is None:
-        raise NotFound(f"no incident '{reference}'")
+        raise NotFound(INCIDENT_REFERENCE_NOT_FOUND, reference=reference)
     return incident
 
 
@@ -44,7 +58,7 @@ def resolve(*, session: Session, ref: str | int) -> Incident:
         ref = int(ref)
     if isinstance(ref, int):
         if not 0 < ref <= MAX_ID:
-            raise NotFound(f"no incident {ref}")
+            raise NotFound(INCIDENT_NOT_FOUND, incident=ref)
         return get(session=session, incident_id=ref)
     return get_by_reference(session=session, reference=str(ref))
 
@@ -123,7 +137,7 @@ def _require_commander(session: Session, actor: Actor, incident_id: int) -> None
     if actor.is_admin:
         return
     if not seats.holds(session=session, actor=actor, role=seats.COMMANDER, incident_id=incident_id):
-        raise Forbidden("only the incident's commander can do this")
+        raise Forbidden(INCIDENT_COMMANDER_ONLY)
 
 
 def send_message(
@@ -132,13 +146,13 @@ def send_message(
     """How a commander advances an incident (e.g. `response_over`)."""
     payload = {} if payload is None else payload
     if not isinstance(name, str) or not VARIABLE.match(name):
-        raise InvalidInput("invalid message name", fields={"name": "a message name such as 'response_over'"})
+        raise InvalidInput(MESSAGE_INVALID_NAME, fields={"name": MESSAGE_NAME_FORMAT()})
     if not isinstance(payload, dict):
-        raise InvalidInput("invalid payload", fields={"payload": "must be an object"})
+        raise InvalidInput(MESSAGE_INVALID_PAYLOAD, fields={"payload": FIELD_OBJECT()})
     if f"message_{name}" in available_form_keys():  # messages with a schema get checked like forms
         errors = validate(f"message_{name}", payload)
         if errors:
-            raise InvalidInput(f"the payload of '{name}' is not valid",
+            raise InvalidInput(MESSAGE_PAYLOAD_NOT_VALID, name=name,
                                fields={f"payload.{k}" if k else "payload": v for k, v in errors.items()})
     _require_commander(session, actor, incident_id)
 
@@ -155,9 +169,9 @@ def end(
 ) -> Incident:
     """Cancel or close an incident before its process ends; open tasks and timers are dropped."""
     if outcome not in END_OUTCOMES:
-        raise InvalidInput("invalid outcome", fields={"outcome": "must be 'cancelled' or 'closed'"})
+        raise InvalidInput(INCIDENT_INVALID_OUTCOME, fields={"outcome": INCIDENT_OUTCOMES()})
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput("a reason is required", fields={"reason": "say why the incident ends"})
+        raise InvalidInput(REASON_REQUIRED, fields={"reason": INCIDENT_END_REASON()})
     _require_commander(session, actor, incident_id)
     incident = lock_incident(session, incident_id)
     moment = now(session)

@@ -22,9 +22,17 @@ from engine.errors import Forbidden, InvalidInput
 from engine.incidents.references import next_reference
 from engine.incidents.store import start_runtime
 from engine.incidents.sync import sync
+from engine.messages import (
+    INCIDENT_CANNOT_START,
+    INCIDENT_START_FORBIDDEN,
+    INCIDENT_TITLE_REQUIRED,
+    INCIDENT_UNIT_REQUIRED,
+    INCIDENT_VARIABLE_NAME,
+)
 from engine.models import EmergencyPlan, Incident, PhaseHistory, ProcessDefinition
 from engine.operators import Context, dispatcher_for
 from engine.workflow import Dispatcher
+from forms.messages import FIELD_AT_MOST_CHARACTERS, FIELD_OBJECT, FIELD_ONE_OF, Message
 from forms.vocabulary import ACTIVE, CATEGORIES
 
 #: Process variable names (and message names): what a model's expressions can refer to.
@@ -32,26 +40,25 @@ VARIABLE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
 def check_start_input(title: str, category: str, unit: str, data: Any) -> None:
-    fields: dict[str, str] = {}
+    fields: dict[str, Message] = {}
     if not isinstance(title, str) or not title.strip():
-        fields["title"] = "a title is required"
+        fields["title"] = INCIDENT_TITLE_REQUIRED()
     elif len(title) > 200:
-        fields["title"] = "at most 200 characters"
+        fields["title"] = FIELD_AT_MOST_CHARACTERS(limit=200)
     if category not in CATEGORIES:
-        fields["category"] = f"must be one of {', '.join(CATEGORIES)}"
+        fields["category"] = FIELD_ONE_OF(choices=", ".join(CATEGORIES))
     if not isinstance(unit, str) or not unit.strip():
-        fields["unit"] = "the governance unit (e.g. a residential compound) is required"
+        fields["unit"] = INCIDENT_UNIT_REQUIRED()
     elif len(unit) > 200:
-        fields["unit"] = "at most 200 characters"
+        fields["unit"] = FIELD_AT_MOST_CHARACTERS(limit=200)
     if not isinstance(data, dict):
-        fields["data"] = "must be an object"
+        fields["data"] = FIELD_OBJECT()
     else:
         for key in data:
             if not isinstance(key, str) or not VARIABLE.match(key):
-                fields[f"data.{key}"] = "variable names are letters, digits and '_', starting with a letter"
+                fields[f"data.{key}"] = INCIDENT_VARIABLE_NAME()
     if fields:
-        raise InvalidInput("the incident cannot be started: " + "; ".join(f"{k}: {v}" for k, v in fields.items()),
-                           fields=fields)
+        raise InvalidInput(INCIDENT_CANNOT_START, fields=fields)
 
 
 def start(
@@ -64,7 +71,7 @@ def start(
     if not actor.is_admin and not any(
         seats.holds(session=session, actor=actor, role=role, incident_id=None) for role in seats.START_ROLES
     ):
-        raise Forbidden("only a duty officer or a commander can report an incident")
+        raise Forbidden(INCIDENT_START_FORBIDDEN)
     definition = definitions.get(session=session, process_id=process_id, version=definition_version)
     return start_instance(session=session, actor=actor, definition=definition, title=title, category=category,
                           unit=unit, exercise=exercise, data=data)

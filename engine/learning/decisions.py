@@ -16,22 +16,39 @@ from engine.actors import Actor
 from engine.db import now
 from engine.db.locking import lock_incident
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.messages import (
+    DECISION_ALREADY_FLAGGED,
+    DECISION_COMMANDER_ONLY,
+    DECISION_COMPLETES,
+    DECISION_DEPARTS_FROM_PLAN,
+    DECISION_FLAG_FORBIDDEN,
+    DECISION_FLAG_REASON,
+    DECISION_NOT_FOUND,
+    DECISION_NOT_IN_INCIDENT,
+    DECISION_NOT_VALID,
+    DECISION_OPTIONS_FORMAT,
+    DECISION_OPTIONS_LIMIT,
+    DECISION_UNKNOWN,
+    REASON_REQUIRED,
+)
 from engine.models import Decision, DecisionFlag, FaultToleranceReview
+from forms.messages import FIELD_AT_MOST_CHARACTERS, FIELD_ONE_OF, FIELD_REQUIRED, FIELD_TEXT, Message
 from forms.vocabulary import DECISION_KINDS, REVIEWER, URGENCIES
 
 _TEXT_LIMIT = 4000
+_OPTIONS_LIMIT = 20
 
 
-def _text(fields: dict[str, str], name: str, value: Any, *, required: bool = True) -> str | None:
+def _text(fields: dict[str, Message], name: str, value: Any, *, required: bool = True) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            fields[name] = "this field is required"
+            fields[name] = FIELD_REQUIRED()
         return None
     if not isinstance(value, str):
-        fields[name] = "must be text"
+        fields[name] = FIELD_TEXT()
         return None
     if len(value) > _TEXT_LIMIT:
-        fields[name] = f"at most {_TEXT_LIMIT} characters"
+        fields[name] = FIELD_AT_MOST_CHARACTERS(limit=_TEXT_LIMIT)
     return value.strip()
 
 
@@ -42,30 +59,30 @@ def record(
     supersedes_id: int | None = None,
 ) -> Decision:
     if not seats.holds(session=session, actor=actor, role=seats.COMMANDER, incident_id=incident_id):
-        raise Forbidden("only the incident's on-scene commander can record decisions")
-    fields: dict[str, str] = {}
+        raise Forbidden(DECISION_COMMANDER_ONLY)
+    fields: dict[str, Message] = {}
     values = {name: _text(fields, name, value) for name, value in (
         ("situation", situation), ("choice", choice), ("rationale", rationale),
         ("authority_basis", authority_basis))}
     effect = _text(fields, "expected_effect", expected_effect, required=False)
     options = options_considered or []
     if not isinstance(options, list) or not all(isinstance(o, str) and o.strip() for o in options):
-        fields["options_considered"] = "a list of non-empty texts"
-    elif len(options) > 20:
-        fields["options_considered"] = "at most 20 options"
+        fields["options_considered"] = DECISION_OPTIONS_FORMAT()
+    elif len(options) > _OPTIONS_LIMIT:
+        fields["options_considered"] = DECISION_OPTIONS_LIMIT(limit=_OPTIONS_LIMIT)
     if urgency not in URGENCIES:
-        fields["urgency"] = f"must be one of {', '.join(URGENCIES)}"
+        fields["urgency"] = FIELD_ONE_OF(choices=", ".join(URGENCIES))
     if kind not in DECISION_KINDS:
-        fields["kind"] = f"must be one of {', '.join(DECISION_KINDS)}"
+        fields["kind"] = FIELD_ONE_OF(choices=", ".join(DECISION_KINDS))
     if kind != "decision" and supersedes_id is None:
-        fields["supersedes_id"] = f"a {kind} must name the decision it completes"
+        fields["supersedes_id"] = DECISION_COMPLETES(kind=kind)
     if fields:
-        raise InvalidInput("the decision cannot be recorded", fields=fields)
+        raise InvalidInput(DECISION_NOT_VALID, fields=fields)
     incident = lock_incident(session, incident_id)
     if supersedes_id is not None:
         earlier = session.get(Decision, supersedes_id)
         if earlier is None or earlier.incident_id != incident_id:
-            raise InvalidInput("unknown decision", fields={"supersedes_id": "no such decision in this incident"})
+            raise InvalidInput(DECISION_UNKNOWN, fields={"supersedes_id": DECISION_NOT_IN_INCIDENT()})
     decision = Decision(
         incident_id=incident_id, decided_by=actor.username, decided_at=now(session),
         authority_basis=values["authority_basis"], response_level=incident.response_level,
@@ -84,7 +101,7 @@ def record(
                           "departs_from_plan": decision.departs_from_plan, "urgency": urgency,
                           "supersedes_id": supersedes_id, "response_level": decision.response_level})
     if decision.departs_from_plan:
-        _flag(session, decision, actor, "departs from the plan")
+        _flag(session, decision, actor, str(DECISION_DEPARTS_FROM_PLAN()))
     return decision
 
 
@@ -105,12 +122,12 @@ def flag(*, session: Session, actor: Actor, decision_id: int, reason: str) -> De
     may = seats.holds(session=session, actor=actor, role=seats.COMMANDER, incident_id=decision.incident_id) or \
         seats.holds(session=session, actor=actor, role=REVIEWER, incident_id=decision.incident_id)
     if not may:
-        raise Forbidden("only the incident's commander or a reviewer can flag a decision for review")
+        raise Forbidden(DECISION_FLAG_FORBIDDEN)
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput("a reason is required", fields={"reason": "say why the decision needs review"})
+        raise InvalidInput(REASON_REQUIRED, fields={"reason": DECISION_FLAG_REASON()})
     lock_incident(session, decision.incident_id, must_be_active=False)
     if decision.flag is not None:
-        raise Conflict(f"decision {decision_id} is already flagged for review")
+        raise Conflict(DECISION_ALREADY_FLAGGED, decision_id=decision_id)
     return _flag(session, decision, actor, reason.strip()[:_TEXT_LIMIT])
 
 
@@ -135,5 +152,5 @@ def list_for(*, session: Session, incident_id: int) -> list[Decision]:
 def get(*, session: Session, decision_id: int) -> Decision:
     decision = session.get(Decision, decision_id)
     if decision is None:
-        raise NotFound(f"no decision {decision_id}")
+        raise NotFound(DECISION_NOT_FOUND, decision_id=decision_id)
     return decision

@@ -12,6 +12,18 @@ from engine import audit, seats
 from engine.db import now
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.learning import decisions
+from engine.messages import (
+    COMMAND_SEAT,
+    COMMAND_SEAT_FIELD,
+    DECISION_ALREADY_RULED,
+    DECISION_NOT_FLAGGED,
+    DECISION_NOT_IN_INCIDENT,
+    OPERATOR_OBJECT,
+    OPERATOR_OBJECT_FIELD,
+    REVIEW_BY_MAKER,
+    SEAT_MUST_HOLD,
+    SEAT_NOT_HELD,
+)
 from engine.models import Decision, FaultToleranceReview, RoleAssignment
 from engine.operators.params import choice, integer, text
 from engine.operators.registry import Context, operator
@@ -25,11 +37,10 @@ def seat_commander(ctx: Context, params: Mapping[str, Any]) -> dict[str, str]:
     seat = text(params, "seat", limit=64)
     assert username is not None and seat is not None
     if not seat.endswith("_commander"):
-        raise InvalidInput("the command seat must be a *_commander seat", fields={"seat": seat})
+        raise InvalidInput(COMMAND_SEAT, fields={"seat": COMMAND_SEAT_FIELD(seat=seat)})
     user = seats.get_user(session=ctx.session, username=username)
     if seat not in seats.roles_of(session=ctx.session, user_id=user.id):
-        raise InvalidInput(f"{username} does not hold the seat '{seat}'",
-                           fields={"username": f"must hold the seat '{seat}'"})
+        raise InvalidInput(SEAT_NOT_HELD, username=username, role=seat, fields={"username": SEAT_MUST_HOLD(role=seat)})
     ctx.session.execute(delete(RoleAssignment).where(
         RoleAssignment.incident_id == ctx.incident.id, RoleAssignment.role == seats.COMMANDER,
         RoleAssignment.user_id != user.id))
@@ -60,17 +71,17 @@ def record_ruling(ctx: Context, params: Mapping[str, Any]) -> dict[str, int]:
     """A fault-tolerance ruling on one flagged decision; the reviewer is never its maker."""
     decision = ctx.session.get(Decision, integer(params, "decision_id", low=1, high=2**31))
     if decision is None or decision.incident_id != ctx.incident.id:
-        raise NotFound("no such decision in this incident")
+        raise NotFound(DECISION_NOT_IN_INCIDENT)
     if decision.flag is None:
-        raise Conflict(f"decision {decision.id} was not flagged for review")
+        raise Conflict(DECISION_NOT_FLAGGED, decision_id=decision.id)
     reviewer = text(params, "reviewer", limit=64)
     if reviewer == decision.decided_by:
-        raise Forbidden("the reviewer of a decision cannot be the person who made it")
+        raise Forbidden(REVIEW_BY_MAKER)
     if decision.review is not None:
-        raise Conflict(f"decision {decision.id} already has a ruling")
+        raise Conflict(DECISION_ALREADY_RULED, decision_id=decision.id)
     criteria = params.get("criteria")
     if not isinstance(criteria, Mapping):
-        raise InvalidInput("operator parameter 'criteria' must be an object", fields={"criteria": "object"})
+        raise InvalidInput(OPERATOR_OBJECT, name="criteria", fields={"criteria": OPERATOR_OBJECT_FIELD()})
     review = FaultToleranceReview(
         decision_id=decision.id, incident_id=ctx.incident.id, reviewer=reviewer or "",
         ruling=choice(params, "ruling", RULINGS), reasoning=text(params, "reasoning") or "",

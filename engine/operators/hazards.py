@@ -9,6 +9,7 @@ from typing import Any
 from engine import audit
 from engine.db import now
 from engine.errors import InvalidInput, NotFound
+from engine.messages import HAZARD_FINDING_NOT_VALID, HAZARD_NO_SUCH
 from engine.models import Hazard
 from engine.operators.params import choice, integer, items, text
 from engine.operators.registry import Context, operator
@@ -37,7 +38,7 @@ def register_hazards(ctx: Context, params: Mapping[str, Any]) -> list[dict[str, 
                 status="open", note=None, found_by=ctx.actor.username, found_at=moment, updated_at=moment,
             )
         except InvalidInput as exc:
-            raise InvalidInput(f"finding {index + 1}: {exc.message}",
+            raise InvalidInput(HAZARD_FINDING_NOT_VALID, number=index + 1, problem=exc.message,
                                fields={f"findings.{index}.{k}": v for k, v in exc.fields.items()}) from exc
         ctx.session.add(hazard)
         created.append(hazard)
@@ -52,7 +53,7 @@ def register_hazards(ctx: Context, params: Mapping[str, Any]) -> list[dict[str, 
 def update_hazard(ctx: Context, params: Mapping[str, Any]) -> dict[str, Any]:
     hazard = ctx.session.get(Hazard, integer(params, "hazard_id", low=1, high=2**31))
     if hazard is None:
-        raise NotFound("no such hazard")
+        raise NotFound(HAZARD_NO_SUCH)
     before = hazard.status
     hazard.status = choice(params, "status", HAZARD_STATUSES)
     hazard.note = text(params, "note", optional=True)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import InvalidInput
+from engine.messages import OPERATOR_OBJECT, OPERATOR_OBJECT_FIELD
 from engine.operators.params import choice, text
 from engine.operators.registry import Context, operator
 from forms.vocabulary import CATEGORIES
@@ -16,7 +17,7 @@ def start_incident(ctx: Context, params: Mapping[str, Any]) -> dict[str, Any]:
     """Start an incident_lifecycle linked to this process (an early warning becoming an incident)."""
     data = params.get("data") or {}
     if not isinstance(data, Mapping):
-        raise InvalidInput("operator parameter 'data' must be an object", fields={"data": "object"})
+        raise InvalidInput(OPERATOR_OBJECT, name="data", fields={"data": OPERATOR_OBJECT_FIELD()})
     child = ctx.start_instance(
         process_id="incident_lifecycle", title=text(params, "title", limit=200) or "",
         category=choice(params, "category", CATEGORIES), unit=text(params, "unit", limit=200) or "",

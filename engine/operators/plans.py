@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from engine import audit
 from engine.db import now
 from engine.errors import Forbidden, NotFound
+from engine.messages import IMPROVEMENT_ACTION_NO_SUCH, PLAN_SELF_APPROVAL
 from engine.models import EmergencyPlan, ImprovementAction
 from engine.operators.params import integer, text
 from engine.operators.registry import Context, operator
@@ -22,13 +23,13 @@ def publish_plan(ctx: Context, params: Mapping[str, Any]) -> dict[str, int]:
     drafted_by = text(params, "drafted_by", limit=64)
     approved_by = text(params, "approved_by", limit=64)
     if drafted_by == approved_by:
-        raise Forbidden("a plan cannot be approved by the person who drafted it")
+        raise Forbidden(PLAN_SELF_APPROVAL)
     action_id = params.get("improvement_action_id")
     action = None
     if action_id is not None:
         action = ctx.session.get(ImprovementAction, integer(params, "improvement_action_id", low=1, high=2**31))
         if action is None:
-            raise NotFound("no such improvement action")
+            raise NotFound(IMPROVEMENT_ACTION_NO_SUCH)
     version = (ctx.session.scalar(select(func.max(EmergencyPlan.version)).where(EmergencyPlan.unit == unit)) or 0) + 1
     plan = EmergencyPlan(
         unit=unit, version=version, summary=text(params, "summary", limit=2000), content=text(params, "content",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.actors import Actor
 from engine.errors import InvalidInput
+from engine.messages import OPERATOR_UNKNOWN, OPERATOR_UNKNOWN_FIELD
 from engine.models import Incident
 from engine.workflow import Dispatcher
 
@@ -52,7 +53,7 @@ def dispatcher_for(context: Context) -> Dispatcher:
     def dispatch(name: str, params: dict[str, Any], _data: Mapping[str, Any]) -> Any:
         func = OPERATORS.get(name)
         if func is None:
-            raise InvalidInput(f"the model calls an unknown operator '{name}'", fields={"operator": name})
+            raise InvalidInput(OPERATOR_UNKNOWN, name=name, fields={"operator": OPERATOR_UNKNOWN_FIELD(name=name)})
         return func(context, params)
 
     return dispatch

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
+from engine.messages import INCIDENT_NOT_FOUND
 from engine.models import Incident, ProcessDefinition, WorkflowTaskRow
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -316,7 +317,7 @@ def for_incident(*, session: Session, incident_id: int) -> list[Diagram]:
     """The incident's model drawn from its own DI, each element marked with where the incident stands."""
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise NotFound(f"no incident {incident_id}")
+        raise NotFound(INCIDENT_NOT_FOUND, incident=incident_id)
     definition = session.get_one(ProcessDefinition, incident.definition_id)
     where = progress(session, incident, definition)
     return [with_progress(d, where) for d in for_definition(definition)]

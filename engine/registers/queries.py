@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
+from engine.messages import HAZARD_NOT_FOUND
 from engine.models import EmergencyPlan, Hazard, ImprovementAction
 
 MAX_PAGE = 200
@@ -45,7 +46,7 @@ def list_hazards(
 def get_hazard(*, session: Session, hazard_id: int) -> Hazard:
     hazard = session.get(Hazard, hazard_id)
     if hazard is None:
-        raise NotFound(f"no hazard {hazard_id}")
+        raise NotFound(HAZARD_NOT_FOUND, hazard_id=hazard_id)
     return hazard
 
 

@@ -12,6 +12,16 @@ from engine import audit
 from engine.actors import Actor
 from engine.db import now
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.messages import (
+    INCIDENT_NOT_FOUND,
+    SEAT_ALREADY_HELD,
+    SEAT_GLOBAL_ADMIN_ONLY,
+    SEAT_GRANT_FORBIDDEN,
+    SEAT_INVALID_ROLE,
+    SEAT_NOT_HELD_THERE,
+    SEAT_REMOVE_FORBIDDEN,
+    SEAT_ROLE_FORMAT,
+)
 from engine.models import HumanTask, Incident, RoleAssignment, User
 from engine.seats.users import get_user
 from forms.vocabulary import COMMANDER
@@ -21,7 +31,7 @@ ROLE_KEY = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 
 def _check_role_key(role: str) -> None:
     if not ROLE_KEY.match(role or ""):
-        raise InvalidInput("invalid role", fields={"role": "a snake_case role key such as 'duty_officer'"})
+        raise InvalidInput(SEAT_INVALID_ROLE, fields={"role": SEAT_ROLE_FORMAT()})
 
 
 def roles_of(*, session: Session, user_id: int, incident_id: int | None = None) -> set[str]:
@@ -50,12 +60,12 @@ def seat(
     user = get_user(session=session, username=username)
     if incident_id is not None:
         if session.get(Incident, incident_id) is None:
-            raise NotFound(f"no incident {incident_id}")
+            raise NotFound(INCIDENT_NOT_FOUND, incident=incident_id)
         if not actor.is_admin and not holds(session=session, actor=actor, role=COMMANDER,
                                             incident_id=incident_id):
-            raise Forbidden("only the incident's commander or an administrator can seat people on it")
+            raise Forbidden(SEAT_GRANT_FORBIDDEN)
     elif not actor.is_admin:
-        raise Forbidden("only an administrator can give a seat for all incidents")
+        raise Forbidden(SEAT_GLOBAL_ADMIN_ONLY)
     assignment = RoleAssignment(
         user_id=user.id, role=role, incident_id=incident_id, granted_by=actor.username,
         granted_at=now(session),
@@ -65,7 +75,7 @@ def seat(
             session.add(assignment)
             session.flush()
     except IntegrityError as exc:
-        raise Conflict(f"{username} already holds the seat '{role}' there") from exc
+        raise Conflict(SEAT_ALREADY_HELD, username=username, role=role) from exc
     audit.record(session=session, actor=actor.username, action="seat_granted", incident_id=incident_id,
                  payload={"username": username, "role": role})
     return assignment
@@ -79,7 +89,7 @@ def unseat(
         incident_id is not None
         and holds(session=session, actor=actor, role=COMMANDER, incident_id=incident_id)
     ):
-        raise Forbidden("only the incident's commander or an administrator can remove seats")
+        raise Forbidden(SEAT_REMOVE_FORBIDDEN)
     query = select(RoleAssignment).where(RoleAssignment.user_id == user.id, RoleAssignment.role == role)
     query = query.where(
         RoleAssignment.incident_id.is_(None) if incident_id is None
@@ -87,7 +97,7 @@ def unseat(
     )
     assignment = session.scalar(query)
     if assignment is None:
-        raise NotFound(f"{username} does not hold the seat '{role}' there")
+        raise NotFound(SEAT_NOT_HELD_THERE, username=username, role=role)
     session.delete(assignment)
     _release_claims(session, user.id, role, incident_id)
     audit.record(session=session, actor=actor.username, action="seat_removed", incident_id=incident_id,

@@ -18,7 +18,9 @@ from sqlalchemy import select, update
 from engine import audit
 from engine.db import Database
 from engine.errors import InvalidInput, RenxingError
+from engine.messages import LOGIN_FAILED, LOGIN_LOCKED, PASSWORD_TOO_LONG, PASSWORD_TOO_SHORT
 from engine.models import User
+from forms.messages import FIELD_AT_LEAST_CHARACTERS, FIELD_AT_MOST_CHARACTERS
 
 __all__ = [
     "LOCK_AFTER",
@@ -54,8 +56,8 @@ class AccountLocked(AuthenticationFailed):
 
     code = "account_locked"
 
-    def __init__(self, message: str, *, locked_until: datetime, retry_after: float) -> None:
-        super().__init__(message)
+    def __init__(self, *, locked_until: datetime, retry_after: float) -> None:
+        super().__init__(LOGIN_LOCKED, attempts=LOCK_AFTER, until=locked_until.isoformat(timespec="seconds"))
         self.locked_until = locked_until
         self.retry_after = retry_after
 
@@ -69,11 +71,10 @@ class LoginResult:
 
 def check_password_rules(password: str) -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("the password is too short",
-                           fields={"password": f"at least {MIN_PASSWORD_LENGTH} characters"})
+        raise InvalidInput(PASSWORD_TOO_SHORT,
+                           fields={"password": FIELD_AT_LEAST_CHARACTERS(limit=MIN_PASSWORD_LENGTH)})
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput("the password is too long",
-                           fields={"password": f"at most {MAX_PASSWORD_LENGTH} characters"})
+        raise InvalidInput(PASSWORD_TOO_LONG, fields={"password": FIELD_AT_MOST_CHARACTERS(limit=MAX_PASSWORD_LENGTH)})
 
 
 def hash_password(password: str) -> str:
@@ -88,11 +89,6 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def _locked_message(until: datetime) -> str:
-    return (f"this account is locked after {LOCK_AFTER} failed logins; "
-            f"try again after {until.isoformat(timespec='seconds')}")
-
-
 def login(db: Database, *, username: str, password: str) -> LoginResult:
     """Check a password; count failures and lock the account after `LOCK_AFTER` of them."""
     with db.read() as session:
@@ -102,11 +98,10 @@ def login(db: Database, *, username: str, password: str) -> LoginResult:
     moment = db.clock.now()
     if snapshot is None:
         verify_password(None, password)  # same cost as a real check
-        raise AuthenticationFailed("incorrect username or password")
+        raise AuthenticationFailed(LOGIN_FAILED)
     user_id, password_hash, active, locked_until, failed, is_admin = snapshot
     if locked_until is not None and locked_until > moment:
-        raise AccountLocked(_locked_message(locked_until), locked_until=locked_until,
-                            retry_after=(locked_until - moment).total_seconds())
+        raise AccountLocked(locked_until=locked_until, retry_after=(locked_until - moment).total_seconds())
     ok = verify_password(password_hash, password) and active
     if ok:
         if failed or locked_until is not None or _hasher.check_needs_rehash(password_hash or ""):
@@ -118,9 +113,8 @@ def login(db: Database, *, username: str, password: str) -> LoginResult:
         return LoginResult(user_id=user_id, username=username, is_admin=is_admin)
     until = _count_failure(db, user_id, username, moment)
     if until is not None:
-        raise AccountLocked(_locked_message(until), locked_until=until,
-                            retry_after=LOCK_FOR.total_seconds())
-    raise AuthenticationFailed("incorrect username or password")
+        raise AccountLocked(locked_until=until, retry_after=LOCK_FOR.total_seconds())
+    raise AuthenticationFailed(LOGIN_FAILED)
 
 
 def _count_failure(db: Database, user_id: int, username: str, moment: datetime) -> datetime | None:

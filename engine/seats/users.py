@@ -11,6 +11,18 @@ from engine import audit
 from engine.actors import Actor
 from engine.db import now
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.messages import (
+    USER_ACTIVE_ADMIN_ONLY,
+    USER_ADD_ADMIN_ONLY,
+    USER_EXISTS,
+    USER_INVALID_LANGUAGE,
+    USER_INVALID_NAME,
+    USER_LANGUAGES,
+    USER_NAME_FORMAT,
+    USER_NAME_TAKEN,
+    USER_NOT_FOUND,
+    USER_PASSWORD_ADMIN_ONLY,
+)
 from engine.models import User
 from forms.vocabulary import LANGUAGES
 
@@ -22,16 +34,13 @@ def create_user(
     password_hash: str | None = None, is_admin: bool = False, language: str = "en",
 ) -> User:
     if not actor.is_admin:
-        raise Forbidden("only an administrator can add users")
+        raise Forbidden(USER_ADD_ADMIN_ONLY)
     if not USERNAME.match(username or ""):
-        raise InvalidInput(
-            "invalid username",
-            fields={"username": "2–64 letters, digits, '.', '_' or '-', starting with a letter or digit"},
-        )
+        raise InvalidInput(USER_INVALID_NAME, fields={"username": USER_NAME_FORMAT()})
     if language not in LANGUAGES:
-        raise InvalidInput("invalid language", fields={"language": "must be 'en' or 'zh'"})
+        raise InvalidInput(USER_INVALID_LANGUAGE, fields={"language": USER_LANGUAGES()})
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"user '{username}' already exists", fields={"username": "already taken"})
+        raise Conflict(USER_EXISTS, username=username, fields={"username": USER_NAME_TAKEN()})
     user = User(
         username=username, display_name=(display_name or username)[:200], password_hash=password_hash,
         is_admin=is_admin, language=language, created_at=now(session),
@@ -46,7 +55,7 @@ def create_user(
 def set_password(*, session: Session, actor: Actor, username: str, password_hash: str) -> User:
     """Replace a user's password (administrators); also lifts a login lock."""
     if not actor.is_admin:
-        raise Forbidden("only an administrator can set passwords")
+        raise Forbidden(USER_PASSWORD_ADMIN_ONLY)
     user = get_user(session=session, username=username)
     user.password_hash, user.failed_logins, user.locked_until = password_hash, 0, None
     audit.record(session=session, actor=actor.username, action="password_set", payload={"username": username})
@@ -56,7 +65,7 @@ def set_password(*, session: Session, actor: Actor, username: str, password_hash
 def set_active(*, session: Session, actor: Actor, username: str, active: bool) -> User:
     """Disable or re-enable an account: a disabled user cannot sign in, and tokens stop working."""
     if not actor.is_admin:
-        raise Forbidden("only an administrator can disable or enable users")
+        raise Forbidden(USER_ACTIVE_ADMIN_ONLY)
     user = get_user(session=session, username=username)
     user.is_active = active
     audit.record(session=session, actor=actor.username, action="user_enabled" if active else "user_disabled",
@@ -67,7 +76,7 @@ def set_active(*, session: Session, actor: Actor, username: str, active: bool) -
 def get_user(*, session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"no user '{username}'")
+        raise NotFound(USER_NOT_FOUND, username=username)
     return user
 
 

@@ -12,6 +12,19 @@ from engine.actors import Actor
 from engine.db import now
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.incidents.pipeline import Locked, run_command
+from engine.messages import (
+    SEAT_MUST_HOLD,
+    SEAT_NOT_HELD,
+    TASK_CLAIMED_BY_OTHER,
+    TASK_DATA_NOT_VALID,
+    TASK_FOUR_EYES,
+    TASK_NOT_FOUND,
+    TASK_NOT_READY,
+    TASK_NOT_READY_STATE,
+    TASK_REASSIGN_FORBIDDEN,
+    TASK_RELEASE_FORBIDDEN,
+    TASK_SEAT_NOT_HELD,
+)
 from engine.models import HumanTask, Incident, RoleAssignment
 from forms import validate
 from forms.vocabulary import ACTIVE, TASK_READY
@@ -22,7 +35,7 @@ READY = TASK_READY
 def get(*, session: Session, task_id: str) -> HumanTask:
     task = session.get(HumanTask, task_id)
     if task is None:
-        raise NotFound(f"no task {task_id}")
+        raise NotFound(TASK_NOT_FOUND, task_id=task_id)
     return task
 
 
@@ -66,7 +79,7 @@ def may_act_on(*, session: Session, actor: Actor, task: HumanTask) -> bool:
 
 def _require_seat(session: Session, actor: Actor, task: HumanTask) -> None:
     if not may_act_on(session=session, actor=actor, task=task):
-        raise Forbidden(f"task '{task.title}' belongs to the seat '{task.role}', which you do not hold")
+        raise Forbidden(TASK_SEAT_NOT_HELD, task=task.title, role=task.role)
 
 
 def claim(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
@@ -81,8 +94,7 @@ def claim(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(task)
-        reason = "is no longer ready" if task.state != READY else "is claimed by someone else"
-        raise Conflict(f"task '{task.title}' {reason}")
+        raise Conflict(TASK_NOT_READY if task.state != READY else TASK_CLAIMED_BY_OTHER, task=task.title)
     session.refresh(task)
     audit.record(session=session, actor=actor.username, action="task_claimed", incident_id=task.incident_id,
                  payload={"task_id": task.id, "task": task.task_spec})
@@ -92,10 +104,10 @@ def claim(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
 def release(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
     task = get(session=session, task_id=task_id)
     if task.state != READY:
-        raise Conflict(f"task '{task.title}' is no longer ready")
+        raise Conflict(TASK_NOT_READY, task=task.title)
     is_commander = seats.holds(session=session, actor=actor, role=seats.COMMANDER, incident_id=task.incident_id)
     if task.assignee_id != actor.user_id and not (is_commander or actor.is_admin):
-        raise Forbidden("only the person who claimed the task, or the commander, can release it")
+        raise Forbidden(TASK_RELEASE_FORBIDDEN)
     task.assignee_id = None
     audit.record(session=session, actor=actor.username, action="task_released", incident_id=task.incident_id,
                  payload={"task_id": task.id, "task": task.task_spec})
@@ -107,13 +119,13 @@ def reassign(*, session: Session, actor: Actor, task_id: str, username: str) -> 
     task = get(session=session, task_id=task_id)
     if not (actor.is_admin or seats.holds(session=session, actor=actor, role=seats.COMMANDER,
                                            incident_id=task.incident_id)):
-        raise Forbidden("only the incident's commander can reassign its tasks")
+        raise Forbidden(TASK_REASSIGN_FORBIDDEN)
     if task.state != READY:
-        raise Conflict(f"task '{task.title}' is no longer ready")
+        raise Conflict(TASK_NOT_READY, task=task.title)
     target = seats.get_user(session=session, username=username)
     if task.role not in seats.roles_of(session=session, user_id=target.id, incident_id=task.incident_id):
-        raise InvalidInput(f"{username} does not hold the seat '{task.role}'",
-                           fields={"username": f"must hold the seat '{task.role}'"})
+        raise InvalidInput(SEAT_NOT_HELD, username=username, role=task.role,
+                           fields={"username": SEAT_MUST_HOLD(role=task.role)})
     task.assignee_id = target.id
     audit.record(session=session, actor=actor.username, action="task_reassigned", incident_id=task.incident_id,
                  payload={"task_id": task.id, "task": task.task_spec, "to": username})
@@ -125,17 +137,17 @@ def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> Huma
     task = get(session=session, task_id=task_id)
     _require_seat(session, actor, task)
     if task.excluded_user is not None and task.excluded_user == actor.username:
-        raise Forbidden(f"'{task.title}' must be done by someone other than {actor.username} (four-eyes rule)")
+        raise Forbidden(TASK_FOUR_EYES, task=task.title, username=actor.username)
     errors = validate(task.form_key, data)
     if errors:
-        raise InvalidInput(f"the data for '{task.title}' is not valid", fields=errors)
+        raise InvalidInput(TASK_DATA_NOT_VALID, task=task.title, fields=errors)
 
     def change(locked: Locked) -> None:
         session.refresh(task)
         if task.state != READY:
-            raise Conflict(f"task '{task.title}' is no longer ready (it is {task.state})")
+            raise Conflict(TASK_NOT_READY_STATE, task=task.title, state=task.state)
         if task.assignee_id is not None and task.assignee_id != actor.user_id:
-            raise Conflict(f"task '{task.title}' is claimed by someone else")
+            raise Conflict(TASK_CLAIMED_BY_OTHER, task=task.title)
         # Later elements can tell who did it: `<element id>_by` joins the submitted data.
         locked.runtime.complete_task(task_id, {**data, f"{task.task_spec}_by": actor.username})
         task.state, task.completed_by, task.completed_at, task.data = (

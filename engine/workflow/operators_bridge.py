@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.task import Task
 
 from engine.errors import WorkflowFailure
+from engine.messages import WORKFLOW_OUTSIDE_COMMAND
 from engine.workflow.script_engine import make_script_engine
 
 #: (operator name, parameters, task data) -> JSON-able result
@@ -29,7 +30,7 @@ class OperatorScriptEngine(PythonScriptEngine):  # type: ignore[misc]
 
     def call_service(self, task: Task, **kwargs: Any) -> str:
         if self.dispatcher is None:
-            raise WorkflowFailure("service tasks can only run inside an engine command")
+            raise WorkflowFailure(WORKFLOW_OUTSIDE_COMMAND)
         params = {name: spec["value"] for name, spec in (kwargs.get("operation_params") or {}).items()}
         result = self.dispatcher(kwargs["operation_name"], params, task.data)
         return json.dumps(result, default=str)

@@ -21,6 +21,15 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import Conflict, InvalidInput, NotFound, RenxingError, WorkflowFailure
+from engine.messages import (
+    MESSAGE_NOT_AWAITED,
+    TASK_ID_NOT_READY,
+    TASK_NOT_HUMAN,
+    TASK_NOT_HUMAN_FIELD,
+    TASK_NOT_IN_INCIDENT,
+    WORKFLOW_FAILED,
+    WORKFLOW_UNRESTORABLE,
+)
 from engine.workflow.clock_bridge import using_clock
 from engine.workflow.operators_bridge import Dispatcher, OperatorScriptEngine
 from engine.workflow.specs import load_specs
@@ -87,7 +96,7 @@ class WorkflowRuntime:
             )
         except (SpiffWorkflowException, KeyError, ValueError, TypeError, AttributeError) as exc:
             # Stored rows that do not form a workflow (altered or damaged): say so, never crash.
-            raise WorkflowFailure(f"the stored workflow cannot be restored: {exc!r}") from exc
+            raise WorkflowFailure(WORKFLOW_UNRESTORABLE, error=repr(exc)) from exc
         return cls(stored, now=lambda: datetime.now(UTC))
 
     def bind(self, *, now: Callable[[], datetime], dispatcher: Dispatcher) -> None:
@@ -220,19 +229,19 @@ class WorkflowRuntime:
                 cause = getattr(exc, "exception", None) or exc.__cause__
                 if isinstance(cause, RenxingError):
                     raise cause from exc  # an operator refused: keep its meaning (403, 409, 422…)
-                raise WorkflowFailure(f"the workflow failed: {exc}") from exc
+                raise WorkflowFailure(WORKFLOW_FAILED, error=str(exc)) from exc
 
     def complete_task(self, task_id: str, data: Mapping[str, Any]) -> None:
         try:
             task = self._wf.get_task_from_id(UUID(task_id))
         except (TaskNotFoundException, ValueError) as exc:
-            raise NotFound(f"task {task_id} is not part of this incident") from exc
+            raise NotFound(TASK_NOT_IN_INCIDENT, task_id=task_id) from exc
         if task is None:
-            raise NotFound(f"task {task_id} is not part of this incident")
+            raise NotFound(TASK_NOT_IN_INCIDENT, task_id=task_id)
         if not task.task_spec.manual:
-            raise InvalidInput(f"task {task_id} is not a human task", fields={"task_id": "not a human task"})
+            raise InvalidInput(TASK_NOT_HUMAN, task_id=task_id, fields={"task_id": TASK_NOT_HUMAN_FIELD()})
         if task.state != TaskState.READY:
-            raise Conflict(f"task {task_id} is no longer ready (it is {TaskState.get_name(task.state)})")
+            raise Conflict(TASK_ID_NOT_READY, task_id=task_id, state=TaskState.get_name(task.state))
 
         def run() -> None:
             task.set_data(**dict(data))
@@ -244,7 +253,7 @@ class WorkflowRuntime:
 
     def send_message(self, name: str, payload: Mapping[str, Any]) -> None:
         if name not in self.waiting_messages():
-            raise Conflict(f"the incident is not waiting for the message '{name}'")
+            raise Conflict(MESSAGE_NOT_AWAITED, name=name)
         event = BpmnEvent(MessageEventDefinition(name), dict(payload))
 
         def run() -> None:

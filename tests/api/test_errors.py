@@ -7,8 +7,12 @@ from tests.api.conftest import Api
 
 def _error(response) -> dict:  # type: ignore[no-untyped-def]
     body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}, body
-    return body["error"]
+    assert set(body) == {"error"} and set(body["error"]) == {
+        "code", "message", "message_code", "params", "fields", "field_codes"}, body
+    error = body["error"]
+    assert isinstance(error["message_code"], str) and error["message_code"], body
+    assert set(error["field_codes"]) == set(error["fields"]), body
+    return error
 
 
 def test_validation_errors_name_each_field(api: Api, deployed: None) -> None:
@@ -73,3 +77,25 @@ def test_oversized_bodies_are_413(api: Api, deployed: None) -> None:
 def test_idempotency_key_header_is_validated(api: Api, deployed: None) -> None:
     response = api.as_("duty").post("/incidents", {}, headers={"Idempotency-Key": "x" * 201})
     assert response.status_code == 422 and "header.Idempotency-Key" in _error(response)["fields"]
+
+
+def test_errors_carry_their_message_code_and_params(api: Api, deployed: None) -> None:
+    invalid = _error(api.as_("duty").post("/incidents", {"title": "", "category": "meteor"}))
+    assert invalid["message_code"] == "request.not_valid"
+    assert invalid["field_codes"]["body.title"]["code"] == "request.field"
+    refusal = _error(api.as_("duty").post("/incidents", {"process_id": "community_incident", "title": "t",
+                                                         "category": "natural_disaster", "unit": "u",
+                                                         "data": {"9bad name": 1}}))
+    assert refusal["message_code"] == "incident.cannot_start" and refusal["params"] == {}
+    assert refusal["field_codes"] == {"data.9bad name": {"code": "incident.variable_name", "params": {}}}
+    unknown = _error(api.as_("admin").get("/incidents/INC-2026-9999"))
+    assert unknown["message_code"] == "incident.reference_not_found"
+    assert unknown["params"] == {"reference": "INC-2026-9999"} and unknown["message"] == "no incident 'INC-2026-9999'"
+    assert _error(api.as_("admin").get("/no/such/route"))["message_code"] == "http.error"
+
+
+def test_the_error_shape_is_documented(api: Api) -> None:
+    schemas = api.client.get("/openapi.json").json()["components"]["schemas"]
+    assert {"message_code", "params", "field_codes"} <= set(schemas["ErrorDetail"]["properties"])
+    assert set(schemas["ErrorDetail"]["required"]) == {"code", "message", "message_code", "params", "fields",
+                                                       "field_codes"}

@@ -6,6 +6,7 @@ from starlette.datastructures import FormData
 
 from api.pages.fields import fields_of, parse
 from forms import load_schema
+from forms.messages import FIELD_INTEGER, FIELD_MAXIMUM
 
 SCHEMA = {
     "type": "object", "required": ["name", "count"],
@@ -27,7 +28,7 @@ SCHEMA = {
 
 def test_widgets_follow_the_schema() -> None:
     values = {"count": 3, "ok": False, "lessons": ["a", "b"], "findings": [{"x": 1}]}
-    got = {f.name: f for f in fields_of(SCHEMA, values, {"count": "must be at most 9"}, "zh")}
+    got = {f.name: f for f in fields_of(SCHEMA, values, {"count": FIELD_MAXIMUM(limit=9)}, "zh")}
     assert {n: f.widget for n, f in got.items()} == {
         "name": "text", "notes": "textarea", "free": "textarea", "count": "number", "ratio": "number",
         "grade": "select", "ok": "yesno", "lessons": "lines", "on": "date", "findings": "json"}
@@ -64,7 +65,7 @@ ROWS = {"type": "array", "maxItems": 3, "title": "Hazards found", "x-title-zh": 
 def test_a_list_of_objects_becomes_rows() -> None:
     schema = {**SCHEMA, "properties": {"findings": ROWS}}
     values = {"findings": [{"location": "Block 2", "days": "x"}]}
-    [rows] = fields_of(schema, values, {"findings.0.days": "must be a whole number"}, "zh")
+    [rows] = fields_of(schema, values, {"findings.0.days": FIELD_INTEGER()}, "zh")
     assert rows.widget == "rows" and rows.label == "发现的隐患" and rows.item_label == "隐患"
     assert len(rows.rows) == 2  # the item, and a blank row for the next one
     first = {f.name: f for f in rows.rows[0]}

@@ -130,6 +130,28 @@ def test_pages_a_user_may_not_see_are_403_pages(browser: Any, db: Database, inci
     assert browser("duty").get("/ui/tasks/no-such-task").status_code == 404
 
 
+def test_engine_messages_read_in_chinese_through_their_codes(browser: Any, db: Database, incident: str) -> None:
+    task_id = _task_id(db, incident, "record_report")
+    fire, auditor = browser("fire"), browser("auditor")
+    for person in (fire, auditor):
+        person.post("/ui/language", {"language": "zh", "next": "/ui/tasks"})
+    refused = fire.get(f"/ui/tasks/{task_id}")
+    assert refused.status_code == 403 and "属于席位 duty_officer，您未担任该席位" in refused.text
+    assert "审计人员只读，不能进行任何更改" in auditor.post(f"/ui/tasks/{task_id}/claim").text
+    for element, who in (("record_report", "duty"), ("report_to_district", "duty"),
+                         ("activate_response", "commander")):
+        _complete(db, incident, element, who)
+    commander = browser("commander")
+    commander.post("/ui/language", {"language": "zh", "next": "/ui/tasks"})
+    empty = commander.post(f"/ui/incidents/{incident}/decisions", {"urgency": "soon-ish"})
+    assert empty.status_code == 422 and "此项必填" in empty.text and "必须是以下之一：" in empty.text
+    commander.post(f"/ui/incidents/{incident}/decisions", {
+        "situation": "s", "choice": "c", "rationale": "r", "authority_basis": "a", "urgency": "urgent",
+        "departs_from_plan": "true"})
+    page = commander.get(f"/ui/incidents/{incident}").text
+    assert "已提交容错审查：偏离预案" in page and "决策 #1 提交容错审查：偏离预案" in page  # the flag, its event
+
+
 def test_incident_page_escapes_what_people_typed(browser: Any, db: Database) -> None:
     with db.transaction() as session:
         duty = seats.actor_for(seats.get_user(session=session, username="duty"))

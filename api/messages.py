@@ -1,0 +1,47 @@
+"""The messages of the doors themselves (sign-in, tokens, read policies, uploads, the HTTP layer),
+by code like the engine's (engine/messages.py): same mechanism, same catalogs."""
+
+from __future__ import annotations
+
+from forms.messages import code
+
+# --- who may do what -------------------------------------------------------------------------------
+AUDITOR_READ_ONLY = code("auditor.read_only", "auditors read everything and change nothing")
+AUDIT_LOG_FORBIDDEN = code("audit.log_forbidden", "only auditors and administrators read the audit log as a whole")
+REPORT_FORBIDDEN = code("oversight.report_forbidden",
+                        "only the incident's commander, auditors and administrators can read its after-action report")
+TIMELINE_FORBIDDEN = code("oversight.timeline_forbidden",
+                          "only the incident's commander, auditors and administrators can read its timeline")
+DECISIONS_FORBIDDEN = code("oversight.decisions_forbidden",
+                           "only the incident's commander, reviewers, auditors and administrators read its decisions")
+RULINGS_FORBIDDEN = code("oversight.rulings_forbidden",
+                         "only reviewers, auditors and administrators read all fault-tolerance rulings")
+
+# --- signing in -------------------------------------------------------------------------------------
+LOG_IN_FIRST = code("auth.log_in_first", "log in first: send 'Authorization: Bearer <token>' (see POST /auth/token)")
+ACCOUNT_GONE = code("auth.account_gone", "this account no longer exists or is disabled")
+TOKEN_NOT_VALID = code("auth.token_not_valid", "the bearer token is not valid; log in again")
+TOKEN_EXPIRED = code("auth.token_expired", "the bearer token has expired; log in again")
+SIGN_IN_FIRST = code("auth.sign_in_first", "sign in first")
+CSRF_REFUSED = code("auth.csrf_refused", "the form's CSRF token is missing or wrong")
+
+# --- requests and uploads -------------------------------------------------------------------------
+REQUEST_NOT_VALID = code("request.not_valid", "the request is not valid: {problems}")
+REQUEST_FIELD = code("request.field", "{detail}")
+CONTENT_LENGTH_NOT_A_NUMBER = code("request.content_length", "Content-Length is not a number")
+REQUEST_TOO_LARGE = code("request.too_large", "the request body is larger than {megabytes} MB")
+FIELD_NUL = code("request.field_nul", "the field '{field}' contains a NUL character")
+HTTP_ERROR = code("http.error", "{detail}")
+DATABASE_UNAVAILABLE = code("service.database_unavailable", "the database is busy or unavailable; retry shortly")
+INTERNAL_ERROR = code("service.internal_error", "an unexpected error occurred; it has been logged")
+LEVEL_NOT_CHANGED = code("level.not_changed", "the level cannot be changed")
+FILE_NOT_IN_VERSION = code("definition.file_not_in_version",
+                           "version {version} of '{process_id}' has no file '{file_name}'")
+FILE_CHOICES = code("definition.file_choices", "one of {files}")
+UPLOAD_TOO_MANY = code("upload.too_many", "too many files")
+UPLOAD_FILE_LIMIT = code("upload.file_limit", "at most {limit} files")
+UPLOAD_NOT_A_MODEL = code("upload.not_a_model", "only .bpmn and .dmn files can be deployed")
+UPLOAD_NOT_A_MODEL_FIELD = code("upload.not_a_model_field", "not a .bpmn or .dmn file")
+UPLOAD_FILE_NAME = code("upload.file_name", "file names are letters, digits, spaces, '.', '_' and '-'")
+UPLOAD_RENAME = code("upload.rename", "rename the file (it must be downloadable by name)")
+UPLOAD_DUPLICATE = code("upload.duplicate", "duplicate name")

@@ -1,0 +1,145 @@
+"""Every message the engine can say, by code: `raise Conflict(TASK_NOT_READY, task=task.title)`.
+
+The code is stable (clients and the catalogs key on it); the English template is what the API and
+the CLI print. A page shows the Chinese from api/pages/locale/zh/LC_MESSAGES/renxing.po, where
+the code is the msgctxt and this template the msgid — so rewording a template here shows the
+message in English, and fails tests/web/test_catalogs.py, until `pybabel extract && pybabel
+update` has run and a translator confirmed the entry. Field messages shared with the forms (this
+field is required, must be text, …) are `forms.messages.FIELD_*`. How to add one: README, "How it
+is built".
+"""
+
+from __future__ import annotations
+
+from forms.messages import code
+
+# --- incidents -----------------------------------------------------------------------------------
+INCIDENT_NOT_FOUND = code("incident.not_found", "no incident {incident}")
+INCIDENT_REFERENCE_NOT_FOUND = code("incident.reference_not_found", "no incident '{reference}'")
+INCIDENT_NOT_ACTIVE = code("incident.not_active", "incident {reference} is {status}, not active")
+INCIDENT_COMMANDER_ONLY = code("incident.commander_only", "only the incident's commander can do this")
+INCIDENT_START_FORBIDDEN = code("incident.start_forbidden", "only a duty officer or a commander can report an incident")
+INCIDENT_CANNOT_START = code("incident.cannot_start", "the incident cannot be started")
+INCIDENT_TITLE_REQUIRED = code("incident.title_required", "a title is required")
+INCIDENT_UNIT_REQUIRED = code("incident.unit_required", "the governance unit (e.g. a residential compound) is required")
+INCIDENT_VARIABLE_NAME = code("incident.variable_name",
+                              "variable names are letters, digits and '_', starting with a letter")
+INCIDENT_INVALID_OUTCOME = code("incident.invalid_outcome", "invalid outcome")
+INCIDENT_OUTCOMES = code("incident.outcomes", "must be 'cancelled' or 'closed'")
+INCIDENT_END_REASON = code("incident.end_reason", "say why the incident ends")
+REASON_REQUIRED = code("reason.required", "a reason is required")
+MESSAGE_INVALID_NAME = code("message.invalid_name", "invalid message name")
+MESSAGE_NAME_FORMAT = code("message.name_format", "a message name such as 'response_over'")
+MESSAGE_INVALID_PAYLOAD = code("message.invalid_payload", "invalid payload")
+MESSAGE_PAYLOAD_NOT_VALID = code("message.payload_not_valid", "the payload of '{name}' is not valid")
+MESSAGE_NOT_AWAITED = code("message.not_awaited", "the incident is not waiting for the message '{name}'")
+
+# --- tasks ---------------------------------------------------------------------------------------
+TASK_NOT_FOUND = code("task.not_found", "no task {task_id}")
+TASK_SEAT_NOT_HELD = code("task.seat_not_held", "task '{task}' belongs to the seat '{role}', which you do not hold")
+TASK_NOT_READY = code("task.not_ready", "task '{task}' is no longer ready")
+TASK_NOT_READY_STATE = code("task.not_ready_state", "task '{task}' is no longer ready (it is {state})")
+TASK_CLAIMED_BY_OTHER = code("task.claimed_by_other", "task '{task}' is claimed by someone else")
+TASK_RELEASE_FORBIDDEN = code("task.release_forbidden",
+                              "only the person who claimed the task, or the commander, can release it")
+TASK_REASSIGN_FORBIDDEN = code("task.reassign_forbidden", "only the incident's commander can reassign its tasks")
+TASK_FOUR_EYES = code("task.four_eyes", "'{task}' must be done by someone other than {username} (four-eyes rule)")
+TASK_DATA_NOT_VALID = code("task.data_not_valid", "the data for '{task}' is not valid")
+TASK_NOT_IN_INCIDENT = code("task.not_in_incident", "task {task_id} is not part of this incident")
+TASK_NOT_HUMAN = code("task.not_human", "task {task_id} is not a human task")
+TASK_NOT_HUMAN_FIELD = code("task.not_human_field", "not a human task")
+TASK_ID_NOT_READY = code("task.id_not_ready", "task {task_id} is no longer ready (it is {state})")
+
+# --- seats and users -----------------------------------------------------------------------------
+SEAT_INVALID_ROLE = code("seat.invalid_role", "invalid role")
+SEAT_ROLE_FORMAT = code("seat.role_format", "a snake_case role key such as 'duty_officer'")
+SEAT_GRANT_FORBIDDEN = code("seat.grant_forbidden",
+                            "only the incident's commander or an administrator can seat people on it")
+SEAT_GLOBAL_ADMIN_ONLY = code("seat.global_admin_only", "only an administrator can give a seat for all incidents")
+SEAT_REMOVE_FORBIDDEN = code("seat.remove_forbidden",
+                             "only the incident's commander or an administrator can remove seats")
+SEAT_ALREADY_HELD = code("seat.already_held", "{username} already holds the seat '{role}' there")
+SEAT_NOT_HELD_THERE = code("seat.not_held_there", "{username} does not hold the seat '{role}' there")
+SEAT_NOT_HELD = code("seat.not_held", "{username} does not hold the seat '{role}'")
+SEAT_MUST_HOLD = code("seat.must_hold", "must hold the seat '{role}'")
+USER_NOT_FOUND = code("user.not_found", "no user '{username}'")
+USER_ADD_ADMIN_ONLY = code("user.add_admin_only", "only an administrator can add users")
+USER_PASSWORD_ADMIN_ONLY = code("user.password_admin_only", "only an administrator can set passwords")
+USER_ACTIVE_ADMIN_ONLY = code("user.active_admin_only", "only an administrator can disable or enable users")
+USER_INVALID_NAME = code("user.invalid_name", "invalid username")
+USER_NAME_FORMAT = code("user.name_format", "2–64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+USER_EXISTS = code("user.exists", "user '{username}' already exists")
+USER_NAME_TAKEN = code("user.name_taken", "already taken")
+USER_INVALID_LANGUAGE = code("user.invalid_language", "invalid language")
+USER_LANGUAGES = code("user.languages", "must be 'en' or 'zh'")
+PASSWORD_TOO_SHORT = code("password.too_short", "the password is too short")
+PASSWORD_TOO_LONG = code("password.too_long", "the password is too long")
+LOGIN_FAILED = code("login.failed", "incorrect username or password")
+LOGIN_LOCKED = code("login.locked", "this account is locked after {attempts} failed logins; try again after {until}")
+
+# --- decisions and the fault-tolerance review ------------------------------------------------------
+DECISION_NOT_FOUND = code("decision.not_found", "no decision {decision_id}")
+DECISION_NOT_IN_INCIDENT = code("decision.not_in_incident", "no such decision in this incident")
+DECISION_UNKNOWN = code("decision.unknown", "unknown decision")
+DECISION_COMMANDER_ONLY = code("decision.commander_only", "only the incident's on-scene commander can record decisions")
+DECISION_NOT_VALID = code("decision.not_valid", "the decision cannot be recorded")
+DECISION_OPTIONS_FORMAT = code("decision.options_format", "a list of non-empty texts")
+DECISION_OPTIONS_LIMIT = code("decision.options_limit", "at most {limit} options")
+DECISION_COMPLETES = code("decision.completes", "a {kind} must name the decision it completes")
+DECISION_DEPARTS_FROM_PLAN = code("decision.departs_from_plan", "departs from the plan")
+DECISION_FLAG_FORBIDDEN = code("decision.flag_forbidden",
+                               "only the incident's commander or a reviewer can flag a decision for review")
+DECISION_FLAG_REASON = code("decision.flag_reason", "say why the decision needs review")
+DECISION_ALREADY_FLAGGED = code("decision.already_flagged", "decision {decision_id} is already flagged for review")
+DECISION_NOT_FLAGGED = code("decision.not_flagged", "decision {decision_id} was not flagged for review")
+DECISION_ALREADY_RULED = code("decision.already_ruled", "decision {decision_id} already has a ruling")
+REVIEW_BY_MAKER = code("review.by_maker", "the reviewer of a decision cannot be the person who made it")
+
+# --- registers: hazards, improvement actions, plans -------------------------------------------------
+HAZARD_NOT_FOUND = code("hazard.not_found", "no hazard {hazard_id}")
+HAZARD_NO_SUCH = code("hazard.no_such", "no such hazard")
+HAZARD_FINDING_NOT_VALID = code("hazard.finding_not_valid", "finding {number}: {problem}")
+IMPROVEMENT_ACTION_NO_SUCH = code("improvement_action.no_such", "no such improvement action")
+PLAN_SELF_APPROVAL = code("plan.self_approval", "a plan cannot be approved by the person who drafted it")
+
+# --- operators (service tasks of a model) ----------------------------------------------------------
+OPERATOR_UNKNOWN = code("operator.unknown", "the model calls an unknown operator '{name}'")
+OPERATOR_UNKNOWN_FIELD = code("operator.unknown_field", "no operator '{name}'")
+OPERATOR_TEXT = code("operator.text", "operator parameter '{name}' must be non-empty text")
+OPERATOR_TEXT_FIELD = code("operator.text_field", "required text")
+OPERATOR_TOO_LONG = code("operator.too_long", "operator parameter '{name}' is too long")
+OPERATOR_CHOICE = code("operator.choice", "operator parameter '{name}' must be one of {choices}")
+OPERATOR_CHOICE_FIELD = code("operator.choice_field", "one of {choices}")
+OPERATOR_INTEGER = code("operator.integer", "operator parameter '{name}' must be a whole number from {low} to {high}")
+OPERATOR_INTEGER_FIELD = code("operator.integer_field", "whole number {low}–{high}")
+OPERATOR_ITEMS = code("operator.items", "operator parameter '{name}' must be a list of objects")
+OPERATOR_ITEMS_FIELD = code("operator.items_field", "list of objects")
+OPERATOR_TOO_MANY = code("operator.too_many", "operator parameter '{name}' has too many items")
+OPERATOR_TOO_MANY_FIELD = code("operator.too_many_field", "at most {limit}")
+OPERATOR_OBJECT = code("operator.object", "operator parameter '{name}' must be an object")
+OPERATOR_OBJECT_FIELD = code("operator.object_field", "object")
+COMMAND_SEAT = code("command.seat", "the command seat must be a *_commander seat")
+COMMAND_SEAT_FIELD = code("command.seat_field", "'{seat}' is not a *_commander seat")
+
+# --- definitions and deploying them --------------------------------------------------------------
+DEFINITION_NOT_FOUND = code("definition.not_found", "no process definition '{process_id}'")
+DEFINITION_VERSION_NOT_FOUND = code("definition.version_not_found",
+                                    "no process definition '{process_id}' version {version}")
+DEFINITION_ID_NOT_FOUND = code("definition.id_not_found", "no process definition {definition_id}")
+DEFINITION_NOT_VALID = code("definition.not_valid", "the bundle is not valid: {problems}")
+DEFINITION_PROBLEM = code("definition.problem", "{problem}")
+DEPLOY_ADMIN_ONLY = code("deploy.admin_only", "only an administrator can deploy process definitions")
+BUNDLE_EMPTY = code("bundle.empty", "the bundle is empty")
+BUNDLE_GIVE_A_MODEL = code("bundle.give_a_model", "give at least one .bpmn file")
+BUNDLE_TOO_LARGE = code("bundle.too_large", "the bundle is too large")
+BUNDLE_SIZE_LIMIT = code("bundle.size_limit", "at most {megabytes} MB in all")
+BUNDLE_NO_SUCH_PATH = code("bundle.no_such_path", "no such file or folder: {path}")
+BUNDLE_SAME_NAME = code("bundle.same_name", "two files are named {name}")
+
+# --- the workflow and commands -------------------------------------------------------------------
+WORKFLOW_FAILED = code("workflow.failed", "the workflow failed: {error}")
+WORKFLOW_UNRESTORABLE = code("workflow.unrestorable", "the stored workflow cannot be restored: {error}")
+WORKFLOW_OUTSIDE_COMMAND = code("workflow.outside_command", "service tasks can only run inside an engine command")
+IDEMPOTENCY_KEY_REUSED = code("idempotency.key_reused",
+                              "this Idempotency-Key was already used for a different request")
+IDEMPOTENCY_NEW_KEY = code("idempotency.new_key", "use a new key for a new command")
