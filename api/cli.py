@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api import commands
+from api.errors import outcome_of
 from engine import audit, definitions, incidents, seats, tasks
 from engine.actors import Actor
 from engine.config import get_settings
@@ -57,7 +59,7 @@ def errors_as_exit() -> Iterator[None]:
     except RenxingError as exc:
         details = "".join(f"\n  {field}: {msg}" for field, msg in exc.fields.items()
                           if field and field not in exc.message)
-        fail(f"{exc.message}{details}", 2 if exc.code in ("invalid_input", "invalid_definition") else 1)
+        fail(f"{exc.message}{details}", outcome_of(exc).exit_code)
 
 
 def open_db(url: str | None, *, upgrade: bool = True) -> Database:
@@ -74,10 +76,11 @@ def actor_in(session: Any, username: str | None) -> Actor:
     return seats.actor_for(seats.get_user(session=session, username=username))
 
 
-def command(url: str | None, username: str | None, action: Callable[[Any, Actor], T]) -> T:
+def command(url: str | None, username: str | None, action: commands.Action[T]) -> T:
+    """Run a command through the one door (api.commands) as `username`, or as the local operator."""
     database = open_db(url)
-    with errors_as_exit(), database.transaction() as session:
-        return action(session, actor_in(session, username))
+    with errors_as_exit():
+        return commands.run(database, commands.cli_caller(database, username), action)
 
 
 def parse_json(text: str | None, name: str) -> Any:

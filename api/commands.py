@@ -1,13 +1,21 @@
-"""`CommandDep`: how every state-changing route runs — one unit of work, idempotent on request.
+"""The one command door: how the API's routes, the pages and the CLI run a state change.
 
-    @router.post(..., response_model=TaskOut)
-    def complete(task_id: str, body: CompleteTask, command: CommandDep) -> TaskOut | Response:
-        return command.run(lambda s, actor: TaskOut.of(tasks.complete(session=s, actor=actor, ...)), body)
+    commands.run(database, caller, lambda session, actor: tasks.claim(session=session, actor=actor, ...))
 
-`run()` opens `Database.transaction()`, takes the `Idempotency-Key` (if sent) in that same
-transaction before acting, calls the engine, serialises the response *inside* the transaction and
-stores it with the key, then commits. A retry with the key gets the stored status and body back
-(header `Idempotent-Replayed: true`) and the engine is not called again.
+`run()` refuses auditors (they read everything and change nothing), opens one unit of work
+(`Database.transaction()`), calls the engine with the caller's actor and commits — all or
+nothing. Each door adds only what is its own:
+
+- routes take `CommandDep` (`CommandRunner.run(action, payload)`): the same `run()`, plus the
+  `Idempotency-Key`, claimed in that same transaction before acting; the response is serialised
+  inside it and stored with the key, so a retry gets the stored status and body back (header
+  `Idempotent-Replayed: true`) and the engine is not called again;
+- pages call `PageContext.command(action)` (api/pages/session.py) as the signed-in user;
+- the CLI calls `run()` with `cli_caller(database, username)`: a user (`--as`), or the local
+  operator.
+
+What an engine error means at each door — HTTP status for routes, the status of the error page
+for pages, exit code for the CLI — is one table: `api.errors.OUTCOMES`.
 """
 
 from __future__ import annotations
@@ -15,30 +23,74 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.deps import CurrentUser, DatabaseDep, Principal
+from api.deps import CurrentUser, DatabaseDep, Principal, principal_of
 from api.messages import AUDITOR_READ_ONLY
-from engine import idempotency
+from engine import idempotency, seats
 from engine.actors import Actor
 from engine.db import Database
 from engine.errors import Forbidden
 
+T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
-Action = Callable[[Session, Actor], M]
+Action = Callable[[Session, Actor], T]
 Payload = BaseModel | Mapping[str, bytes] | None
 
+
+class Caller(Protocol):
+    """Who runs a command: a signed-in person (`api.deps.Principal`) or the local operator."""
+
+    @property
+    def actor(self) -> Actor: ...
+
+    @property
+    def is_auditor(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class LocalOperator:
+    """The CLI without `--as`: whoever runs `renxing` on the server acts as the system."""
+
+    actor: Actor = Actor.system("cli")
+    is_auditor: bool = False
+
+
+def run(database: Database, caller: Caller, action: Action[T], *, own_settings: bool = False) -> T:
+    """Run `action(session, actor)` as one unit of work. `own_settings`: the change is to the
+    caller's own preferences (the page language), which auditors may make too."""
+    if caller.is_auditor and not own_settings:
+        raise Forbidden(AUDITOR_READ_ONLY)
+    with database.transaction() as session:
+        return action(session, caller.actor)
+
+
+def cli_caller(database: Database, username: str | None) -> Caller:
+    """The CLI's caller: the named user with their seats, or the local operator."""
+    if username is None:
+        return LocalOperator()
+    with database.read() as session:
+        return principal_of(session, seats.get_user(session=session, username=username))
+
+
+# --- routes: the same door, with the Idempotency-Key ------------------------------------------------
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$",
            description="Optional. A unique key (e.g. a UUID) per command: retrying the same command "
                        "with the same key returns the first result and does not act twice."),
 ]
+
+
+@dataclass(frozen=True)
+class _Replayed:
+    first: idempotency.StoredResult
 
 
 class CommandRunner:
@@ -72,26 +124,27 @@ class CommandRunner:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def run(self, action: Action[M], payload: Payload = None) -> M | JSONResponse:
-        """Run `action(session, actor)` as one unit of work; `payload` is the parsed request body
-        (a model, or file name -> bytes for uploads), which a retried key must match."""
-        if self.principal.is_auditor:
-            raise Forbidden(AUDITOR_READ_ONLY)
-        actor = self.principal.actor
-        with self.database.transaction() as session:
-            if self.key is not None:
-                first = idempotency.claim(session=session, key=self.key, actor=actor.username,
+        """`commands.run()` for a route; `payload` is the parsed request body (a model, or file
+        name -> bytes for uploads), which a retried key must match."""
+        key = self.key
+
+        def once(session: Session, actor: Actor) -> M | _Replayed:
+            if key is not None:
+                first = idempotency.claim(session=session, key=key, actor=actor.username,
                                           command=self._command, fingerprint=self._fingerprint(payload))
                 if first is not None:
-                    return _replay(first)
+                    return _Replayed(first)
             result = action(session, actor)
-            if self.key is not None:
-                idempotency.store(session=session, key=self.key, actor=actor.username,
+            if key is not None:
+                idempotency.store(session=session, key=key, actor=actor.username,
                                   status=self._status, body=result.model_dump(mode="json"))
-        return result
+            return result
 
-
-def _replay(first: idempotency.StoredResult) -> JSONResponse:
-    return JSONResponse(first.body, status_code=first.status, headers={"Idempotent-Replayed": "true"})
+        outcome = run(self.database, self.principal, once)
+        if isinstance(outcome, _Replayed):
+            return JSONResponse(outcome.first.body, status_code=outcome.first.status,
+                                headers={"Idempotent-Replayed": "true"})
+        return outcome
 
 
 def get_command(request: Request, database: DatabaseDep, principal: CurrentUser,

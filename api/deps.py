@@ -24,6 +24,7 @@ from engine.actors import Actor
 from engine.config import Settings
 from engine.db import Database
 from engine.errors import NotFound
+from engine.models import User
 from forms.vocabulary import AUDITOR
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False,
@@ -86,9 +87,14 @@ def get_principal(
             user = None
         if user is None or user.id != claims.user_id or not user.is_active:
             raise Unauthenticated(ACCOUNT_GONE)
-        roles = seats.roles_of(session=session, user_id=user.id)
-        return Principal(user_id=user.id, username=user.username, display_name=user.display_name,
-                         is_admin=user.is_admin, global_roles=frozenset(roles))
+        return principal_of(session, user)
+
+
+def principal_of(session: Session, user: User) -> Principal:
+    """A user with the seats they hold for every incident."""
+    roles = seats.roles_of(session=session, user_id=user.id)
+    return Principal(user_id=user.id, username=user.username, display_name=user.display_name,
+                     is_admin=user.is_admin, global_roles=frozenset(roles))
 
 
 CurrentUser = Annotated[Principal, Depends(get_principal)]

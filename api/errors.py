@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -29,17 +30,6 @@ from engine.seats.auth import AccountLocked, AuthenticationFailed
 from forms.messages import Message
 
 log = logging.getLogger(__name__)
-
-#: Engine error class -> HTTP status. Subclasses map like their nearest listed base.
-STATUS: tuple[tuple[type[RenxingError], int], ...] = (
-    (AccountLocked, 429),
-    (AuthenticationFailed, 401),
-    (NotFound, 404),
-    (Forbidden, 403),
-    (Conflict, 409),
-    (InvalidInput, 422),
-    (WorkflowFailure, 422),
-)
 
 #: Codes for errors raised by FastAPI/Starlette themselves.
 HTTP_CODES = {
@@ -62,6 +52,38 @@ class BadRequest(RenxingError):
     code = "bad_request"
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What an error means at the doors: the HTTP status (routes answer it, pages show their error
+    page with it) and the exit code of the CLI (2: the input was wrong; 1: anything else)."""
+
+    status: int
+    exit_code: int
+
+
+#: The one table of what each error means at each door; subclasses map like their nearest listed base.
+OUTCOMES: tuple[tuple[type[RenxingError], Outcome], ...] = (
+    (AccountLocked, Outcome(429, 1)),
+    (AuthenticationFailed, Outcome(401, 1)),
+    (Unauthenticated, Outcome(401, 1)),
+    (BadRequest, Outcome(400, 2)),
+    (NotFound, Outcome(404, 1)),
+    (Forbidden, Outcome(403, 1)),
+    (Conflict, Outcome(409, 1)),
+    (InvalidInput, Outcome(422, 2)),
+    (WorkflowFailure, Outcome(422, 1)),
+)
+UNLISTED = Outcome(400, 1)
+
+
+def outcome_of(exc: RenxingError) -> Outcome:
+    return next((outcome for cls, outcome in OUTCOMES if isinstance(exc, cls)), UNLISTED)
+
+
+def status_of(exc: RenxingError) -> int:
+    return outcome_of(exc).status
+
+
 def error_body(code: str, message: Message, fields: Mapping[str, Message] | None = None) -> dict[str, Any]:
     fields = fields or {}
     return {"error": {
@@ -69,17 +91,6 @@ def error_body(code: str, message: Message, fields: Mapping[str, Message] | None
         "fields": {path: str(text) for path, text in fields.items()},
         "field_codes": {path: {"code": text.code, "params": text.params} for path, text in fields.items()},
     }}
-
-
-def status_of(exc: RenxingError) -> int:
-    if isinstance(exc, Unauthenticated):
-        return 401
-    if isinstance(exc, BadRequest):
-        return 400
-    for cls, status in STATUS:
-        if isinstance(exc, cls):
-            return status
-    return 400
 
 
 def _renxing(_request: Request, exc: Exception) -> JSONResponse:

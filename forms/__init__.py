@@ -10,6 +10,7 @@ from forms.validation import (
     available_form_keys,
     coerce,
     load_schema,
+    task_schema,
     validate,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "available_form_keys",
     "coerce",
     "load_schema",
+    "task_schema",
     "validate",
 ]

@@ -56,6 +56,7 @@ __all__ = [
     "available_form_keys",
     "coerce",
     "load_schema",
+    "task_schema",
     "validate",
 ]
 
@@ -101,6 +102,15 @@ def available_form_keys() -> frozenset[str]:
 def load_schema(form_key: str) -> dict[str, Any]:
     """The schema of one form (a copy: changing it does not change the cache)."""
     return copy.deepcopy(_schema(form_key))
+
+
+def task_schema(form_key: str) -> dict[str, Any]:
+    """The schema a task's page shows and its API describes: its form's, or — when the form key
+    names no schema — the one fallback: a form that takes no data."""
+    try:
+        return load_schema(form_key)
+    except FormNotFound:
+        return {"type": "object", "properties": {}, "additionalProperties": False}
 
 
 def _schema(form_key: object) -> dict[str, Any]:

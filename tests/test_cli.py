@@ -105,3 +105,19 @@ def test_odd_incident_references_are_simply_not_found(url: str, ref: str) -> Non
     runner.invoke(app, ["db", "upgrade", "--database", url])
     result = runner.invoke(app, ["incidents", "show", ref, "--database", url])
     assert result.exit_code != 0 and "no incident" in result.output
+
+
+def test_an_auditor_acting_through_the_cli_is_refused_like_at_every_door(url: str) -> None:
+    """The CLI runs commands through the same door as the API and the pages (api.commands)."""
+    bundle = Path(__file__).resolve().parents[1] / "bpmn"
+    assert runner.invoke(app, ["definitions", "deploy", str(bundle), "--database", url]).exit_code == 0
+    for args in (["users", "add", "audra", "--password", "a long password"], ["users", "seat", "audra", "auditor"],
+                 ["users", "seat", "audra", "duty_officer"]):
+        assert runner.invoke(app, [*args, "--database", url]).exit_code == 0
+    start = ["incidents", "start", "community_incident", "--title", "Flood", "--category", "natural_disaster",
+             "--unit", "Grid 3", "--database", url]
+    refused = runner.invoke(app, [*start, "--as", "audra"])
+    assert refused.exit_code == 1 and "auditors read everything and change nothing" in refused.output
+    assert "INC-" not in runner.invoke(app, ["incidents", "list", "--database", url]).output
+    invalid = runner.invoke(app, [*start[:3], "--title", "", *start[5:]])
+    assert invalid.exit_code == 2 and "title" in invalid.output  # wrong input: exit 2, from the same table

@@ -174,9 +174,16 @@ def test_public_surface() -> None:
         "available_form_keys",
         "coerce",
         "load_schema",
+        "task_schema",
         "validate",
     }
     assert issubclass(FormNotFound, KeyError)
+
+
+def test_a_task_whose_form_is_missing_takes_no_data() -> None:
+    """The one fallback schema: the task page and the API's task detail both show it."""
+    assert forms.task_schema("incident_report") == load_schema("incident_report")
+    assert forms.task_schema("no_such_form") == {"type": "object", "properties": {}, "additionalProperties": False}
 
 
 # --- validate() -------------------------------------------------------------------------------

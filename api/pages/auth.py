@@ -51,8 +51,8 @@ def logout(ctx: Page, _form: Posted) -> Response:
 def language(ctx: Page, form: Posted) -> Response:
     """Switch English / 简体中文: a cookie for this browser, and the user's column when signed in."""
     chosen = lang_of(form.get("language"))
-    if ctx.user is not None:
-        with ctx.database.transaction() as session:
-            preferences.set_language(session=session, actor=ctx.user.principal.actor, language=chosen)
+    if ctx.user is not None:  # a person's own setting: auditors may change it too
+        ctx.command(lambda session, actor: preferences.set_language(session=session, actor=actor, language=chosen),
+                    own_settings=True)
     ctx.set_language(chosen)
     return redirect(ctx, safe_next(str(form.get("next") or "")))

@@ -6,13 +6,16 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from api.messages import LEVEL_NOT_CHANGED
 from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render, task_titles
 from api.policies import may_oversee
 from engine import audit, definitions, incidents, seats
+from engine.actors import Actor
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.learning import decisions
+from engine.models import Incident
 from engine.overview import diagram
 from forms.messages import FIELD_ONE_OF, FIELD_REQUIRED, Message
 from forms.vocabulary import (
@@ -84,9 +87,8 @@ def show(ctx: Page, ref: str, done: str | None = None) -> Response:
     return incident_page(ctx, ref, flash=done if done in FLASHES else None)
 
 
-def _id(ctx: Page, ref: str) -> int:
-    with ctx.database.read() as session:
-        return incidents.resolve(session=session, ref=ref).id
+def _id(session: Session, ref: str) -> int:
+    return incidents.resolve(session=session, ref=ref).id
 
 
 def _back(ctx: Page, ref: str, flash: str) -> Response:
@@ -95,19 +97,17 @@ def _back(ctx: Page, ref: str, flash: str) -> Response:
 
 @router.post("/incidents/{ref}/decisions")
 def record_decision(ctx: Page, ref: str, form: Posted) -> Response:
-    user = ctx.require_writer()
     names = ("situation", "options", "choice", "rationale", "authority_basis", "expected_effect", "urgency")
     values: dict[str, Any] = {k: str(form.get(k) or "") for k in names}
     values["departs_from_plan"] = form.get("departs_from_plan") == "true"
     try:
-        with ctx.database.transaction() as session:
-            decisions.record(
-                session=session, actor=user.principal.actor, incident_id=_id(ctx, ref),
-                situation=values["situation"], choice=values["choice"], rationale=values["rationale"],
-                authority_basis=values["authority_basis"],
-                options_considered=[line.strip() for line in values["options"].splitlines() if line.strip()],
-                expected_effect=values["expected_effect"] or None, departs_from_plan=bool(values["departs_from_plan"]),
-                urgency=values["urgency"])
+        ctx.command(lambda session, actor: decisions.record(
+            session=session, actor=actor, incident_id=_id(session, ref),
+            situation=values["situation"], choice=values["choice"], rationale=values["rationale"],
+            authority_basis=values["authority_basis"],
+            options_considered=[line.strip() for line in values["options"].splitlines() if line.strip()],
+            expected_effect=values["expected_effect"] or None, departs_from_plan=bool(values["departs_from_plan"]),
+            urgency=values["urgency"]))
     except InvalidInput as exc:
         return incident_page(ctx, ref, status=422, decision=values, decision_errors=exc.fields)
     return _back(ctx, ref, "decision_recorded")
@@ -116,19 +116,21 @@ def record_decision(ctx: Page, ref: str, form: Posted) -> Response:
 @router.post("/incidents/{ref}/level")
 def change_level(ctx: Page, ref: str, form: Posted) -> Response:
     """The twin of `POST /incidents/{ref}/messages` with `change_level` and {level, reason}."""
-    user = ctx.require_writer()
     level, reason = str(form.get("level") or ""), str(form.get("reason") or "").strip()
     errors: dict[str, Message] = {}
     if level not in LEVELS:
         errors["level"] = FIELD_ONE_OF(choices=", ".join(LEVELS))
     if not reason:
         errors["reason"] = FIELD_REQUIRED()
-    try:
-        if errors:
+
+    def change(session: Session, actor: Actor) -> Incident:
+        if errors:  # the page's own fields, named as the form names them
             raise InvalidInput(LEVEL_NOT_CHANGED, fields=errors)
-        with ctx.database.transaction() as session:
-            incidents.send_message(session=session, actor=user.principal.actor, incident_id=_id(ctx, ref),
-                                   name=CHANGE_LEVEL, payload={"level": level, "reason": reason[:2000]})
+        return incidents.send_message(session=session, actor=actor, incident_id=_id(session, ref),
+                                      name=CHANGE_LEVEL, payload={"level": level, "reason": reason[:2000]})
+
+    try:
+        ctx.command(change)
     except InvalidInput as exc:
         return incident_page(ctx, ref, status=422, level={"level": level, "reason": reason}, level_errors=exc.fields)
     return _back(ctx, ref, "level_changed")
@@ -136,11 +138,10 @@ def change_level(ctx: Page, ref: str, form: Posted) -> Response:
 
 @router.post("/incidents/{ref}/seats")
 def seat(ctx: Page, ref: str, form: Posted) -> Response:
-    user = ctx.require_writer()
     values = {"username": str(form.get("username") or "").strip(), "role": str(form.get("role") or "").strip()}
     try:
-        with ctx.database.transaction() as session:
-            seats.seat(session=session, actor=user.principal.actor, incident_id=_id(ctx, ref), **values)
+        ctx.command(lambda session, actor: seats.seat(session=session, actor=actor, incident_id=_id(session, ref),
+                                                      **values))
     except (InvalidInput, NotFound, Conflict) as exc:  # an unknown person or a seat held already
         return incident_page(ctx, ref, status=422, seat=values, seat_errors=exc.fields or {"username": exc.message})
     return _back(ctx, ref, "seated")
@@ -148,8 +149,7 @@ def seat(ctx: Page, ref: str, form: Posted) -> Response:
 
 @router.post("/incidents/{ref}/response-over")
 def response_over(ctx: Page, ref: str, _form: Posted) -> Response:
-    user = ctx.require_writer()
-    with ctx.database.transaction() as session:
-        incidents.send_message(session=session, actor=user.principal.actor, incident_id=_id(ctx, ref),
-                               name=RESPONSE_OVER, payload={"declared_by": user.username})
+    ctx.command(lambda session, actor: incidents.send_message(
+        session=session, actor=actor, incident_id=_id(session, ref), name=RESPONSE_OVER,
+        payload={"declared_by": actor.username}))
     return _back(ctx, ref, "response_over")

@@ -65,13 +65,11 @@ def deploy_form(ctx: Page) -> Response:
 def deploy(ctx: Page, form: Posted) -> Response:
     """Multipart upload -> engine.definitions.deploy; problems shown per file and element."""
     _require_admin(ctx)
-    user = ctx.require_writer()
     uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     try:
         bundle = read_bundle(uploads)
-        with ctx.database.transaction() as session:
-            deployed = definitions.deploy(session=session, actor=user.principal.actor, files=bundle)
-            shown = [(d.process_id, d.version) for d in deployed]
+        shown = ctx.command(lambda session, actor: [
+            (d.process_id, d.version) for d in definitions.deploy(session=session, actor=actor, files=bundle)])
     except InvalidDefinition as exc:
         return render(ctx, "deploy.html", status=422, problems=exc.problems, deployed=None, error=None)
     except InvalidInput as exc:

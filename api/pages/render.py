@@ -31,7 +31,6 @@ from api.pages import i18n as page_i18n
 from api.pages.events import describe_event
 from api.pages.session import CSRF_FIELD, CsrfRefused, PageContext, SignInRequired, page_context
 from engine.errors import RenxingError
-from engine.seats.auth import AccountLocked
 from forms import FormNotFound, i18n, load_schema
 
 log = logging.getLogger(__name__)
@@ -149,10 +148,7 @@ def error_page(ctx: PageContext, exc: Exception) -> Response:
     if isinstance(exc, CsrfRefused):
         status, detail = 403, _("This form has expired or did not come from this site. Reload the page and try again.")
     elif isinstance(exc, RenxingError):
-        status = status_of(exc)
-        detail = _.say(exc.message)
-        if isinstance(exc, AccountLocked):
-            status = 429
+        status, detail = status_of(exc), _.say(exc.message)
     elif isinstance(exc, RequestValidationError):
         status, detail = 400, _("Bad request")
     elif isinstance(exc, HTTPException):

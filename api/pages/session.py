@@ -16,13 +16,14 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request, Response
 from starlette.datastructures import FormData
 
+from api import commands
 from api.deps import Principal
-from api.messages import AUDITOR_READ_ONLY, CSRF_REFUSED, SIGN_IN_FIRST
+from api.messages import CSRF_REFUSED, SIGN_IN_FIRST
 from engine import seats
 from engine.config import Settings
 from engine.db import Database
@@ -31,6 +32,7 @@ from engine.models import User
 from forms.i18n import lang_of
 from forms.vocabulary import AUDITOR, LANGUAGES
 
+T = TypeVar("T")
 SESSION_COOKIE = "renxing_session"
 LANG_COOKIE = "renxing_lang"
 SESSION_TTL = 12 * 3600
@@ -85,12 +87,9 @@ class PageContext:
             raise SignInRequired(SIGN_IN_FIRST)
         return self.user
 
-    def require_writer(self) -> PageUser:
-        """Like the API's command runner: auditors read everything and change nothing."""
-        user = self.require_user()
-        if user.is_auditor:
-            raise Forbidden(AUDITOR_READ_ONLY)
-        return user
+    def command(self, action: commands.Action[T], *, own_settings: bool = False) -> T:
+        """Run a command as the signed-in user through the one door (`api.commands.run`)."""
+        return commands.run(self.database, self.require_user().principal, action, own_settings=own_settings)
 
     def sign_in(self, user_id: int, language: str) -> None:
         self.user = self._load(user_id)

@@ -13,8 +13,7 @@ from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render
 from api.policies import require_task_visible
 from engine import incidents, tasks
 from engine.errors import InvalidInput
-from engine.models import HumanTask
-from forms import FormNotFound, load_schema
+from forms import task_schema
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 FLASHES = {"task_completed", "task_claimed", "task_released"}
@@ -39,13 +38,6 @@ def inbox(ctx: Page, done: str | None = None) -> Response:
     return render(ctx, "inbox.html", rows=rows, flash=done if done in FLASHES else None)
 
 
-def _schema(task: HumanTask) -> dict[str, Any]:
-    try:
-        return load_schema(task.form_key)
-    except FormNotFound:
-        return {"type": "object", "properties": {}}
-
-
 def _task_page(ctx: Page, task_id: str, values: dict[str, Any] | None = None,
                errors: Mapping[str, str] | None = None, status: int = 200) -> Response:
     user = ctx.require_user()
@@ -54,7 +46,7 @@ def _task_page(ctx: Page, task_id: str, values: dict[str, Any] | None = None,
         require_task_visible(session, user.principal, task)
         incident = incidents.get(session=session, incident_id=task.incident_id)
         may_act = tasks.may_act_on(session=session, actor=user.principal.actor, task=task) and not user.is_auditor
-    schema = _schema(task)
+    schema = task_schema(task.form_key)
     shown = values if values is not None else (task.data or {})
     return render(ctx, "task.html", status=status, task=task, incident=incident, schema=schema,
                   fields=fields.fields_of(schema, shown, errors or {}, ctx.lang),
@@ -71,13 +63,12 @@ def show(ctx: Page, task_id: str) -> Response:
 @router.post("/tasks/{task_id}")
 def complete(ctx: Page, task_id: str, form: Posted) -> Response:
     """Validate on the server; on errors the form comes back with them and the typed values."""
-    user = ctx.require_writer()
+    ctx.require_user()
     with ctx.database.read() as session:
         task = tasks.get(session=session, task_id=task_id)
-    data = fields.parse(task.form_key, _schema(task), form)
+    data = fields.parse(task.form_key, task_schema(task.form_key), form)
     try:
-        with ctx.database.transaction() as session:
-            tasks.complete(session=session, actor=user.principal.actor, task_id=task_id, data=data)
+        ctx.command(lambda session, actor: tasks.complete(session=session, actor=actor, task_id=task_id, data=data))
     except InvalidInput as exc:
         return _task_page(ctx, task_id, values=data, errors=exc.fields or {"": exc.message}, status=422)
     return redirect(ctx, f"{PREFIX}/tasks?done=task_completed")
@@ -85,15 +76,11 @@ def complete(ctx: Page, task_id: str, form: Posted) -> Response:
 
 @router.post("/tasks/{task_id}/claim")
 def claim(ctx: Page, task_id: str, _form: Posted) -> Response:
-    user = ctx.require_writer()
-    with ctx.database.transaction() as session:
-        tasks.claim(session=session, actor=user.principal.actor, task_id=task_id)
+    ctx.command(lambda session, actor: tasks.claim(session=session, actor=actor, task_id=task_id))
     return redirect(ctx, f"{PREFIX}/tasks?done=task_claimed")
 
 
 @router.post("/tasks/{task_id}/release")
 def release(ctx: Page, task_id: str, _form: Posted) -> Response:
-    user = ctx.require_writer()
-    with ctx.database.transaction() as session:
-        tasks.release(session=session, actor=user.principal.actor, task_id=task_id)
+    ctx.command(lambda session, actor: tasks.release(session=session, actor=actor, task_id=task_id))
     return redirect(ctx, f"{PREFIX}/tasks?done=task_released")

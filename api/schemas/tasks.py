@@ -9,7 +9,7 @@ from pydantic import Field
 
 from api.schemas.common import JsonObject, RequestModel, ResponseModel, Username
 from engine.models import HumanTask
-from forms import FormNotFound, load_schema
+from forms import task_schema
 
 
 class TaskOut(ResponseModel):
@@ -36,11 +36,7 @@ class TaskDetail(TaskOut):
 
     @classmethod
     def of(cls, task: HumanTask) -> TaskDetail:
-        try:
-            schema = load_schema(task.form_key)
-        except FormNotFound:  # a task without a form takes no data
-            schema = {"type": "object", "additionalProperties": False}
-        return cls(**TaskOut.model_validate(task).model_dump(), form_schema=schema, data=task.data)
+        return cls(**TaskOut.model_validate(task).model_dump(), form_schema=task_schema(task.form_key), data=task.data)
 
 
 class CompleteTask(RequestModel):
