@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MAX_LINES = 400
 #: Modules still over the limit, each to be split by the issue that already reworks it.
-TOO_LONG_FOR_NOW = {"engine/workflow/sandbox.py", "api/cli.py"}
+TOO_LONG_FOR_NOW = {"engine/workflow/sandbox.py"}
 
 
 def test_import_contracts_are_kept() -> None:

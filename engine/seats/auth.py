@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -41,8 +42,13 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
 
 _hasher = PasswordHasher()
-#: Verified against when the user does not exist, so an unknown name costs as much as a wrong password.
-_DUMMY_HASH = _hasher.hash("renxing-no-such-user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so an unknown name costs as much as a wrong
+    password. Made on first use: hashing is slow on purpose, and every process imports this module."""
+    return _hasher.hash("renxing-no-such-user")
 
 
 class AuthenticationFailed(RenxingError):
@@ -84,7 +90,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
