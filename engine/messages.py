@@ -136,6 +136,14 @@ BUNDLE_SIZE_LIMIT = code("bundle.size_limit", "at most {megabytes} MB in all")
 BUNDLE_NO_SUCH_PATH = code("bundle.no_such_path", "no such file or folder: {path}")
 BUNDLE_SAME_NAME = code("bundle.same_name", "two files are named {name}")
 
+# --- the audit log (why a chain does not verify) -------------------------------------------------
+AUDIT_EVENTS_MISSING = code("audit.events_missing",
+                            "expected event #{expected} of the chain, found #{found} (events missing)")
+AUDIT_PREVIOUS_HASH = code("audit.previous_hash", "its previous-hash does not match the event before it")
+AUDIT_ROW_ALTERED = code("audit.row_altered", "its content does not match its hash (the row was altered)")
+AUDIT_END_REMOVED = code("audit.end_removed",
+                         "the chain ends at #{last} but its head records #{head} (events removed from the end)")
+
 # --- the workflow and commands -------------------------------------------------------------------
 WORKFLOW_FAILED = code("workflow.failed", "the workflow failed: {error}")
 WORKFLOW_UNRESTORABLE = code("workflow.unrestorable", "the stored workflow cannot be restored: {error}")

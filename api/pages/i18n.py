@@ -19,7 +19,6 @@ fails until then. To add or change strings: `pybabel extract` then `pybabel upda
 from __future__ import annotations
 
 import gettext
-from collections.abc import Mapping
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -87,9 +86,6 @@ class Translator:
             return text
         params = {name: self.say(value) if isinstance(value, str) else value for name, value in text.params.items()}
         return self.catalog.pgettext(text.code, text.template).format(**params)
-
-    def say_all(self, messages: Mapping[str, str]) -> dict[str, str]:
-        return {key: self.say(text) for key, text in messages.items()}
 
     def stored(self, text: str) -> str:
         """Text read back from the database (a flag's reason): the engine's own words are the English

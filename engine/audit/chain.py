@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 from engine.db import now
 from engine.db.locking import lock_for_update
 from engine.db.upsert import insert_for
+from engine.messages import AUDIT_END_REMOVED, AUDIT_EVENTS_MISSING, AUDIT_PREVIOUS_HASH, AUDIT_ROW_ALTERED
 from engine.models import AuditChainHead, AuditEvent
+from forms.messages import Message
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("chain", "seq", "incident_id", "actor", "action", "payload", "occurred_at", "prev_hash")
@@ -93,7 +95,7 @@ class ChainBreak:
     chain: str
     seq: int
     event_id: int | None
-    reason: str
+    reason: Message
 
 
 @dataclass(frozen=True)
@@ -111,22 +113,18 @@ def _walk(session: Session, chain: str, head: AuditChainHead | None) -> tuple[in
     ).yield_per(1000)
     for event in events:
         count += 1
-        reason = None
+        reason: Message | None = None
         if event.seq != expected_seq:
-            reason = f"expected event #{expected_seq} of the chain, found #{event.seq} (events missing)"
+            reason = AUDIT_EVENTS_MISSING(expected=expected_seq, found=event.seq)
         elif event.prev_hash != expected_prev:
-            reason = "its previous-hash does not match the event before it"
+            reason = AUDIT_PREVIOUS_HASH()
         elif event.hash != event_hash(**{name: getattr(event, name) for name in HASHED_FIELDS}):
-            reason = "its content does not match its hash (the row was altered)"
+            reason = AUDIT_ROW_ALTERED()
         if reason:
             return count, ChainBreak(chain, event.seq, event.id, reason)
         expected_prev, expected_seq = event.hash, event.seq + 1
     if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
-        return count, ChainBreak(
-            chain, expected_seq, None,
-            f"the chain ends at #{expected_seq - 1} but its head records #{head.seq} "
-            "(events removed from the end)",
-        )
+        return count, ChainBreak(chain, expected_seq, None, AUDIT_END_REMOVED(last=expected_seq - 1, head=head.seq))
     return count, None
 
 
