@@ -60,7 +60,7 @@ def incident_page(ctx: Page, ref: str, status: int = 200, **form: Any) -> Respon
     with ctx.database.read() as session:
         incident_id = incidents.resolve(session=session, ref=ref).id
         state = incidents.state(session=session, incident_id=incident_id)
-        drawn = diagram.for_incident(session=session, incident_id=incident_id)
+        drawn = diagram.for_incident(session=session, incident_id=incident_id, now=ctx.database.clock.now())
         oversee = may_oversee(session, principal, incident_id)
         reads_decisions = oversee or seats.holds(session=session, actor=principal.actor, role=REVIEWER,
                                                  incident_id=incident_id)

@@ -4,6 +4,8 @@ transaction, so either everything lands or nothing does."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,7 +34,7 @@ def _sync_human_tasks(
         if view is None:
             row.state = "cancelled"
             row.completed_at = moment
-        elif row.due_at != view.due_at:
+        elif row.due_at != view.due_at and not _deadline_passed(row, view, moment):
             row.due_at = view.due_at
     for task_id, view in ready.items():
         if task_id in open_rows:
@@ -43,6 +45,12 @@ def _sync_human_tasks(
             due_at=view.due_at, created_at=moment, assignee_id=_assignee(session, view),
             excluded_user=_named_user(view, "notBy"),
         ))
+
+
+def _deadline_passed(row: HumanTask, view: TaskView, moment: datetime) -> bool:
+    """A deadline that passed stays on the task once its timer has fired (it escalated): the task
+    is still late, and the inbox, the diagram and the overdue report must keep saying so."""
+    return view.due_at is None and row.due_at is not None and row.due_at <= moment
 
 
 def _named_user(view: TaskView, prop: str) -> str | None:

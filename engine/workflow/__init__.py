@@ -1,14 +1,19 @@
 """The only package that imports SpiffWorkflow. Everything it returns is our own type."""
 
 from engine.workflow.operators_bridge import Dispatcher
+from engine.workflow.progress import ElementInfo, ElementKind, ElementState, Progress, model_elements, progress
 from engine.workflow.runtime import WorkflowRuntime
 from engine.workflow.specs import ParsedBundle, ProcessInfo, UserTaskInfo, dump_specs, parse_bundle
 from engine.workflow.views import StateDelta, TaskRecord, TaskView, TimerView
 
 __all__ = [
     "Dispatcher",
+    "ElementInfo",
+    "ElementKind",
+    "ElementState",
     "ParsedBundle",
     "ProcessInfo",
+    "Progress",
     "StateDelta",
     "TaskRecord",
     "TaskView",
@@ -16,5 +21,7 @@ __all__ = [
     "UserTaskInfo",
     "WorkflowRuntime",
     "dump_specs",
+    "model_elements",
     "parse_bundle",
+    "progress",
 ]

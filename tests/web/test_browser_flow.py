@@ -90,9 +90,10 @@ def test_commander_records_a_decision_in_chinese(site: Site, page: Any) -> None:
     page.goto(f"{site.url}/ui/incidents/{ref}")
     assert page.locator("#phase-strip li.current").inner_text() == "响应"
     assert page.locator("#response-level").inner_text() == "II 级 重大"
-    assert page.locator("svg.bpmn g[data-element=activate_response]").get_attribute("data-state") == "completed"
-    assert page.locator("svg.bpmn g[data-element=fire_rescue]").first.get_attribute("data-state") == "active"
-    assert page.locator("svg.bpmn g[data-element=fire_rescue_deadline]").get_attribute("data-state") == "waiting"
+    page.wait_for_selector(".bpmn-canvas[data-drawn]")
+    assert "m-done" in page.locator("[data-element-id=activate_response]").first.get_attribute("class")
+    assert "m-ready" in page.locator("[data-element-id=fire_rescue]").first.get_attribute("class")
+    assert "m-waiting" in page.locator("[data-element-id=fire_rescue_deadline]").first.get_attribute("class")
     shot(page, "incident-zh")
     page.click("#decision-panel summary")
     page.click("#record-decision")  # empty: every required field named
@@ -212,6 +213,7 @@ def test_admin_deploys_a_bundle_and_sees_its_diagram(site: Site, page: Any, tmp_
     assert "level_drill v" in page.locator("#deployed").inner_text()
     page.goto(f"{site.url}/ui/definitions")
     page.get_by_role("link", name="Level drill (v2)").click()
-    assert page.locator("svg.bpmn g[data-element=wait_change_level]").count() == 1
+    page.wait_for_selector(".bpmn-canvas[data-drawn]")
+    assert page.locator(".bpmn-canvas [data-element-id=wait_change_level]").count() == 1
     page.goto(f"{site.url}/ui/definitions/community_incident/1")
     shot(page, "definition")

@@ -1,62 +1,60 @@
-"""The data behind the pages: diagrams from DI with states, dashboard counts, the report."""
+"""The data behind the pages: diagrams with their elements' states, dashboard counts, the report."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-
-import pytest
-from defusedxml import EntitiesForbidden
-from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import ManualClock
 from engine.db import Database
 from engine.incidents import timers
 from engine.models import Hazard, ImprovementAction
 from engine.overview import dashboard, diagram, reports
+from engine.workflow import dump_specs, model_elements
 from tests.scenario import Scenario
 
 TINY = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
-  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="d">
+  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="d" targetNamespace="http://renxing.test">
   <bpmn:process id="tiny" isExecutable="true">
-    <bpmn:laneSet><bpmn:lane id="lane_a" name="grid_worker"/></bpmn:laneSet>
-    <bpmn:startEvent id="s"/><bpmn:userTask id="t" name="Check the house"/>
-    <bpmn:boundaryEvent id="b" attachedToRef="t"><bpmn:timerEventDefinition/></bpmn:boundaryEvent>
+    <bpmn:laneSet><bpmn:lane id="lane_a" name="grid_worker">
+      <bpmn:flowNodeRef>s</bpmn:flowNodeRef><bpmn:flowNodeRef>t</bpmn:flowNodeRef><bpmn:flowNodeRef>e</bpmn:flowNodeRef>
+    </bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="s"><bpmn:outgoing>f</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="t" name="Check the house">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="formKey" value="generic_note"/>
+        <spiffworkflow:property name="phase" value="response"/>
+        <spiffworkflow:property name="name_zh" value="检查房屋"/>
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:incoming>f</bpmn:incoming><bpmn:outgoing>g</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:endEvent id="e"><bpmn:incoming>g</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="t"/>
+    <bpmn:sequenceFlow id="g" sourceRef="t" targetRef="e"/>
   </bpmn:process>
   <bpmndi:BPMNDiagram id="dg"><bpmndi:BPMNPlane id="pl" bpmnElement="tiny">
     <bpmndi:BPMNShape id="lane_a_di" bpmnElement="lane_a">
       <dc:Bounds x="0" y="0" width="400" height="120"/></bpmndi:BPMNShape>
     <bpmndi:BPMNShape id="s_di" bpmnElement="s"><dc:Bounds x="40" y="40" width="36" height="36"/></bpmndi:BPMNShape>
     <bpmndi:BPMNShape id="t_di" bpmnElement="t"><dc:Bounds x="120" y="20" width="100" height="80"/></bpmndi:BPMNShape>
-    <bpmndi:BPMNShape id="b_di" bpmnElement="b"><dc:Bounds x="180" y="82" width="36" height="36"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="e_di" bpmnElement="e"><dc:Bounds x="280" y="40" width="36" height="36"/></bpmndi:BPMNShape>
     <bpmndi:BPMNEdge id="f_di" bpmnElement="f">
       <di:waypoint x="76" y="58"/><di:waypoint x="120" y="58"/></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="g_di" bpmnElement="g">
+      <di:waypoint x="220" y="58"/><di:waypoint x="280" y="58"/></bpmndi:BPMNEdge>
   </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
 </bpmn:definitions>"""
 
 
-def test_task_state_flags_match_spiffworkflow() -> None:
-    assert (diagram.WAITING, diagram.READY, diagram.STARTED, diagram.COMPLETED, diagram.ERROR, diagram.CANCELLED) == (
-        TaskState.WAITING, TaskState.READY, TaskState.STARTED, TaskState.COMPLETED, TaskState.ERROR,
-        TaskState.CANCELLED)
-
-
-def test_diagram_from_di() -> None:
-    [drawn] = diagram.for_files({"tiny.bpmn": TINY, "rules.dmn": "<not parsed/>"}, "tiny")
-    shapes = {s.element_id: s for s in drawn.shapes}
-    assert drawn.process_ids == ("tiny",) and [lane.name for lane in drawn.lanes] == ["grid_worker"]
-    assert shapes["t"].kind == "activity" and shapes["t"].name == "Check the house"
-    assert shapes["b"].trigger == "timer" and shapes["s"].kind == "event"
-    assert drawn.edges[0].points == ((76.0, 58.0), (120.0, 58.0)) and drawn.edges[0].source == "s"
-    assert drawn.view.x == -10 and drawn.view.width == 420
-
-
-def test_hostile_xml_is_refused() -> None:
-    bomb = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
-    with pytest.raises(EntitiesForbidden):
-        diagram.parse_file("bomb.bpmn", bomb)
+def test_model_elements_through_the_workflow_facade() -> None:
+    elements = {e.element_id: e for e in model_elements(dump_specs({"tiny.bpmn": TINY.encode()}, "tiny"))}
+    assert set(elements) == {"s", "t", "e"}
+    task = elements["t"]
+    assert (task.file, task.kind, task.name, task.name_zh, task.lane) == (
+        "tiny.bpmn", "user_task", "Check the house", "检查房屋", "grid_worker")
+    assert elements["s"].kind == "event" and elements["s"].name_zh is None
 
 
 def test_incident_states_after_a_deadline_passes(db: Database, clock: ManualClock) -> None:
@@ -67,15 +65,18 @@ def test_incident_states_after_a_deadline_passes(db: Database, clock: ManualCloc
     clock.advance(timedelta(minutes=31))
     timers.sweep(db)
     with db.read() as session:
-        main, recovery = diagram.for_incident(session=session, incident_id=incident_id)
-    state = {s.element_id: s.state for s in main.shapes}
-    assert state["activate_response"] == "completed" and state["fire_rescue"] == "active"
-    assert state["escalate_fire_delay"] == "active" and state["medical_care"] == "active"
-    assert state["wait_response_over"] is None and state["response_split"] == "completed"
-    taken = {e.element_id for e in main.edges if e.taken}
-    assert {"flow_level_high", "flow_deadline_to_escalate"} <= taken and "flow_level_low" not in taken
-    assert recovery.process_ids == ("community_recovery",)
-    assert all(s.state is None for s in recovery.shapes)
+        main, recovery = diagram.for_incident(session=session, incident_id=incident_id, now=clock.now())
+    state = {e.element_id: e.state for e in main.elements}
+    assert main.file == "community_incident.bpmn" and "<bpmn:process id=\"community_incident\"" in main.xml
+    assert state["activate_response"] == "done" and state["fire_rescue"] == "overdue"
+    assert state["escalate_fire_delay"] == "ready" and state["medical_care"] == "ready"
+    assert state["wait_response_over"] is None and state["response_split"] == "done"
+    assert main.marks["fire_rescue"] == "overdue" and "wait_response_over" not in main.marks
+    taken = set(main.taken)
+    assert {("level_gateway", "report_to_district"), ("fire_rescue_deadline", "escalate_fire_delay")} <= taken
+    assert ("level_gateway", "level_merge") not in taken
+    assert recovery.file == "community_recovery.bpmn"
+    assert all(e.state is None for e in recovery.elements) and not recovery.taken
 
 
 def test_dashboard_counts(db: Database, clock: ManualClock) -> None:

@@ -170,10 +170,12 @@ def test_incident_page_draws_the_model_with_states(browser: Any, db: Database, i
     _complete(db, incident, "record_report", "duty")
     page = browser("medical").get(f"/ui/incidents/{incident}").text
     assert '<li class="current" aria-current="step">Response</li>' in page
-    assert re.search(r'data-element="record_report" data-state="completed"', page)
-    assert re.search(r'data-element="report_to_district" data-state="active"', page)
-    assert re.search(r'data-element="after_action_review" data-state="idle"', page)
-    assert 'class="edge sequenceFlow taken" data-element="flow_record_to_grade"' in page
+    assert 'data-element="record_report" data-state="done"' in page
+    assert 'data-element="report_to_district" data-state="ready"' in page
+    assert 'data-element="after_action_review" data-state="idle"' in page
+    canvas = re.search(r'<div class="bpmn-canvas"[^>]*>', page)
+    assert canvas and 'data-bpmn="&lt;?xml' in canvas[0] and '"record_report": "done"' in canvas[0]
+    assert '["record_report", "grade_incident"]' in canvas[0]  # the flow taken
     assert "II serious" in page and "Report to the district" in page
     assert "visible to the incident&#39;s commander" in page  # staff do not read the timeline
     assert 'id="actions"' not in page  # nor get commander actions
@@ -266,8 +268,9 @@ def test_definitions_and_deploy(browser: Any) -> None:
     staff = browser("duty")
     listing = staff.get("/ui/definitions").text
     assert "community_incident" in listing and 'id="deploy-link"' not in listing
-    assert '<svg xmlns="http://www.w3.org/2000/svg" class="bpmn"' in staff.get(
-        "/ui/definitions/community_incident/1").text
+    shown = staff.get("/ui/definitions/community_incident/1").text
+    assert 'class="bpmn-canvas"' in shown and "/static/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js" in shown
+    assert 'data-element="record_report" data-state="idle"' in shown
     admin = browser("admin")
     broken = b'<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">' \
              b'<bpmn:process id="p" isExecutable="true"><bpmn:userTask id="t"/></bpmn:process></bpmn:definitions>'
