@@ -2,7 +2,10 @@
 
 from functools import lru_cache
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from engine.clock import DEFAULT_TIME_ZONE, time_zone
 
 
 class Settings(BaseSettings):
@@ -18,6 +21,15 @@ class Settings(BaseSettings):
     worker_interval_seconds: float = 5.0
     #: Upper bound on incidents one sweep advances.
     worker_batch_size: int = 50
+    #: The deployment's time zone: pages show times in it unless a user chose another. Stored
+    #: times and the API stay UTC (ISO-8601).
+    time_zone: str = DEFAULT_TIME_ZONE
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        time_zone(value)
+        return value
 
 
 @lru_cache

@@ -1,16 +1,27 @@
-"""Sign in, sign out, and the language switch — the same password check and lockout as the API."""
+"""Sign in, sign out, the language switch, and one's own settings (language, time zone) — the
+same password check and lockout as the API."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from zoneinfo import available_timezones
+
 from fastapi import APIRouter
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from api.pages import times
+from api.pages.i18n import Translator
 from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render, safe_next
+from engine.actors import Actor
+from engine.errors import InvalidInput
 from engine.seats import auth, preferences
 from forms.i18n import lang_of
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
+#: The zones a person may choose: IANA names, the system's or the tzdata package's.
+ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))) + ["UTC"]
 
 
 @router.get("/login")
@@ -27,7 +38,7 @@ async def login(ctx: Page, form: Posted) -> Response:
     try:  # argon2 is slow on purpose: keep it off the event loop
         result = await run_in_threadpool(auth.login, ctx.database, username=username, password=password)
     except auth.AccountLocked as exc:
-        until = exc.locked_until.strftime("%Y-%m-%d %H:%M UTC")
+        until = times.local(exc.locked_until, ctx.zone)
         return render(ctx, "login.html", status=429, next=target, locked_until=until, username=username)
     except auth.AuthenticationFailed:
         return render(ctx, "login.html", status=401, next=target, failed=True, username=username)
@@ -56,3 +67,33 @@ def language(ctx: Page, form: Posted) -> Response:
                     own_settings=True)
     ctx.set_language(chosen)
     return redirect(ctx, safe_next(str(form.get("next") or "")))
+
+
+def _settings_page(ctx: Page, status: int = 200, error: str | None = None, chosen: str | None = None,
+                   flash: str | None = None) -> Response:
+    user = ctx.require_user()
+    return render(ctx, "me.html", status=status, error=error, zones=ZONES, default_zone=ctx.settings.time_zone,
+                  chosen=user.time_zone if chosen is None else chosen, flash=flash)
+
+
+@router.get("/me")
+def my_settings(ctx: Page, saved: str | None = None) -> Response:
+    return _settings_page(ctx, flash="settings_saved" if saved else None)
+
+
+@router.post("/me")
+def save_my_settings(ctx: Page, form: Posted) -> Response:
+    """Language and time zone; auditors too (their own settings change nothing else)."""
+    user = ctx.require_user()
+    chosen_language, zone = lang_of(form.get("language")), str(form.get("time_zone") or "")
+    def save(session: Session, actor: Actor) -> None:
+        preferences.set_language(session=session, actor=actor, language=chosen_language)
+        preferences.set_time_zone(session=session, actor=actor, time_zone_name=zone)
+
+    try:
+        ctx.command(save, own_settings=True)
+    except InvalidInput as exc:
+        return _settings_page(ctx, 422, Translator(ctx.lang).say(exc.fields.get("time_zone", exc.message)), zone)
+    ctx.set_language(chosen_language)
+    ctx.user = replace(user, language=chosen_language, time_zone=zone or None)
+    return redirect(ctx, f"{PREFIX}/me?saved=1")

@@ -12,7 +12,6 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Coroutine
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -28,6 +27,7 @@ from starlette.exceptions import HTTPException
 from api.errors import BadRequest, status_of
 from api.messages import FIELD_NUL
 from api.pages import i18n as page_i18n
+from api.pages import times
 from api.pages.events import describe_event
 from api.pages.session import CSRF_FIELD, CsrfRefused, PageContext, SignInRequired, page_context
 from engine.errors import RenxingError
@@ -40,10 +40,6 @@ PREFIX = "/ui"
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "svg"]),
                   trim_blocks=True, lstrip_blocks=True)
-
-
-def when(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return "—" if moment is None else moment.strftime(fmt) + " UTC"
 
 
 def text_width(text: str, size: float = 12) -> float:
@@ -77,7 +73,8 @@ def wrap(text: str, width: float, size: float = 12, max_lines: int = 4) -> list[
 
 
 page_i18n.install(env)
-env.filters["when"] = when
+env.filters["when"] = times.when
+env.filters["deadline"] = times.deadline
 env.filters["wrap"] = wrap
 env.globals["PREFIX"] = PREFIX
 env.globals["CSRF_FIELD"] = CSRF_FIELD
@@ -118,7 +115,8 @@ def render(ctx: PageContext, template: str, status: int = 200, **values: Any) ->
         schema_title=lambda schema, fallback="": i18n.schema_title(schema, lang, fallback),
         criterion=lambda value: ruling_labels.get(str(value), str(value)),
         field_title=lambda form_key, name: field_title(form_key, name, lang),
-        path=ctx.request.url.path, query=ctx.request.url.query, **values,
+        path=ctx.request.url.path, query=ctx.request.url.query, zone=ctx.zone,
+        **{"now": ctx.database.clock.now(), **values},
     )
     response: Response = HTMLResponse(html, status_code=status)
     response.headers["Cache-Control"] = "no-store"

@@ -17,6 +17,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from fastapi import Request, Response
 from starlette.datastructures import FormData
@@ -25,6 +26,7 @@ from api import commands
 from api.deps import Principal
 from api.messages import CSRF_REFUSED, SIGN_IN_FIRST
 from engine import seats
+from engine.clock import time_zone
 from engine.config import Settings
 from engine.db import Database
 from engine.errors import Forbidden, RenxingError
@@ -57,6 +59,8 @@ class PageUser:
     is_admin: bool
     language: str
     global_roles: frozenset[str]
+    #: Their own IANA zone; None: the deployment's.
+    time_zone: str | None = None
 
     @property
     def principal(self) -> Principal:
@@ -81,6 +85,15 @@ class PageContext:
     dirty: bool = False
     issued: int = 0
     extra_cookies: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone this person reads times in: their own, else the deployment's."""
+        name = self.user.time_zone if self.user is not None and self.user.time_zone else self.settings.time_zone
+        try:
+            return time_zone(name)
+        except ValueError:  # a zone removed from the system's database since it was chosen
+            return time_zone(self.settings.time_zone)
 
     def require_user(self) -> PageUser:
         if self.user is None:
@@ -112,7 +125,7 @@ class PageContext:
                 return None
             roles = seats.roles_of(session=session, user_id=user.id)
             return PageUser(user.id, user.username, user.display_name, user.is_admin, lang_of(user.language),
-                            frozenset(roles))
+                            frozenset(roles), user.time_zone)
 
     def write_cookies(self, response: Response) -> Response:
         secure = self.request.url.scheme == "https"

@@ -6,13 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form
 from pydantic import AfterValidator
+from sqlalchemy.orm import Session
 
-from api import security
+from api import commands, security
 from api.deps import CurrentUser, DatabaseDep, SessionDep, SettingsDep
-from api.schemas.common import ERRORS, clean_text
-from api.schemas.users import TokenOut, UserOut, user_out
+from api.schemas.common import COMMAND_ERRORS, ERRORS, clean_text
+from api.schemas.users import TokenOut, UpdateMe, UserOut, user_out
 from engine import seats
-from engine.seats import auth
+from engine.actors import Actor
+from engine.seats import auth, preferences
 
 router = APIRouter(tags=["auth"], responses=ERRORS)
 
@@ -39,3 +41,18 @@ def login(database: DatabaseDep, settings: SettingsDep, username: FormText, pass
 @router.get("/me", response_model=UserOut, summary="Who am I, and which seats do I hold")
 def me(principal: CurrentUser, session: SessionDep) -> UserOut:
     return user_out(session, seats.get_user(session=session, username=principal.username))
+
+
+@router.patch("/me", response_model=UserOut, responses=COMMAND_ERRORS,
+              summary="Change my own settings: the pages' language and time zone")
+def update_me(body: UpdateMe, principal: CurrentUser, database: DatabaseDep) -> UserOut:
+    """One's own settings, so auditors too (the command door refuses them every other change)."""
+
+    def update(session: Session, actor: Actor) -> UserOut:
+        if body.language is not None:
+            preferences.set_language(session=session, actor=actor, language=body.language)
+        if "time_zone" in body.model_fields_set:
+            preferences.set_time_zone(session=session, actor=actor, time_zone_name=body.time_zone)
+        return user_out(session, seats.get_user(session=session, username=actor.username))
+
+    return commands.run(database, principal, update, own_settings=True)

@@ -33,6 +33,8 @@ class UserOut(ResponseModel):
     is_admin: bool
     is_active: bool
     language: str
+    time_zone: str | None = Field(description="The IANA zone the pages show times in; null = the deployment's. "
+                                              "The API's times are always UTC (ISO-8601).")
     created_at: datetime
     seats: list[SeatOut] = Field(description="Every seat the user holds, global and per incident.")
 
@@ -43,6 +45,13 @@ class CreateUser(RequestModel):
     display_name: text(200) | None = None  # type: ignore[valid-type]
     is_admin: bool = False
     language: Language = "en"  # type: ignore[valid-type]
+
+
+class UpdateMe(RequestModel):
+    """Only the fields sent change; `time_zone: null` returns to the deployment's zone."""
+
+    language: Language | None = None  # type: ignore[valid-type]
+    time_zone: text(64) | None = Field(None, description="An IANA time zone such as `Asia/Shanghai`.")  # type: ignore[valid-type]
 
 
 class GrantSeat(RequestModel):
@@ -59,7 +68,7 @@ def user_out(session: Session, user: User) -> UserOut:
     }
     return UserOut(
         username=user.username, display_name=user.display_name, is_admin=user.is_admin,
-        is_active=user.is_active, language=user.language, created_at=user.created_at,
+        is_active=user.is_active, language=user.language, time_zone=user.time_zone, created_at=user.created_at,
         seats=[SeatOut(role=a.role, incident_id=a.incident_id, granted_by=a.granted_by,
                        granted_at=a.granted_at, incident_reference=references.get(a.incident_id or 0))
                for a in assignments],

@@ -20,6 +20,8 @@ class User(Base):
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(String(8), default="en")
+    #: An IANA zone the pages show times in; None: the deployment's (RENXING_TIME_ZONE).
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
