@@ -11,7 +11,7 @@ from api import errors
 from api.limits import BodyLimitMiddleware
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import audit, auth, decisions, definitions, health, incidents, registers, tasks, users
-from api.worker import TimerWorker
+from api.worker import NotificationWorker, TimerWorker
 from engine.config import Settings, get_settings
 from engine.db import Database
 
@@ -54,7 +54,8 @@ def create_app(
 ) -> FastAPI:
     """Build the app around a database (tests inject one with a manual clock).
 
-    With `start_worker`, the timer worker runs in a background thread for the app's lifetime.
+    With `start_worker`, the timer worker and the notification worker run in background threads
+    for the app's lifetime.
     The schema is not migrated here: `renxing serve` (and tests) do that first.
     """
     settings = settings or get_settings()
@@ -63,14 +64,17 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker = TimerWorker(database, settings) if start_worker else None
-        app.state.worker = worker
-        if worker is not None:
-            worker.start()
+        notifier = NotificationWorker(database, settings) if start_worker else None
+        app.state.worker, app.state.notifier = worker, notifier
+        for started in (worker, notifier):
+            if started is not None:
+                started.start()
         try:
             yield
         finally:
-            if worker is not None:
-                worker.stop()
+            for running in (worker, notifier):
+                if running is not None:
+                    running.stop()
 
     app = FastAPI(title="Renxing 韧性 API", version="0.1.0", description=DESCRIPTION,
                   openapi_tags=TAGS, lifespan=lifespan)

@@ -1,11 +1,15 @@
-"""The timer worker inside `renxing serve`: a background thread started and stopped by the app's
-lifespan, so deadlines and escalations fire while the API runs (no separate process needed)."""
+"""The background workers inside `renxing serve` (and `renxing worker`): threads started and
+stopped by the app's lifespan — the timer worker, so deadlines and escalations fire while the
+API runs, and the notification worker beside it, which delivers the outbox after commits."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from typing import Any
 
+from engine import notifications
 from engine.config import Settings
 from engine.db import Database
 from engine.incidents import timers
@@ -13,31 +17,52 @@ from engine.incidents import timers
 log = logging.getLogger(__name__)
 
 
-class TimerWorker:
+class _Loop:
+    """A loop function run in a daemon thread until its stop event is set."""
+
+    name = "worker"
+
     def __init__(self, database: Database, settings: Settings) -> None:
         self.database = database
         self.settings = settings
         self.stop_event = threading.Event()
         self.thread: threading.Thread | None = None
 
+    def target(self) -> tuple[Callable[..., None], tuple[Any, ...], dict[str, Any]]:
+        raise NotImplementedError
+
     def start(self) -> None:
-        self.thread = threading.Thread(
-            target=timers.run_worker, args=(self.database,), name="renxing-timer-worker", daemon=True,
-            kwargs={"interval": self.settings.worker_interval_seconds,
-                    "batch": self.settings.worker_batch_size, "stop": self.stop_event},
-        )
+        function, args, kwargs = self.target()
+        self.thread = threading.Thread(target=function, args=args, kwargs={**kwargs, "stop": self.stop_event},
+                                       name=f"renxing-{self.name}", daemon=True)
         self.thread.start()
-        log.info("timer worker started (every %ss)", self.settings.worker_interval_seconds)
+        log.info("%s started", self.name)
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Ask the worker to finish its current sweep, and wait for it."""
+        """Ask the worker to finish its current pass, and wait for it."""
         self.stop_event.set()
         if self.thread is not None:
             self.thread.join(timeout)
             if self.thread.is_alive():
-                log.warning("timer worker did not stop within %ss", timeout)
-        log.info("timer worker stopped")
+                log.warning("%s did not stop within %ss", self.name, timeout)
+        log.info("%s stopped", self.name)
 
     @property
     def alive(self) -> bool:
         return self.thread is not None and self.thread.is_alive()
+
+
+class TimerWorker(_Loop):
+    name = "timer-worker"
+
+    def target(self) -> tuple[Callable[..., None], tuple[Any, ...], dict[str, Any]]:
+        return timers.run_worker, (self.database,), {"interval": self.settings.worker_interval_seconds,
+                                                     "batch": self.settings.worker_batch_size}
+
+
+class NotificationWorker(_Loop):
+    name = "notification-worker"
+
+    def target(self) -> tuple[Callable[..., None], tuple[Any, ...], dict[str, Any]]:
+        return notifications.run_worker, (self.database, notifications.channels_from(self.settings)), {
+            "interval": self.settings.notify_interval_seconds}

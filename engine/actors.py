@@ -19,3 +19,7 @@ class Actor:
     @property
     def is_system(self) -> bool:
         return self.user_id is None and self.username.startswith("system:")
+
+
+#: The timer worker: tasks it opens were opened by a deadline passing (an escalation).
+TIMER_WORKER = Actor.system("timer-worker")

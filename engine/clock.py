@@ -4,13 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from forms.messages import code
-
-#: Where people read the times unless a deployment or a person says otherwise.
-DEFAULT_TIME_ZONE = "Asia/Shanghai"
-UNKNOWN_TIME_ZONE = code("time_zone.unknown", "unknown time zone '{name}' (an IANA name such as 'Asia/Shanghai')")
 
 
 class Clock(Protocol):
@@ -48,11 +41,3 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
-
-
-def time_zone(name: str) -> ZoneInfo:
-    """An IANA time zone by name (`Asia/Shanghai`); ValueError naming it when there is none."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(UNKNOWN_TIME_ZONE(name=name)) from exc

@@ -1,11 +1,18 @@
-"""Configuration: every setting comes from a `RENXING_` environment variable, read here only."""
+"""Configuration: every setting comes from a `RENXING_` environment variable, read here only;
+and the time zones settings and people may name."""
 
 from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from engine.clock import DEFAULT_TIME_ZONE, time_zone
+from forms.messages import code
+
+#: Where people read the times unless a deployment or a person says otherwise.
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+UNKNOWN_TIME_ZONE = code("time_zone.unknown", "unknown time zone '{name}' (an IANA name such as 'Asia/Shanghai')")
 
 
 class Settings(BaseSettings):
@@ -24,12 +31,33 @@ class Settings(BaseSettings):
     #: The deployment's time zone: pages show times in it unless a user chose another. Stored
     #: times and the API stay UTC (ISO-8601).
     time_zone: str = DEFAULT_TIME_ZONE
+    #: Notifications (task assigned, escalated, overdue, cancelled): webhook URLs, comma-separated,
+    #: sent `json` (our document) or `robot` (WeCom / DingTalk group robot text messages) …
+    notify_webhook_urls: str = ""
+    notify_webhook_format: Literal["json", "robot"] = "json"
+    #: … and e-mail to the seat holders' addresses through this SMTP server (off when no host).
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_sender: str = "renxing@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    #: How often the notification worker notes overdue tasks and delivers.
+    notify_interval_seconds: float = 5.0
 
     @field_validator("time_zone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         time_zone(value)
         return value
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """An IANA time zone by name (`Asia/Shanghai`); ValueError naming it when there is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(UNKNOWN_TIME_ZONE(name=name)) from exc
 
 
 @lru_cache

@@ -17,7 +17,8 @@ from api.cli.incidents import incidents_app
 from api.cli.operations import serve
 from api.cli.support import DatabaseOption, command, errors_as_exit, fail, open_db, out, parse_json
 from api.cli.users import users_app
-from engine import audit, definitions, tasks
+from api.worker import NotificationWorker
+from engine import audit, definitions, notifications, tasks
 from engine.config import get_settings
 from engine.demo import run_demo
 from engine.incidents import timers
@@ -113,20 +114,27 @@ def worker(
     database: DatabaseOption = None,
     once: Annotated[bool, typer.Option("--once", help="Sweep once and exit.")] = False,
 ) -> None:
-    """Fire due timers (escalations, deadlines); runs until interrupted."""
+    """Fire due timers (escalations, deadlines) and deliver notifications; runs until interrupted."""
     db = open_db(database)
     settings = get_settings()
     if once:
         result = timers.sweep(db, limit=settings.worker_batch_size)
-        out.print(f"advanced {len(result.advanced)} incident(s), {len(result.failed)} failed")
+        notifications.note_overdue(db)
+        sent = notifications.deliver_due(db, notifications.channels_from(settings))
+        out.print(f"advanced {len(result.advanced)} incident(s), {len(result.failed)} failed; "
+                  f"{sent} notification(s) sent")
         if result.failed:
             raise typer.Exit(1)
         return
     out.print(f"timer worker sweeping every {settings.worker_interval_seconds}s (Ctrl-C stops)")
+    notifier = NotificationWorker(db, settings)
+    notifier.start()
     try:
         timers.run_worker(db, interval=settings.worker_interval_seconds, batch=settings.worker_batch_size)
     except KeyboardInterrupt:
         out.print("stopped")
+    finally:
+        notifier.stop()
 
 
 @audit_app.command("verify")

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api.pages import times
 from api.pages.i18n import Translator
 from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render, safe_next
+from engine import seats
 from engine.actors import Actor
 from engine.errors import InvalidInput
 from engine.seats import auth, preferences
@@ -69,11 +70,15 @@ def language(ctx: Page, form: Posted) -> Response:
     return redirect(ctx, safe_next(str(form.get("next") or "")))
 
 
-def _settings_page(ctx: Page, status: int = 200, error: str | None = None, chosen: str | None = None,
-                   flash: str | None = None) -> Response:
+def _settings_page(ctx: Page, status: int = 200, errors: dict[str, str] | None = None,
+                   typed: dict[str, str] | None = None, flash: str | None = None) -> Response:
+    """The form shows what was typed when it was refused, else what is stored."""
     user = ctx.require_user()
-    return render(ctx, "me.html", status=status, error=error, zones=ZONES, default_zone=ctx.settings.time_zone,
-                  chosen=user.time_zone if chosen is None else chosen, flash=flash)
+    with ctx.database.read() as session:
+        email = seats.get_user(session=session, username=user.username).email or ""
+    shown = typed or {"time_zone": user.time_zone or "", "email": email}
+    return render(ctx, "me.html", status=status, errors=errors or {}, zones=ZONES, shown=shown,
+                  default_zone=ctx.settings.time_zone, flash=flash)
 
 
 @router.get("/me")
@@ -85,15 +90,20 @@ def my_settings(ctx: Page, saved: str | None = None) -> Response:
 def save_my_settings(ctx: Page, form: Posted) -> Response:
     """Language and time zone; auditors too (their own settings change nothing else)."""
     user = ctx.require_user()
-    chosen_language, zone = lang_of(form.get("language")), str(form.get("time_zone") or "")
+    chosen_language = lang_of(form.get("language"))
+    zone, email = str(form.get("time_zone") or ""), str(form.get("email") or "")
+
     def save(session: Session, actor: Actor) -> None:
         preferences.set_language(session=session, actor=actor, language=chosen_language)
         preferences.set_time_zone(session=session, actor=actor, time_zone_name=zone)
+        preferences.set_email(session=session, actor=actor, email=email)
 
     try:
         ctx.command(save, own_settings=True)
     except InvalidInput as exc:
-        return _settings_page(ctx, 422, Translator(ctx.lang).say(exc.fields.get("time_zone", exc.message)), zone)
+        say = Translator(ctx.lang).say
+        errors = {name: say(message) for name, message in exc.fields.items()}
+        return _settings_page(ctx, 422, errors, {"time_zone": zone, "email": email})
     ctx.set_language(chosen_language)
     ctx.user = replace(user, language=chosen_language, time_zone=zone or None)
     return redirect(ctx, f"{PREFIX}/me?saved=1")

@@ -26,8 +26,7 @@ from api import commands
 from api.deps import Principal
 from api.messages import CSRF_REFUSED, SIGN_IN_FIRST
 from engine import seats
-from engine.clock import time_zone
-from engine.config import Settings
+from engine.config import Settings, time_zone
 from engine.db import Database
 from engine.errors import Forbidden, RenxingError
 from engine.models import User

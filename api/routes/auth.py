@@ -44,7 +44,7 @@ def me(principal: CurrentUser, session: SessionDep) -> UserOut:
 
 
 @router.patch("/me", response_model=UserOut, responses=COMMAND_ERRORS,
-              summary="Change my own settings: the pages' language and time zone")
+              summary="Change my own settings: the pages' language, time zone, notification e-mail")
 def update_me(body: UpdateMe, principal: CurrentUser, database: DatabaseDep) -> UserOut:
     """One's own settings, so auditors too (the command door refuses them every other change)."""
 
@@ -53,6 +53,8 @@ def update_me(body: UpdateMe, principal: CurrentUser, database: DatabaseDep) -> 
             preferences.set_language(session=session, actor=actor, language=body.language)
         if "time_zone" in body.model_fields_set:
             preferences.set_time_zone(session=session, actor=actor, time_zone_name=body.time_zone)
+        if "email" in body.model_fields_set:
+            preferences.set_email(session=session, actor=actor, email=body.email)
         return user_out(session, seats.get_user(session=session, username=actor.username))
 
     return commands.run(database, principal, update, own_settings=True)

@@ -35,6 +35,7 @@ class UserOut(ResponseModel):
     language: str
     time_zone: str | None = Field(description="The IANA zone the pages show times in; null = the deployment's. "
                                               "The API's times are always UTC (ISO-8601).")
+    email: str | None = Field(description="Where e-mail notifications for the user's seats go; null = none.")
     created_at: datetime
     seats: list[SeatOut] = Field(description="Every seat the user holds, global and per incident.")
 
@@ -52,6 +53,7 @@ class UpdateMe(RequestModel):
 
     language: Language | None = None  # type: ignore[valid-type]
     time_zone: text(64) | None = Field(None, description="An IANA time zone such as `Asia/Shanghai`.")  # type: ignore[valid-type]
+    email: text(254) | None = Field(None, description="Where notifications reach me by e-mail; null = none.")  # type: ignore[valid-type]
 
 
 class GrantSeat(RequestModel):
@@ -68,7 +70,8 @@ def user_out(session: Session, user: User) -> UserOut:
     }
     return UserOut(
         username=user.username, display_name=user.display_name, is_admin=user.is_admin,
-        is_active=user.is_active, language=user.language, time_zone=user.time_zone, created_at=user.created_at,
+        is_active=user.is_active, language=user.language, time_zone=user.time_zone, email=user.email,
+        created_at=user.created_at,
         seats=[SeatOut(role=a.role, incident_id=a.incident_id, granted_by=a.granted_by,
                        granted_at=a.granted_at, incident_reference=references.get(a.incident_id or 0))
                for a in assignments],

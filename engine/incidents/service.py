@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine import audit, seats
+from engine import audit, notifications, seats
 from engine.actors import Actor
 from engine.db import now
 from engine.db.locking import lock_incident
@@ -179,6 +179,7 @@ def end(
         select(HumanTask).where(HumanTask.incident_id == incident_id, HumanTask.state == "ready")
     ):
         task.state, task.completed_at = "cancelled", moment
+        notifications.record(session, kind=notifications.CANCELLED, incident=incident, task=task)
     open_phase = session.scalar(
         select(PhaseHistory).where(PhaseHistory.incident_id == incident_id, PhaseHistory.left_at.is_(None))
     )

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
-from engine.actors import Actor
+from engine import audit, notifications
+from engine.actors import TIMER_WORKER, Actor
 from engine.db import now
 from engine.incidents.store import remember_after_commit, save_runtime
 from engine.models import HumanTask, Incident, PhaseHistory, User
@@ -19,8 +19,9 @@ from forms.vocabulary import ACTIVE, CLOSED
 
 
 def _sync_human_tasks(
-    session: Session, incident: Incident, runtime: WorkflowRuntime, timers: list[TimerView]
+    session: Session, incident: Incident, runtime: WorkflowRuntime, timers: list[TimerView], actor: Actor
 ) -> None:
+    """Mirror the ready user tasks, and note who should hear of each task opened or cancelled."""
     moment = now(session)
     ready = {view.id: view for view in runtime.ready_user_tasks(timers)}
     open_rows = {
@@ -34,17 +35,21 @@ def _sync_human_tasks(
         if view is None:
             row.state = "cancelled"
             row.completed_at = moment
+            notifications.record(session, kind=notifications.CANCELLED, incident=incident, task=row)
         elif row.due_at != view.due_at and not _deadline_passed(row, view, moment):
             row.due_at = view.due_at
     for task_id, view in ready.items():
         if task_id in open_rows:
             continue
-        session.add(HumanTask(
+        task = HumanTask(
             id=task_id, incident_id=incident.id, task_spec=view.element, title=view.title, subject=view.subject,
             role=view.lane or "", form_key=view.form_key or "", phase=view.phase, state="ready",
             due_at=view.due_at, created_at=moment, assignee_id=_assignee(session, view),
             excluded_user=_named_user(view, "notBy"),
-        ))
+        )
+        session.add(task)
+        kind = notifications.ESCALATED if actor == TIMER_WORKER else notifications.ASSIGNED
+        notifications.record(session, kind=kind, incident=incident, task=task, username=_named_user(view, "assignee"))
 
 
 def _deadline_passed(row: HumanTask, view: TaskView, moment: datetime) -> bool:
@@ -85,7 +90,7 @@ def sync(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: 
     session.flush()
     delta = save_runtime(session, incident, runtime)
     timers = runtime.pending_timers()
-    _sync_human_tasks(session, incident, runtime, timers)
+    _sync_human_tasks(session, incident, runtime, timers, actor)
     phase = runtime.phase()
     if phase is not None and phase != incident.phase:
         _enter_phase(session, incident, phase, actor)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from engine import audit
-from engine.actors import Actor
+from engine.actors import TIMER_WORKER
 from engine.db import Database
 from engine.db.locking import lock_for_update
 from engine.errors import WorkflowFailure
@@ -25,7 +25,7 @@ from engine.models import Incident
 from forms.vocabulary import ACTIVE, FAILED
 
 log = logging.getLogger(__name__)
-WORKER = Actor.system("timer-worker")
+WORKER = TIMER_WORKER
 
 
 @dataclass

@@ -5,6 +5,7 @@ from engine.models.base import Base
 from engine.models.decisions import Decision, DecisionFlag, FaultToleranceReview
 from engine.models.definitions import ProcessDefinition
 from engine.models.incidents import Incident, PhaseHistory, ReferenceCounter
+from engine.models.notifications import Notification, NotificationDelivery
 from engine.models.registers import EmergencyPlan, Hazard, ImprovementAction
 from engine.models.tasks import HumanTask
 from engine.models.users import RoleAssignment, User
@@ -23,6 +24,8 @@ __all__ = [
     "HumanTask",
     "IdempotentCommand",
     "Incident",
+    "Notification",
+    "NotificationDelivery",
     "PhaseHistory",
     "ProcessDefinition",
     "ReferenceCounter",

@@ -22,6 +22,8 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     #: An IANA zone the pages show times in; None: the deployment's (RENXING_TIME_ZONE).
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    #: Where e-mail notifications for the person's seats go; None: none by e-mail.
+    email: Mapped[str | None] = mapped_column(String(254))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.actors import Actor
-from engine.clock import time_zone
+from engine.config import time_zone
 from engine.errors import InvalidInput, NotFound
 from engine.messages import (
     USER_EMAIL_FORMAT,

@@ -56,6 +56,7 @@ def test_a_person_sets_their_zone_on_the_settings_page(browser: Any, db: Databas
     assert 'id="time_zone"' in settings and "The office&#39;s (Asia/Shanghai)" in settings
     refused = fire.post("/ui/me", {"language": "en", "time_zone": "Mars/Olympus_Mons"}, page="/ui/me")
     assert refused.status_code == 422 and "unknown time zone" in refused.text and 'aria-invalid="true"' in refused.text
+    assert "Mars/Olympus_Mons" not in refused.text.split('id="time_zone"')[1].split("</select>")[0]
     saved = fire.post("/ui/me", {"language": "zh", "time_zone": "Europe/London"}, page="/ui/me")
     assert saved.status_code == 303
     assert "设置已保存" in fire.get(saved.headers["location"]).text
