@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
+    #: Attachments (photos and files on tasks): the folder they are kept in, and the largest accepted.
+    attachments_dir: str = "./attachments"
+    attachment_max_bytes: int = 10 * 1024 * 1024
     #: How often the notification worker notes overdue tasks and delivers.
     notify_interval_seconds: float = 5.0
 

@@ -1,5 +1,6 @@
 """ORM models (SQLAlchemy 2, typed). Import from here so every table is registered."""
 
+from engine.models.attachments import Attachment
 from engine.models.audit import AuditChainHead, AuditEvent, IdempotentCommand
 from engine.models.base import Base
 from engine.models.decisions import Decision, DecisionFlag, FaultToleranceReview
@@ -12,6 +13,7 @@ from engine.models.users import RoleAssignment, User
 from engine.models.workflow_state import TaskDataRow, WorkflowTaskRow
 
 __all__ = [
+    "Attachment",
     "AuditChainHead",
     "AuditEvent",
     "Base",
