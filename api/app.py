@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from api import errors
 from api.limits import BodyLimitMiddleware
 from api.metrics import Metrics, MetricsMiddleware
-from api.routes import audit, auth, decisions, definitions, health, incidents, registers, tasks, users
+from api.routes import attachments, audit, auth, decisions, definitions, health, incidents, registers, tasks, users
 from api.worker import NotificationWorker, TimerWorker
 from engine.config import Settings, get_settings
 from engine.db import Database
@@ -82,7 +82,7 @@ def create_app(
     app.state.settings = settings
     app.state.metrics = Metrics(database)
     errors.install(app)
-    for module in (auth, incidents, tasks, decisions, registers, definitions, audit, users, health):
+    for module in (auth, incidents, tasks, attachments, decisions, registers, definitions, audit, users, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # outermost: sees every answer

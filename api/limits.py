@@ -23,7 +23,14 @@ DEFAULT_LIMIT = 1024 * 1024
 LARGER = {("POST", "/definitions"): 20 * 1024 * 1024, ("POST", "/ui/definitions/deploy"): 20 * 1024 * 1024}
 
 
+#: Uploads to a task (`POST …/tasks/{id}/attachments`, API and page): the engine applies the
+#: deployment's own, smaller, limit per file (RENXING_ATTACHMENT_MAX_BYTES) and names the field.
+ATTACHMENT_LIMIT = 64 * 1024 * 1024
+
+
 def limit_for(method: str, path: str) -> int:
+    if method == "POST" and path.rstrip("/").endswith("/attachments"):
+        return ATTACHMENT_LIMIT
     return LARGER.get((method, path.rstrip("/") or "/"), DEFAULT_LIMIT)
 
 

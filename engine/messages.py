@@ -80,6 +80,18 @@ PASSWORD_TOO_LONG = code("password.too_long", "the password is too long")
 LOGIN_FAILED = code("login.failed", "incorrect username or password")
 LOGIN_LOCKED = code("login.locked", "this account is locked after {attempts} failed logins; try again after {until}")
 
+# --- attachments (photos and files on tasks) ------------------------------------------------------
+ATTACHMENT_NOT_FOUND = code("attachment.not_found", "no attachment {attachment}")
+ATTACHMENT_CHANGED = code("attachment.changed",
+                          "the stored content of attachment {attachment} no longer matches its hash")
+ATTACHMENT_INVALID = code("attachment.invalid", "invalid attachment")
+ATTACHMENT_TOO_BIG = code("attachment.too_big", "the file is {size} bytes; at most {limit} bytes are accepted")
+ATTACHMENT_WRONG_TYPE = code(
+    "attachment.wrong_type",
+    "this kind of file is not accepted (photos: JPEG, PNG, WebP, HEIC; documents: PDF, plain text)")
+ATTACHMENT_EMPTY = code("attachment.empty", "the file is empty")
+ATTACHMENT_WRONG_KIND = code("attachment.wrong_kind", "must be one of: scene, hazard, damage, other")
+
 # --- decisions and the fault-tolerance review ------------------------------------------------------
 DECISION_NOT_FOUND = code("decision.not_found", "no decision {decision_id}")
 DECISION_NOT_IN_INCIDENT = code("decision.not_in_incident", "no such decision in this incident")

@@ -36,6 +36,7 @@ EVENTS: dict[str, Template] = {
     "hazards_registered": code("event.hazards_registered", "Hazards registered"),
     "hazard_updated": code("event.hazard_updated", "Hazard #{hazard_id}: {from} → {to}"),
     "plan_published": code("event.plan_published", "Plan version {version} published for {unit}"),
+    "attachment_added": code("event.attachment_added", "Attached '{filename}' to '{task}' (SHA-256 {sha256})"),
 }
 
 

@@ -15,16 +15,19 @@ from engine.actors import Actor
 from engine.attachments.store import LocalStore
 from engine.db import now
 from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.messages import (
+    ATTACHMENT_CHANGED,
+    ATTACHMENT_EMPTY,
+    ATTACHMENT_INVALID,
+    ATTACHMENT_NOT_FOUND,
+    ATTACHMENT_TOO_BIG,
+    ATTACHMENT_WRONG_KIND,
+    ATTACHMENT_WRONG_TYPE,
+    TASK_SEAT_NOT_HELD,
+)
 from engine.models import Attachment
-from forms.messages import code
 
 KINDS = ("scene", "hazard", "damage", "other")
-TOO_BIG = code("attachment.too_big", "the file is {size} bytes; at most {limit} bytes are accepted")
-WRONG_TYPE = code("attachment.wrong_type",
-                  "this kind of file is not accepted (photos: JPEG, PNG, WebP, HEIC; documents: PDF, plain text)")
-EMPTY = code("attachment.empty", "the file is empty")
-WRONG_KIND = code("attachment.wrong_kind", "must be one of: scene, hazard, damage, other")
-
 #: What a file's first bytes say it is: (offset, signature, content type).
 _SIGNATURES = (
     (0, b"\xff\xd8\xff", "image/jpeg"),
@@ -65,16 +68,17 @@ def add(*, session: Session, actor: Actor, store: LocalStore, limits: Limits, ta
     accepted; written to the store, recorded with its hash in the audit trail."""
     task = tasks.get(session=session, task_id=task_id)
     if not tasks.may_act_on(session=session, actor=actor, task=task):
-        raise Forbidden(f"task '{task.title}' belongs to the seat '{task.role}', which you do not hold")
+        raise Forbidden(TASK_SEAT_NOT_HELD, task=task.title, role=task.role)
     if kind not in KINDS:
-        raise InvalidInput("invalid attachment", fields={"kind": WRONG_KIND()})
+        raise InvalidInput(ATTACHMENT_INVALID, fields={"kind": ATTACHMENT_WRONG_KIND()})
     if not data:
-        raise InvalidInput("invalid attachment", fields={"file": EMPTY()})
+        raise InvalidInput(ATTACHMENT_INVALID, fields={"file": ATTACHMENT_EMPTY()})
     if len(data) > limits.max_bytes:
-        raise InvalidInput("invalid attachment", fields={"file": TOO_BIG(size=len(data), limit=limits.max_bytes)})
+        raise InvalidInput(ATTACHMENT_INVALID,
+                           fields={"file": ATTACHMENT_TOO_BIG(size=len(data), limit=limits.max_bytes)})
     content_type = _content_type(data)
     if content_type is None:
-        raise InvalidInput("invalid attachment", fields={"file": WRONG_TYPE()})
+        raise InvalidInput(ATTACHMENT_INVALID, fields={"file": ATTACHMENT_WRONG_TYPE()})
     digest = hashlib.sha256(data).hexdigest()
     store.put(digest, data)
     attachment = Attachment(incident_id=task.incident_id, task_id=task.id, kind=kind, filename=_clean_name(filename),
@@ -93,7 +97,7 @@ def add(*, session: Session, actor: Actor, store: LocalStore, limits: Limits, ta
 def get(*, session: Session, attachment_id: int) -> Attachment:
     found = session.get(Attachment, attachment_id)
     if found is None:
-        raise NotFound(f"no attachment {attachment_id}")
+        raise NotFound(ATTACHMENT_NOT_FOUND, attachment=attachment_id)
     return found
 
 
@@ -108,5 +112,5 @@ def content(*, store: LocalStore, attachment: Attachment) -> bytes:
     """The stored bytes, checked against the recorded hash (a changed file is refused)."""
     data = store.read(attachment.sha256)
     if hashlib.sha256(data).hexdigest() != attachment.sha256:
-        raise NotFound(f"the stored content of attachment {attachment.id} no longer matches its hash")
+        raise NotFound(ATTACHMENT_CHANGED, attachment=attachment.id)
     return data

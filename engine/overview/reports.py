@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, incidents
+from engine import attachments, audit, incidents
 from engine.audit import VerifyResult
 from engine.db import now
 from engine.learning import decisions
-from engine.models import AuditEvent, Decision, HumanTask, ImprovementAction, Incident, PhaseHistory
+from engine.models import Attachment, AuditEvent, Decision, HumanTask, ImprovementAction, Incident, PhaseHistory
 
 #: Form fields of an after-action review, in the order a reader wants them.
 REVIEW_FIELDS = ("what_was_planned", "what_happened", "why", "what_to_change")
@@ -44,6 +44,10 @@ class AfterActionReport:
     reviews: list[Review]
     actions: list[ImprovementAction]
     chain: VerifyResult
+    #: Photos and files on the incident's tasks, each with the hash its audit event recorded.
+    attachments: list[Attachment]
+    #: Task id -> title, for the tasks the attachments belong to.
+    task_titles: dict[str, str]
 
     @property
     def lessons(self) -> list[str]:
@@ -73,10 +77,13 @@ def after_action(*, session: Session, incident_id: int) -> AfterActionReport:
     actions = list(session.scalars(
         select(ImprovementAction).where(ImprovementAction.incident_id == incident_id)
         .order_by(ImprovementAction.due_at, ImprovementAction.id)))
+    files = attachments.list_for(session=session, incident_id=incident_id)
     return AfterActionReport(
         incident=incident, generated_at=now(session), phases=phases,
         events=list(audit.events(session=session, incident_id=incident_id)),
         decisions=decisions.list_for(session=session, incident_id=incident_id),
         reviews=_reviews(session, incident_id), actions=actions,
         chain=audit.verify(session=session, incident_id=incident_id, all_chains=False),
+        attachments=files, task_titles=dict(session.execute(
+            select(HumanTask.id, HumanTask.title).where(HumanTask.id.in_({a.task_id for a in files}))).tuples().all()),
     )

@@ -56,12 +56,12 @@ class Browser:
 
 
 @pytest.fixture
-def web_app(db: Database) -> FastAPI:
+def web_app(db: Database, tmp_path: Path) -> FastAPI:
     make_users(db)
     files = {name: content for name, content in bundled_files().items() if name in MODELS}
     with db.transaction() as session:
         definitions.deploy(session=session, actor=ADMIN, files=files)
-    app = create_app(db, settings=SETTINGS)
+    app = create_app(db, settings=SETTINGS.model_copy(update={"attachments_dir": str(tmp_path / "attachments")}))
     install(app)
     return app
 

@@ -101,14 +101,15 @@ def serve(tmp: Path) -> Iterator[Site]:
         with db.transaction() as session:
             definitions.deploy(session=session, actor=ADMIN, files={
                 name: content for name, content in bundled_files().items() if name in MODELS})
-    with serve_database(db) as site:
+    with serve_database(db, attachments=tmp / "attachments") as site:
         yield site
 
 
 @contextmanager
-def serve_database(db: Database) -> Iterator[Site]:
-    """uvicorn in a thread on a free loopback port, around the app for `db`; stopped on exit."""
-    app = create_app(db, settings=SETTINGS)
+def serve_database(db: Database, attachments: Path) -> Iterator[Site]:
+    """uvicorn in a thread on a free loopback port, around the app for `db`; stopped on exit.
+    Uploaded attachments go to `attachments` (a test's own folder)."""
+    app = create_app(db, settings=SETTINGS.model_copy(update={"attachments_dir": str(attachments)}))
     install(app)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))

@@ -31,7 +31,7 @@ def world(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
         pytest.skip(f"the process library in bpmn/ does not deploy: {exc}")
     with db.transaction() as session:  # the library's people sign in with the test password
         session.execute(update(User).values(password_hash=PASSWORD_HASH))
-    with serve_database(db) as site:
+    with serve_database(db, attachments=tmp_path_factory.mktemp("lifecycle-files")) as site:
         yield site, library
 
 
