@@ -10,6 +10,8 @@ AUDITOR_READ_ONLY = code("auditor.read_only", "auditors read everything and chan
 AUDIT_LOG_FORBIDDEN = code("audit.log_forbidden", "only auditors and administrators read the audit log as a whole")
 REPORT_FORBIDDEN = code("oversight.report_forbidden",
                         "only the incident's commander, auditors and administrators can read its after-action report")
+DAMAGE_FORBIDDEN = code("oversight.damage_forbidden",
+                        "only the incident's commander, auditors and administrators can export its damage statistics")
 TIMELINE_FORBIDDEN = code("oversight.timeline_forbidden",
                           "only the incident's commander, auditors and administrators can read its timeline")
 DECISIONS_FORBIDDEN = code("oversight.decisions_forbidden",

@@ -1,4 +1,5 @@
-"""The auditor's view of an incident, its JSON Lines export, and the after-action report."""
+"""The auditor's view of an incident, its JSON Lines export, the after-action report (page and
+PDF), and the damage statistics workbook."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from collections.abc import Iterator
 from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
 
-from api.messages import REPORT_FORBIDDEN
-from api.pages.render import PREFIX, Page, PageRoute, render, task_titles
+from api import exports
+from api.messages import DAMAGE_FORBIDDEN, REPORT_FORBIDDEN
+from api.pages.render import PREFIX, Page, PageRoute, render, render_html, task_titles
 from api.policies import require_auditor, require_oversight
 from api.schemas.audit import AuditEventOut
 from engine import audit, definitions, incidents
 from engine.learning import decisions
-from engine.overview import reports
+from engine.overview import damage, reports
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 
@@ -51,13 +53,41 @@ def export(ctx: Page, ref: str) -> Response:
         "Content-Disposition": f"attachment; filename={incident.reference}-audit.jsonl"})
 
 
-@router.get("/incidents/{ref}/report")
-def report(ctx: Page, ref: str) -> Response:
-    """Printable after-action report: the incident's commander, auditors and administrators."""
+def _report(ctx: Page, ref: str) -> tuple[reports.AfterActionReport, dict[str, str]]:
+    """The after-action report: the incident's commander, auditors and administrators."""
     user = ctx.require_user()
     with ctx.database.read() as session:
         incident_id = incidents.resolve(session=session, ref=ref).id
         require_oversight(session, user.principal, incident_id, REPORT_FORBIDDEN)
         found = reports.after_action(session=session, incident_id=incident_id)
         summary = definitions.get_by_id(session=session, definition_id=found.incident.definition_id).summary
-    return render(ctx, "report.html", r=found, incident=found.incident, titles=task_titles(summary))
+    return found, task_titles(summary)
+
+
+@router.get("/incidents/{ref}/report")
+def report(ctx: Page, ref: str) -> Response:
+    found, titles = _report(ctx, ref)
+    return render(ctx, "report.html", r=found, incident=found.incident, titles=titles)
+
+
+@router.get("/incidents/{ref}/report.pdf")
+def report_pdf(ctx: Page, ref: str) -> Response:
+    """The same report as a PDF, in the reader's language and time zone."""
+    found, titles = _report(ctx, ref)
+    html = render_html(ctx, "report.html", r=found, incident=found.incident, titles=titles, printing=True)
+    return Response(exports.pdf(html), media_type="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename={found.incident.reference}-after-action.pdf",
+        "Cache-Control": "no-store"})
+
+
+@router.get("/incidents/{ref}/damage.xlsx")
+def damage_workbook(ctx: Page, ref: str) -> Response:
+    """Damage statistics as submitted (one row per submission, totals): for the same readers."""
+    user = ctx.require_user()
+    with ctx.database.read() as session:
+        incident_id = incidents.resolve(session=session, ref=ref).id
+        require_oversight(session, user.principal, incident_id, DAMAGE_FORBIDDEN)
+        found = damage.statistics(session=session, incident_id=incident_id)
+    return Response(exports.damage_workbook(found, ctx.lang, ctx.zone), media_type=exports.XLSX, headers={
+        "Content-Disposition": f"attachment; filename={found.incident.reference}-damage.xlsx",
+        "Cache-Control": "no-store"})

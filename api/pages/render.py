@@ -102,12 +102,13 @@ def field_title(form_key: str, name: str, lang: str) -> str:
     return i18n.schema_title(spec, lang, name.replace("_", " "))
 
 
-def render(ctx: PageContext, template: str, status: int = 200, **values: Any) -> Response:
+def render_html(ctx: PageContext, template: str, **values: Any) -> str:
+    """A template as HTML text in the reader's language and time zone (pages, and the PDF export)."""
     lang = ctx.lang
     ruling_labels = enum_labels("fault_tolerance_ruling", lang)
 
     translator = page_i18n.Translator(lang)
-    html = env.get_template(template).render(
+    return env.get_template(template).render(
         ctx=ctx, user=ctx.user, lang=lang, csrf=ctx.csrf,
         L=lambda kind, value: i18n.label(kind, value, lang),
         say=translator.say, stored=translator.stored,
@@ -118,7 +119,10 @@ def render(ctx: PageContext, template: str, status: int = 200, **values: Any) ->
         path=ctx.request.url.path, query=ctx.request.url.query, zone=ctx.zone,
         **{"now": ctx.database.clock.now(), **values},
     )
-    response: Response = HTMLResponse(html, status_code=status)
+
+
+def render(ctx: PageContext, template: str, status: int = 200, **values: Any) -> Response:
+    response: Response = HTMLResponse(render_html(ctx, template, **values), status_code=status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Content-Security-Policy"] = (

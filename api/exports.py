@@ -1,0 +1,116 @@
+"""Files to take away, built from what the engine returns: the after-action report as PDF
+(WeasyPrint renders the report page's own HTML with its print CSS), damage statistics as an
+Excel workbook (openpyxl), and the incident list as CSV. Shared by the pages and the API.
+
+The PDF renderer fetches nothing from the network: only the pages' own static files are read,
+from disk. CJK text needs a CJK font on the system (fonts-wqy-zenhei or fonts-noto-cjk); the
+report's CSS names them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from weasyprint import HTML, URLFetcher
+from weasyprint.urls import URLFetcherResponse
+
+from api.pages.i18n import Translator
+from engine.models import Incident
+from engine.overview.damage import DamageStatistics
+from forms import FormNotFound, i18n, load_schema
+
+STATIC = Path(__file__).resolve().parent / "pages" / "static"
+BASE_URL = "https://renxing.local/"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class _OwnFilesOnly(URLFetcher):  # type: ignore[misc]
+    """Resources of the report: our static files from disk, and data: URLs; nothing else."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("https", "data"))
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        parsed = urlparse(url)
+        if parsed.scheme == "data":
+            return super().fetch(url, headers)
+        path = (STATIC / parsed.path.removeprefix("/ui/static/")).resolve()
+        if f"{parsed.scheme}://{parsed.netloc}/" != BASE_URL or not parsed.path.startswith("/ui/static/") \
+                or STATIC not in path.parents or not path.is_file():
+            raise ValueError(f"the PDF export loads only the pages' own static files, not {url}")
+        kind = "text/css" if path.suffix == ".css" else "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+
+def pdf(html: str) -> bytes:
+    return bytes(HTML(string=html, base_url=BASE_URL, url_fetcher=_OwnFilesOnly()).write_pdf())
+
+
+def _local(moment: datetime | None, zone: tzinfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def damage_workbook(found: DamageStatistics, lang: str, zone: tzinfo) -> bytes:
+    """One sheet: a row per submission, a column per figure (titled in `lang`), and totals."""
+    _ = Translator(lang)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Damage statistics")
+    incident = found.incident
+    sheet.append([f"{incident.reference} {incident.title}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    fields: dict[str, str] = {}
+    for task in found.submissions:
+        try:
+            properties = load_schema(task.form_key).get("properties") or {}
+        except FormNotFound:
+            properties = {}
+        for name, spec in properties.items():
+            if isinstance(spec, dict) and spec.get("type") in ("integer", "number"):
+                fields.setdefault(name, i18n.schema_title(spec, lang, name))
+    heads = [_("Task"), _("Submitted by"), _("Submitted at")] + list(fields.values())
+    sheet.append(heads)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for task in found.submissions:
+        data = task.data or {}
+        sheet.append([task.title, task.completed_by or "", _local(task.completed_at, zone)]
+                     + [data.get(name) if isinstance(data.get(name), int | float) else None for name in fields])
+    if found.submissions:
+        first, last = 3, 2 + len(found.submissions)
+        totals: list[Any] = [_("Total"), "", ""]
+        for column in range(4, 4 + len(fields)):
+            letter = sheet.cell(row=2, column=column).column_letter
+            totals.append(f"=SUM({letter}{first}:{letter}{last})")
+        sheet.append(totals)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+    for column in sheet.columns:
+        sheet.column_dimensions[column[1].column_letter].width = max(12, *(len(str(c.value or "")) + 2 for c in column))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def incidents_csv(found: Iterable[Incident], lang: str, zone: tzinfo) -> str:
+    """UTF-8 with a byte-order mark, so a spreadsheet program opens the Chinese correctly."""
+    _ = Translator(lang)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([_("Reference"), _("Title"), _("Category"), _("Unit"), _("Phase"), _("Status"), _("Level"),
+                     _("Exercise"), _("Reported"), _("Ended")])
+    for incident in found:
+        writer.writerow([incident.reference, incident.title, i18n.label("category", incident.category, lang),
+                         incident.unit, i18n.label("phase", incident.phase, lang),
+                         i18n.label("status", incident.status, lang),
+                         incident.response_level or "", "1" if incident.exercise else "0",
+                         _local(incident.created_at, zone), _local(incident.ended_at, zone)])
+    return out.getvalue()
