@@ -14,7 +14,7 @@ from api.pages import fields
 from api.pages.i18n import Translator
 from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render
 from api.policies import require_task_visible
-from api.routes.attachments import download, limits_of, store_of
+from api.routes.attachments import AttachmentId, download, limits_of, store_of
 from engine import attachments, incidents, tasks
 from engine.errors import InvalidInput
 from forms import task_schema
@@ -91,7 +91,7 @@ def _attach(ctx: Page, task_id: str, form: FormData, filename: str, data: bytes)
 
 
 @router.get("/attachments/{attachment_id}")
-def attachment(ctx: Page, attachment_id: int) -> Response:
+def attachment(ctx: Page, attachment_id: AttachmentId) -> Response:
     user = ctx.require_user()
     with ctx.database.read() as session:
         found = attachments.get(session=session, attachment_id=attachment_id)

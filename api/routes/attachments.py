@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Response, UploadFile
+from fastapi import APIRouter, File, Form, Path, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.commands import CommandDep
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.policies import require_task_visible, task_filter
 from api.schemas.attachments import AttachmentOut
-from api.schemas.common import COMMAND_ERRORS, ERRORS, TaskId, text
+from api.schemas.common import COMMAND_ERRORS, ERRORS, MAX_ID, TaskId, text
 from engine import attachments, incidents, tasks
 from engine.config import Settings
 from engine.models import Attachment
 
 router = APIRouter(tags=["tasks"])
+AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def store_of(settings: Settings) -> attachments.LocalStore:
@@ -66,7 +67,8 @@ def list_attachments(ref: str, principal: CurrentUser, session: SessionDep) -> l
 
 @router.get("/attachments/{attachment_id}/content", responses=ERRORS, response_class=Response,
             summary="Download an attachment (its content is checked against the recorded hash)")
-def content(attachment_id: int, principal: CurrentUser, session: SessionDep, settings: SettingsDep) -> Response:
+def content(attachment_id: AttachmentId, principal: CurrentUser, session: SessionDep,
+            settings: SettingsDep) -> Response:
     found = attachments.get(session=session, attachment_id=attachment_id)
     require_task_visible(session, principal, tasks.get(session=session, task_id=found.task_id))
     return download(store_of(settings), found)
