@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
 
-from api import exports
 from api.messages import DAMAGE_FORBIDDEN, REPORT_FORBIDDEN
+from api.pages import exports
 from api.pages.render import PREFIX, Page, PageRoute, render, render_html, task_titles
 from api.policies import require_auditor, require_oversight
 from api.schemas.audit import AuditEventOut

@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from api import exports
 from api.messages import LEVEL_NOT_CHANGED
+from api.pages import exports
 from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render, task_titles
 from api.policies import may_oversee
 from engine import audit, definitions, incidents, seats

@@ -84,6 +84,6 @@ def after_action(*, session: Session, incident_id: int) -> AfterActionReport:
         decisions=decisions.list_for(session=session, incident_id=incident_id),
         reviews=_reviews(session, incident_id), actions=actions,
         chain=audit.verify(session=session, incident_id=incident_id, all_chains=False),
-        attachments=files, task_titles=dict(session.execute(
-            select(HumanTask.id, HumanTask.title).where(HumanTask.id.in_({a.task_id for a in files}))).tuples().all()),
+        attachments=files, task_titles={row.id: row.title for row in session.execute(
+            select(HumanTask.id, HumanTask.title).where(HumanTask.id.in_({a.task_id for a in files})))},
     )

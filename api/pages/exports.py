@@ -12,7 +12,6 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -22,11 +21,11 @@ from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
 from api.pages.i18n import Translator
+from api.pages.render import STATIC
 from engine.models import Incident
 from engine.overview.damage import DamageStatistics
 from forms import FormNotFound, i18n, load_schema
 
-STATIC = Path(__file__).resolve().parent / "pages" / "static"
 BASE_URL = "https://renxing.local/"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
