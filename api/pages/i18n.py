@@ -4,16 +4,19 @@ Where the words are: every system string of the pages is a gettext msgid in Engl
 templates (`{{ _("My tasks") }}`, Jinja2's i18n extension, newstyle: `%(name)s` placeholders) and
 in page code (`_ = Translator(lang)`; `_("Level %(level)s", level=...)`); every message code
 (`forms.messages.code`: engine errors, field messages, timeline events) is a msgctxt with its
-English template as msgid. The Chinese lives in ``locale/zh/LC_MESSAGES/renxing.po``; English
-needs no catalog because the msgids are English. Domain labels (levels, seats, …) come from
+English template as msgid. The Chinese lives in the ``.po`` files of ``locale/zh/LC_MESSAGES/``,
+merged into one catalog (several files, so that work on different parts adds entries without
+rewriting one shared file; a msgid in two files is an error). English needs no catalog because
+the msgids are English. Domain labels (levels, seats, …) come from
 `forms.vocabulary`, form titles from the form schemas (`forms.i18n`).
 
 Why the .po files are compiled in memory when the pages are installed, not shipped as .mo: no
 build step to forget and no binary file to drift from its source; compiling a few hundred entries
 takes milliseconds. Fuzzy entries (a template reworded since it was translated) are left out, so
 such a message shows in English until a translator confirms it — and tests/web/test_catalogs.py
-fails until then. To add or change strings: `pybabel extract` then `pybabel update` (both read
-[tool.babel] in pyproject.toml and babel.cfg), translate the new entries in the .po file.
+fails until then. To add strings: `pybabel extract` (it reads [tool.babel] in pyproject.toml and
+babel.cfg) shows what the code says; tests/web/test_catalogs.py names what has no Chinese; add those
+entries, translated, to the .po file of their part (renxing.po holds the first pages' strings).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import Environment, pass_context
@@ -38,20 +42,35 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "renxing"
 
 
-def catalog_path(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_paths(lang: str) -> list[Path]:
+    return sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po"))
+
+
+def read_catalog(lang: str) -> Catalog:
+    """Every .po file of `lang` as one catalog; a message defined in two files is refused."""
+    merged = Catalog(locale=lang, domain=DOMAIN)
+    origin: dict[tuple[str | None, str], str] = {}
+    for path in catalog_paths(lang):
+        with path.open("rb") as source:
+            part = read_po(source, locale=lang, domain=DOMAIN)
+        for message in part:
+            if not message.id:
+                continue  # the file's header
+            key = (message.context, message.id if isinstance(message.id, str) else message.id[0])
+            if key in origin:
+                raise ValueError(f"{path.name} repeats a message of {origin[key]}: {key[0] or ''}|{key[1]}")
+            origin[key] = path.name
+            merged[message.id] = message
+    return merged
 
 
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
-    """The compiled catalog of `lang`; a language without a .po file reads the English msgids."""
-    path = catalog_path(lang)
-    if not path.is_file():
+    """The compiled catalog of `lang`; a language without .po files reads the English msgids."""
+    if not catalog_paths(lang):
         return gettext.NullTranslations()
-    with path.open("rb") as source:
-        catalog = read_po(source, locale=lang, domain=DOMAIN)
     compiled = BytesIO()
-    write_mo(compiled, catalog)  # leaves fuzzy entries out
+    write_mo(compiled, read_catalog(lang))  # leaves fuzzy entries out
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
 

@@ -16,12 +16,11 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
-from babel.messages.pofile import read_po
 
 import api
 import engine
 import forms
-from api.pages.i18n import Translator, catalog_path
+from api.pages.i18n import LOCALE_DIR, Translator, read_catalog
 from forms.messages import CODES, Template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,8 +43,7 @@ def _extracted() -> set[tuple[str | None, str]]:
 
 @cache
 def _zh() -> Catalog:
-    with catalog_path("zh").open("rb") as source:
-        return read_po(source, locale="zh")
+    return read_catalog("zh")
 
 
 def _problem(context: str | None, msgid: str) -> str | None:
@@ -77,13 +75,13 @@ def test_every_string_of_the_pages_has_its_chinese() -> None:
     assert len(extracted) > 150, "extraction found too little: is babel.cfg right?"
     problems = {f"{ctx or ''}|{msgid}": why for ctx, msgid in sorted(extracted, key=str)
                 if (why := _problem(ctx, msgid))}
-    assert problems == {}, "run `pybabel extract && pybabel update`, then translate in " + str(catalog_path("zh"))
+    assert problems == {}, "add them, translated, to a .po file of " + str(LOCALE_DIR / "zh" / "LC_MESSAGES")
 
 
 def test_the_catalog_holds_nothing_the_code_no_longer_says() -> None:
     extracted = _extracted()
     stale = sorted(f"{m.context or ''}|{m.id}" for m in _zh() if m.id and (m.context, m.id) not in extracted)
-    assert stale == [], "run `pybabel extract && pybabel update` to retire them"
+    assert stale == [], "remove them from the .po files"
 
 
 def test_every_message_code_has_its_chinese() -> None:
@@ -111,3 +109,17 @@ def test_page_code_and_templates_read_the_same_catalog(lang: str) -> None:
     assert _("My tasks") == {"en": "My tasks", "zh": "我的任务"}[lang]
     assert _("Level %(level)s", level="II") == {"en": "Level II", "zh": "II 级"}[lang]
     assert _.pgettext("page title", "Incidents") == {"en": "Incidents", "zh": "事件列表"}[lang]
+
+
+def test_a_message_in_two_files_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each part keeps its own .po file; the same msgid in two of them would make one silently win."""
+    import api.pages.i18n as i18n
+    folder = tmp_path / "zh" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    entry = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "My tasks"\nmsgstr "我的任务"\n'
+    (folder / "a.po").write_text(entry, encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    assert read_catalog("zh").get("My tasks").string == "我的任务"
+    (folder / "b.po").write_text(entry, encoding="utf-8")
+    with pytest.raises(ValueError, match="b.po repeats a message of a.po"):
+        read_catalog("zh")
