@@ -22,7 +22,7 @@ PHASES = ("prevention", "response", "recovery", "learning")
 CLOSED_PHASE = "closed"
 PHASE_LABELS: Labels = {
     "prevention": ("Prevention", "预防"), "response": ("Response", "响应"),
-    "recovery": ("Recovery", "恢复"), "learning": ("Learning", "学习"), CLOSED_PHASE: ("Closed", "关闭"),
+    "recovery": ("Recovery", "恢复"), "learning": ("Learning", "总结评估"), CLOSED_PHASE: ("Closed", "关闭"),
 }
 
 # --- incidents -------------------------------------------------------------------------------
@@ -61,6 +61,7 @@ SEAT_LABELS: Labels = {
     "medical": ("Medical", "医疗救护"), "police": ("Police", "公安"), "logistics": ("Logistics", "物资保障"),
     "volunteer_coordinator": ("Volunteer coordinator", "志愿者协调"),
     "recovery_officer": ("Recovery officer", "恢复重建专员"), "plan_owner": ("Plan owner", "预案负责人"),
+    "plan_approver": ("Plan approver", "预案审批人"),
     REVIEWER: ("Fault-tolerance reviewer", "容错审查人"), AUDITOR: ("Auditor", "审计人员"),
     "street_commander": ("Street commander", "街道指挥"), "district_commander": ("District commander", "区级指挥"),
     "community_commander": ("Community commander", "社区指挥"),
