@@ -31,7 +31,7 @@ from engine.db import Database
 from engine.errors import Forbidden, RenxingError
 from engine.models import User
 from forms.i18n import lang_of
-from forms.vocabulary import AUDITOR, LANGUAGES
+from forms.vocabulary import AUDITOR, LANGUAGES, START_ROLES
 
 T = TypeVar("T")
 SESSION_COOKIE = "renxing_session"
@@ -70,6 +70,11 @@ class PageUser:
     @property
     def is_auditor(self) -> bool:
         return AUDITOR in self.global_roles
+
+    @property
+    def may_report(self) -> bool:
+        """May report (start) an incident: duty officers, commanders, administrators."""
+        return not self.is_auditor and (self.is_admin or bool(self.global_roles & START_ROLES))
 
 
 @dataclass
