@@ -27,9 +27,9 @@ from engine.errors import InvalidInput
 from engine.messages import INCIDENT_CANNOT_START
 from engine.models import Incident
 from forms.messages import (
-    FIELD_MAXIMUM,
     FIELD_AT_MOST_CHARACTERS,
     FIELD_INTEGER,
+    FIELD_MAXIMUM,
     FIELD_ONE_OF,
     FIELD_REQUIRED,
     Message,
