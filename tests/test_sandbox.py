@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine.workflow import sandbox
+from engine.workflow import sandbox_guards, sandbox_policy
 from engine.workflow.sandbox import (
     SAFE_BUILTINS,
     SandboxTimeout,
@@ -344,7 +344,7 @@ def test_no_module_frame_or_code_is_reachable_from_the_builtins() -> None:
             seen.add(id(obj))
             assert not isinstance(obj, (types.ModuleType, types.FrameType, types.CodeType)), obj
             for name in dir(obj):
-                if not name.startswith("_") and name not in sandbox._DENIED_ATTRIBUTES:
+                if not name.startswith("_") and name not in sandbox_guards.DENIED_ATTRIBUTES:
                     try:
                         following.append(getattr(obj, name))
                     except Exception:  # noqa: S112 - properties that need an instance
@@ -369,7 +369,7 @@ def test_compiled_code_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sandbox, "compile_restricted_eval", counting)
+    monkeypatch.setattr(sandbox_policy, "compile_restricted_eval", counting)
     source = "casualties >= 10 and x == 1  # cache test"
     for _ in range(100):
         assert evaluate(source, CONTEXT) is True
