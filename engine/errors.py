@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine.messages import DEFINITION_NOT_VALID, DEFINITION_PROBLEM
+from engine.messages import DEFINITION_NOT_VALID
 from forms.messages import Message, Template
 
 
@@ -57,17 +57,17 @@ class InvalidDefinition(InvalidInput):
         self.problems = list(problems)
         super().__init__(
             DEFINITION_NOT_VALID, problems="; ".join(str(p) for p in self.problems),
-            fields={p.location: DEFINITION_PROBLEM(problem=p.message) for p in self.problems},
+            fields={p.location: p.message for p in self.problems},
         )
 
 
 class DefinitionProblem:
-    """One validation finding: which file, which element, what is wrong (in English: these name
-    model elements for the model's author and have no message codes yet)."""
+    """One validation finding: which file, which element, what is wrong — a message with its code
+    (engine/workflow/spec_messages.py), so the deploy page can say it in Chinese."""
 
     __slots__ = ("file", "element", "message")
 
-    def __init__(self, file: str | None, element: str | None, message: str) -> None:
+    def __init__(self, file: str | None, element: str | None, message: Message) -> None:
         self.file = file
         self.element = element
         self.message = message

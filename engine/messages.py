@@ -142,7 +142,6 @@ DEFINITION_VERSION_NOT_FOUND = code("definition.version_not_found",
                                     "no process definition '{process_id}' version {version}")
 DEFINITION_ID_NOT_FOUND = code("definition.id_not_found", "no process definition {definition_id}")
 DEFINITION_NOT_VALID = code("definition.not_valid", "the bundle is not valid: {problems}")
-DEFINITION_PROBLEM = code("definition.problem", "{problem}")
 DEPLOY_ADMIN_ONLY = code("deploy.admin_only", "only an administrator can deploy process definitions")
 BUNDLE_EMPTY = code("bundle.empty", "the bundle is empty")
 BUNDLE_GIVE_A_MODEL = code("bundle.give_a_model", "give at least one .bpmn file")

@@ -26,6 +26,25 @@ from engine.workflow.spec_docs import (
 )
 from engine.workflow.spec_expressions import check_bpmn_expressions, check_dmn_expressions, refusal
 from engine.workflow.spec_flows import check_data_objects, check_flows
+from engine.workflow.spec_messages import (
+    CALL_RECURSES,
+    CALL_UNKNOWN,
+    CALL_WITHOUT_TARGET,
+    DECISION_ID_REPEATED,
+    DMN_NO_TABLE,
+    DMN_ONE_DECISION,
+    LANE_NOT_ROLE,
+    OPERATOR_NOT_KNOWN,
+    OPERATOR_WITHOUT_ID,
+    PHASE_UNKNOWN,
+    PROCESS_ID_REPEATED,
+    RULE_UNKNOWN,
+    RULE_WITHOUT_DECISION,
+    SUBJECT_REFUSED,
+    USER_TASK_UNKNOWN_FORM,
+    USER_TASK_WITHOUT_FORM,
+    USER_TASK_WITHOUT_LANE,
+)
 from forms.vocabulary import PHASES
 
 __all__ = ["check_bundle"]
@@ -59,14 +78,13 @@ def _check_duplicates(docs: list[Doc], problems: Problems) -> set[str]:
     owners: dict[tuple[str, str], str] = {}
     clashes: set[str] = set()
     for doc in docs:
-        kind = "process" if doc.kind == "bpmn" else "decision"
+        repeated = PROCESS_ID_REPEATED if doc.kind == "bpmn" else DECISION_ID_REPEATED
         ids = doc.xpath("|".join(f"//bpmn:{tag}/@id" for tag in CONTAINERS)) \
             if doc.kind == "bpmn" else decision_ids(doc)
         for element_id in map(str, ids):
-            first = owners.setdefault((kind, element_id), doc.name)
+            first = owners.setdefault((doc.kind, element_id), doc.name)
             if first != doc.name:
-                problems.add(doc.name, element_id,
-                             f"{kind} id {element_id!r} is also defined in {first}")
+                problems.add(doc.name, element_id, repeated(element=element_id, file=first))
                 clashes.add(doc.name)
     return clashes
 
@@ -85,10 +103,9 @@ def _check_references(docs: list[Doc], problems: Problems) -> set[str]:
         tables = doc.root.xpath("//*[local-name()='decision'][not(*[local-name()="
                                 "'decisionTable'])]/@id")
         if doc.kind == "dmn" and len(decision_ids(doc)) != 1:
-            problems.add(doc.name, None, "a DMN file must hold exactly one decision (SpiffWorkflow "
-                         f"reads one per file); found {len(decision_ids(doc))}")
+            problems.add(doc.name, None, DMN_ONE_DECISION(count=len(decision_ids(doc))))
         for decision in tables if doc.kind == "dmn" else []:
-            problems.add(doc.name, str(decision), "decision has no decisionTable")
+            problems.add(doc.name, str(decision), DMN_NO_TABLE())
     needs: dict[str, set[str]] = {pid: set() for pid in processes}
     broken: set[str] = set()
     for doc in docs:
@@ -97,24 +114,20 @@ def _check_references(docs: list[Doc], problems: Problems) -> set[str]:
             for call in process.xpath(".//bpmn:callActivity", namespaces=NS):
                 target = call.get("calledElement")
                 if not target:
-                    problems.add(doc.name, call.get("id"), "callActivity has no calledElement")
+                    problems.add(doc.name, call.get("id"), CALL_WITHOUT_TARGET())
                     broken.add(pid)
                 elif target not in processes:
-                    problems.add(doc.name, call.get("id"), f"callActivity calls process "
-                                 f"{target!r}, which is not in the bundle")
+                    problems.add(doc.name, call.get("id"), CALL_UNKNOWN(target=target))
                     broken.add(pid)
                 else:
                     needs[pid].add(target)
             for task in process.xpath(".//bpmn:businessRuleTask", namespaces=NS):
                 decision = spiff_extensions(doc, task, problems).get("calledDecisionId")
                 if not decision:
-                    problems.add(doc.name, task.get("id"),
-                                 "businessRuleTask has no spiffworkflow:calledDecisionId")
+                    problems.add(doc.name, task.get("id"), RULE_WITHOUT_DECISION())
                     broken.add(pid)
                 elif decision not in decisions:
-                    problems.add(doc.name, task.get("id"), f"businessRuleTask calls decision "
-                                 f"{decision!r}, which is not the decision of any DMN file of "
-                                 "the bundle")
+                    problems.add(doc.name, task.get("id"), RULE_UNKNOWN(decision=decision))
                     broken.add(pid)
     _check_call_cycles(docs, needs, problems)
     changed = True
@@ -144,8 +157,7 @@ def _check_call_cycles(docs: list[Doc], needs: dict[str, set[str]], problems: Pr
                         frontier.append(nxt)
             if start in path:
                 loop = " → ".join([start, *path[start]])
-                problems.add(doc.name, call.get("id"), f"callActivity recurses ({loop}): calls "
-                             "without a bound grow the task tree until SpiffWorkflow stops")
+                problems.add(doc.name, call.get("id"), CALL_RECURSES(loop=loop))
 
 
 # --- conventions: lanes, forms, phases, operators -------------------------------------------
@@ -168,29 +180,24 @@ def _check_lanes_and_forms(doc: Doc, known_form_keys: set[str] | None,
     for lane in doc.xpath("//bpmn:lane"):
         name = lane.get("name")
         if not name or not _ROLE_KEY.fullmatch(name):
-            problems.add(doc.name, lane.get("id"), f"lane name {name!r} is not a role key: "
-                         "lanes name roles in snake_case, e.g. duty_officer")
+            problems.add(doc.name, lane.get("id"), LANE_NOT_ROLE(name=name or ""))
     for task in doc.xpath("//bpmn:userTask"):
         task_id = task.get("id")
         if not _lane_of(task, lanes):
-            problems.add(doc.name, task_id, "userTask is not in a lane: every human task "
-                         "belongs to a role (the lanes of a called process are its own)")
+            problems.add(doc.name, task_id, USER_TASK_WITHOUT_LANE())
         form_key = properties(spiff_extensions(doc, task, problems)).get("formKey")
         if not form_key:
-            problems.add(doc.name, task_id, "userTask has no formKey extension property")
+            problems.add(doc.name, task_id, USER_TASK_WITHOUT_FORM())
         elif known_form_keys is not None and form_key not in known_form_keys:
-            problems.add(doc.name, task_id,
-                         f"userTask formKey {form_key!r} has no form schema (forms/schemas/"
-                         f"{form_key}.json)")
+            problems.add(doc.name, task_id, USER_TASK_UNKNOWN_FORM(form_key=form_key))
         subject = properties(spiff_extensions(doc, task, problems)).get("subject")
         refused = refusal(subject) if subject else None
         if refused:
-            problems.add(doc.name, task_id, f"subject {subject!r} is refused: {refused}")
+            problems.add(doc.name, task_id, SUBJECT_REFUSED(subject=subject, reason=refused))
     for element in doc.xpath("//*[bpmn:extensionElements]"):
         phase = properties(spiff_extensions(doc, element, problems)).get("phase")
         if phase is not None and phase not in PHASES:
-            problems.add(doc.name, element.get("id"),
-                         f"phase {phase!r} is not one of {', '.join(PHASES)}")
+            problems.add(doc.name, element.get("id"), PHASE_UNKNOWN(phase=phase, phases=", ".join(PHASES)))
 
 
 def _check_operators(doc: Doc, known_operators: set[str] | None, problems: Problems) -> None:
@@ -202,7 +209,5 @@ def _check_operators(doc: Doc, known_operators: set[str] | None, problems: Probl
     for operator in doc.xpath(path):
         name = operator.get("id")
         if name not in known_operators:
-            called = f"operator {name!r}" if name else "an operator without an id"
-            problems.add(doc.name, operator.getparent().getparent().get("id"),
-                         f"serviceTask calls {called}, which is not a known operator "
-                         f"(known: {known})")
+            message = OPERATOR_NOT_KNOWN(name=name, known=known) if name else OPERATOR_WITHOUT_ID(known=known)
+            problems.add(doc.name, operator.getparent().getparent().get("id"), message)

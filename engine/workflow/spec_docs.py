@@ -18,7 +18,16 @@ from SpiffWorkflow.spiff.parser.process import SPIFF_XSD
 from SpiffWorkflow.spiff.parser.task_spec import SpiffTaskParser
 
 from engine.errors import DefinitionProblem, InvalidDefinition
+from engine.workflow.spec_messages import (
+    BUNDLE_WITHOUT_FILES,
+    FILE_UNKNOWN_TYPE,
+    ROOT_NOT_BPMN,
+    ROOT_NOT_DMN,
+    SCHEMA_ERROR,
+    SPIFF_PROPERTY,
+)
 from engine.workflow.xml_safety import parse_xml_safely
+from forms.messages import Message
 
 __all__ = [
     "BPMN_NS",
@@ -46,13 +55,13 @@ class Problems:
         self._seen: set[tuple[str | None, str | None, str]] = set()
         self._elements: set[tuple[str | None, str | None]] = set()
 
-    def add(self, file: str | None, element: str | None, message: str) -> None:
+    def add(self, file: str | None, element: str | None, message: Message) -> None:
         if (file, element, message) not in self._seen:
             self._seen.add((file, element, message))
             self._elements.add((file, element))
             self.items.append(DefinitionProblem(file, element, message))
 
-    def add_once(self, file: str | None, element: str | None, message: str) -> None:
+    def add_once(self, file: str | None, element: str | None, message: Message) -> None:
         """For SpiffWorkflow's findings: one per element we already reported is noise."""
         if element is None or (file, element) not in self._elements:
             self.add(file, element, message)
@@ -86,12 +95,12 @@ def local(element: etree._Element) -> str:
 
 def load_docs(files: Mapping[str, bytes], problems: Problems) -> list[Doc]:
     if not files:
-        problems.add(None, None, "the bundle is empty: give at least one .bpmn file")
+        problems.add(None, None, BUNDLE_WITHOUT_FILES())
     docs = []
     for name in sorted(files):
         kind = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if kind not in ("bpmn", "dmn"):
-            problems.add(name, None, "unknown file type: only .bpmn and .dmn files are accepted")
+            problems.add(name, None, FILE_UNKNOWN_TYPE())
             continue
         try:
             doc = Doc(name, kind, parse_xml_safely(files[name], name))
@@ -109,8 +118,8 @@ def _root_expected(doc: Doc, problems: Problems) -> bool:
     namespaces = {BPMN_NS} if doc.kind == "bpmn" else set(DMN_SCHEMAS)
     if qname.localname == "definitions" and qname.namespace in namespaces:
         return True
-    expected = "BPMN 2.0" if doc.kind == "bpmn" else "DMN 1.1, 1.2 or 1.3"
-    problems.add(doc.name, None, f"the root element {doc.root.tag!r} is not {expected} definitions")
+    expected = ROOT_NOT_BPMN if doc.kind == "bpmn" else ROOT_NOT_DMN
+    problems.add(doc.name, None, expected(tag=doc.root.tag))
     return False
 
 
@@ -125,7 +134,7 @@ def _schema_valid(doc: Doc, problems: Problems) -> bool:
         return True
     for error in validator.validator.error_log:
         element = _element_at(doc, error.path, error.line)
-        problems.add(doc.name, element, f"schema error at line {error.line}: {error.message}")
+        problems.add(doc.name, element, SCHEMA_ERROR(line=error.line, error=error.message))
     return False
 
 
@@ -168,8 +177,7 @@ def spiff_extensions(doc: Doc, element: etree._Element, problems: Problems) -> d
     try:
         return dict(SpiffTaskParser._parse_extensions(element))
     except (KeyError, IndexError):
-        problems.add(doc.name, element.get("id"),
-                     "every spiffworkflow:property needs a name and a value")
+        problems.add(doc.name, element.get("id"), SPIFF_PROPERTY())
         return {}
 
 

@@ -13,8 +13,10 @@ from datetime import datetime
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from engine.workflow import spec_messages as say
 from engine.workflow.sandbox import SandboxViolation, check_expression, check_script
 from engine.workflow.spec_docs import BPMN_NS, Doc, Problems, local
+from forms.messages import Message, Template
 
 __all__ = ["check_bpmn_expressions", "check_dmn_expressions", "refusal"]
 
@@ -32,22 +34,20 @@ def _quote(source: str) -> str:
 
 # --- expressions and scripts -----------------------------------------------------------------
 
-_EXPRESSIONS = (  # (xpath from the root, what it is, is it a script)
-    ("//bpmn:sequenceFlow/bpmn:conditionExpression", "condition", False),
-    ("//spiffworkflow:preScript", "pre-script", True),
-    ("//spiffworkflow:postScript", "post-script", True),
-    ("//spiffworkflow:messagePayload", "message payload", False),
-    ("//spiffworkflow:processVariableCorrelation/spiffworkflow:expression",
-     "correlation expression", False),
-    ("//bpmn:correlationPropertyRetrievalExpression/*", "correlation retrieval expression", False),
-    ("//spiffworkflow:payloadExpression", "payload expression", False),
-    ("//bpmn:conditionalEventDefinition/bpmn:condition", "event condition", False),
-    ("//bpmn:multiInstanceLoopCharacteristics/bpmn:loopCardinality", "loop cardinality", False),
-    ("//bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition",
-     "completion condition", False),
-    ("//bpmn:standardLoopCharacteristics/bpmn:loopCondition", "loop condition", False),
-    ("//bpmn:adHocSubProcess/bpmn:completionCondition", "completion condition", False),
-    ("//spiffworkflow:serviceTaskOperator//spiffworkflow:parameter/@value", "parameter", False),
+_EXPRESSIONS: tuple[tuple[str, Template, bool], ...] = (  # (xpath from the root, what it is, a script?)
+    ("//bpmn:sequenceFlow/bpmn:conditionExpression", say.CONDITION, False),
+    ("//spiffworkflow:preScript", say.PRE_SCRIPT, True),
+    ("//spiffworkflow:postScript", say.POST_SCRIPT, True),
+    ("//spiffworkflow:messagePayload", say.MESSAGE_PAYLOAD, False),
+    ("//spiffworkflow:processVariableCorrelation/spiffworkflow:expression", say.CORRELATION_EXPRESSION, False),
+    ("//bpmn:correlationPropertyRetrievalExpression/*", say.CORRELATION_RETRIEVAL, False),
+    ("//spiffworkflow:payloadExpression", say.PAYLOAD_EXPRESSION, False),
+    ("//bpmn:conditionalEventDefinition/bpmn:condition", say.EVENT_CONDITION, False),
+    ("//bpmn:multiInstanceLoopCharacteristics/bpmn:loopCardinality", say.LOOP_CARDINALITY, False),
+    ("//bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition", say.COMPLETION_CONDITION, False),
+    ("//bpmn:standardLoopCharacteristics/bpmn:loopCondition", say.LOOP_CONDITION, False),
+    ("//bpmn:adHocSubProcess/bpmn:completionCondition", say.COMPLETION_CONDITION, False),
+    ("//spiffworkflow:serviceTaskOperator//spiffworkflow:parameter/@value", say.PARAMETER, False),
 )
 _WRAPPERS = frozenset({
     "conditionExpression", "preScript", "postScript", "messagePayload", "expression",
@@ -70,17 +70,17 @@ def _owner(node: etree._Element) -> str | None:
 
 
 def refusal(source: str, *, script: bool = False) -> str | None:
-    """Why the sandbox refuses `source`, or None when it accepts it."""
+    """Why the sandbox refuses `source` (its compiler's own words, or a message), or None."""
     if len(source) > _MAX_EXPRESSION:
-        return f"longer than {_MAX_EXPRESSION} characters"
+        return say.REFUSED_TOO_LONG(limit=_MAX_EXPRESSION)
     try:
         (check_script if script else check_expression)(source)
     except SandboxViolation as exc:
         return str(exc)
     except SyntaxError as exc:
-        return f"syntax error: {exc.msg} (line {exc.lineno})"
+        return say.REFUSED_SYNTAX(error=exc.msg, line=exc.lineno)
     except (ValueError, RecursionError, MemoryError) as exc:
-        return f"cannot be compiled: {exc}"
+        return say.REFUSED_UNCOMPILABLE(error=str(exc))
     return None
 
 
@@ -90,15 +90,16 @@ def check_bpmn_expressions(doc: Doc, problems: Problems) -> None:
             element = node.getparent() if isinstance(node, etree._ElementUnicodeResult) else node
             source = str(node) if isinstance(node, etree._ElementUnicodeResult) else node.text
             if source and source.strip() and (why := refusal(source, script=script)):
-                message = f"{what} {_quote(source)} is refused: {why}"
-                problems.add(doc.name, _owner(element), message)
+                problems.add(doc.name, _owner(element), say.EXPRESSION_REFUSED(
+                    what=what(), source=_quote(source), reason=why))
     for task in doc.xpath("//bpmn:scriptTask"):
         scripts = [c.text for c in task if local(c) == "script"]
         source = scripts[-1] if scripts else None  # SpiffWorkflow keeps the last one
         if not source or not source.strip():
-            problems.add(doc.name, task.get("id"), "scriptTask has no script")
+            problems.add(doc.name, task.get("id"), say.SCRIPT_TASK_EMPTY())
         elif why := refusal(source, script=True):
-            problems.add(doc.name, task.get("id"), f"script {_quote(source)} is refused: {why}")
+            problems.add(doc.name, task.get("id"), say.EXPRESSION_REFUSED(
+                what=say.SCRIPT(), source=_quote(source), reason=why))
     for definition in doc.xpath("//bpmn:timerEventDefinition"):
         if why := _timer_problem(definition):
             problems.add(doc.name, _owner(definition), why)
@@ -106,31 +107,29 @@ def check_bpmn_expressions(doc: Doc, problems: Problems) -> None:
 
 # --- timers ----------------------------------------------------------------------------------
 
-_TIMER_KINDS = {"timeDate": "date-time", "timeDuration": "duration", "timeCycle": "cycle"}
+_TIMER_KINDS = {"timeDate": say.DATE_TIME, "timeDuration": say.DURATION, "timeCycle": say.CYCLE}
 
 
-def _timer_problem(definition: etree._Element) -> str | None:
+def _timer_problem(definition: etree._Element) -> Message | None:
     """Timer expressions are Python evaluated by the engine: "PT30M" needs its quotes."""
     found = [(k, definition.find(f"{{{BPMN_NS}}}{k}")) for k in _TIMER_KINDS]  # Spiff's order
     kind, node = next(((k, n) for k, n in found if n is not None), (None, None))
     if kind is None or node is None:
-        return "timer has no timeDate, timeDuration or timeCycle"
+        return say.TIMER_WITHOUT_KIND()
     source = node.text or ""
     if not source.strip():
-        return f"timer {kind} is empty"
+        return say.TIMER_EMPTY(kind=kind)
     try:
         value = ast.literal_eval(source)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         if _iso_problem(kind, source.strip()) is None:
-            return (f"timer {kind} {_quote(source)} must be a Python string literal: write "
-                    f'"{source.strip()}" with the quotes (timer expressions are evaluated)')
+            return say.TIMER_NEEDS_QUOTES(kind=kind, source=_quote(source), value=source.strip())
         why = refusal(source)
-        return f"timer {kind} {_quote(source)} is refused: {why}" if why else None
+        return say.TIMER_REFUSED(kind=kind, source=_quote(source), reason=why) if why else None
     if not isinstance(value, str):
-        return (f"timer {kind} {_quote(source)} must give an ISO 8601 {_TIMER_KINDS[kind]} "
-                'string such as "PT30M"')
+        return say.TIMER_NOT_STRING(kind=kind, source=_quote(source), what=_TIMER_KINDS[kind]())
     if why := _iso_problem(kind, value):
-        return f"timer {kind} {value!r} is not a valid ISO 8601 {_TIMER_KINDS[kind]}: {why}"
+        return say.TIMER_NOT_ISO(kind=kind, value=value, what=_TIMER_KINDS[kind](), reason=why)
     return None
 
 
@@ -140,19 +139,19 @@ def _iso_problem(kind: str, value: str) -> str | None:
     try:
         if kind == "timeDuration":
             if not value.upper().startswith("P"):
-                return "a duration starts with P, e.g. PT30M"
+                return say.DURATION_STARTS_WITH_P()
             parsed = timer.parse_iso_duration(value)
             if not parsed:
-                return "the duration is empty"
+                return say.DURATION_EMPTY()
             timer.get_timedelta_from_start(dict(parsed))
         elif kind == "timeDate":
             if not isinstance(timer.parse_time_or_duration(value), datetime):
-                return "expected a date-time such as 2026-05-01T08:00:00+08:00"
+                return say.DATE_TIME_EXPECTED()
             if "W" not in value.upper() and datetime.fromisoformat(value).tzinfo is None:
-                return "give a time zone (Z or +08:00); without one the server's zone is used"
+                return say.DATE_TIME_ZONE()
         else:
             if not value.upper().startswith("R"):
-                return "a cycle starts with R, e.g. R3/PT10M"
+                return say.CYCLE_STARTS_WITH_R()
             timer.parse_iso_recurring_interval(value)
     except Exception as exc:  # the helpers raise bare Exception, ValueError, AttributeError…
         return str(exc) or type(exc).__name__
@@ -198,11 +197,10 @@ def check_dmn_expressions(doc: Doc, problems: Problems) -> None:
             source = _text(column.find("{*}inputExpression/{*}text"))
             expressions.append(None)
             if not source or not source.strip():
-                problems.add(doc.name, column.get("id"), "DMN input has no inputExpression "
-                             "(SpiffWorkflow would fall back to the label)")
+                problems.add(doc.name, column.get("id"), say.DMN_INPUT_WITHOUT_EXPRESSION())
             elif why := refusal(source):
-                problems.add(doc.name, column.get("id"),
-                             f"DMN input expression {_quote(source)} is refused: {why}")
+                problems.add(doc.name, column.get("id"), say.EXPRESSION_REFUSED(
+                    what=say.DMN_INPUT_EXPRESSION(), source=_quote(source), reason=why))
             else:
                 expressions[-1] = source
         for number, rule in enumerate((c for c in table if local(c) == "rule"), start=1):
@@ -215,7 +213,7 @@ def check_dmn_expressions(doc: Doc, problems: Problems) -> None:
                 source = _text(entry.find("{*}text"))
                 if source and (why := refusal(source)):
                     problems.add(doc.name, entry.get("id") or rule.get("id"),
-                                 f"rule {number} output {_quote(source)} is refused: {why}")
+                                 say.DMN_OUTPUT_REFUSED(number=number, source=_quote(source), reason=why))
 
 
 def _check_dmn_input_cell(doc: Doc, entry: etree._Element, number: int,
@@ -223,26 +221,25 @@ def _check_dmn_input_cell(doc: Doc, entry: etree._Element, number: int,
     element = entry.get("id") or entry.getparent().get("id")
     text_node = entry.find("{*}text")
     if text_node is None:
-        problems.add(doc.name, element, f"rule {number} has an input entry without <text>")
+        problems.add(doc.name, element, say.DMN_ENTRY_WITHOUT_TEXT(number=number))
         return
     cell = text_node.text
     if cell is None or cell == "-" or input_expr is None:
         return  # matches anything (or the input itself was already reported)
     if not cell.strip():
-        problems.add(doc.name, element, f"rule {number} cell is blank: write - to match anything")
+        problems.add(doc.name, element, say.DMN_CELL_BLANK(number=number))
         return
     if len(cell) > _MAX_EXPRESSION:
-        problems.add(doc.name, element, f"rule {number} cell is too long")
+        problems.add(doc.name, element, say.DMN_CELL_TOO_LONG(number=number))
         return
     try:
         expression, glued = _dmn_cell(input_expr, cell)
     except SyntaxError as exc:
-        problems.add(doc.name, element, f"rule {number} cell {_quote(cell)} is neither a value "
-                     f"nor a comparison: {exc.msg}")
+        problems.add(doc.name, element, say.DMN_CELL_NOT_COMPARISON(number=number, cell=_quote(cell), error=exc.msg))
         return
     if glued:
-        problems.add(doc.name, element, f"rule {number} cell {_quote(cell)} becomes "
-                     f"{_quote(expression)}: start the cell with ? (e.g. ? {cell})")
+        problems.add(doc.name, element, say.DMN_CELL_GLUED(
+            number=number, cell=_quote(cell), expression=_quote(expression), raw=cell))
     elif why := refusal(expression):
-        problems.add(doc.name, element, f"rule {number} cell {_quote(cell)} (evaluated as "
-                     f"{_quote(expression)}) is refused: {why}")
+        problems.add(doc.name, element, say.DMN_CELL_REFUSED(
+            number=number, cell=_quote(cell), expression=_quote(expression), reason=why))

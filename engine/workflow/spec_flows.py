@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from engine.workflow.spec_docs import CONTAINERS, Doc, Problems, local
+from engine.workflow.spec_messages import BOUNDARY_BACK_EDGE, DATA_OBJECT_OUT_OF_REACH, FLOW_BACK_EDGE, FLOW_END_OUTSIDE
 
 __all__ = ["check_flows"]
 
@@ -27,8 +28,8 @@ def check_flows(doc: Doc, problems: Problems) -> None:
             ends = {"sequenceFlow": ("sourceRef", "targetRef"), "boundaryEvent": ("attachedToRef",)}
             for attribute in ends.get(kind, ()):
                 if child.get(attribute) not in nodes:
-                    problems.add(doc.name, child.get("id"), f"{attribute} {child.get(attribute)!r}"
-                                 " is not an element of the same process or subprocess")
+                    problems.add(doc.name, child.get("id"),
+                                 FLOW_END_OUTSIDE(attribute=attribute, ref=child.get(attribute) or ""))
             if kind == "sequenceFlow":
                 edges.setdefault(child.get("sourceRef"), []).append(
                     (child.get("targetRef"), child.get("id"), "flow"))
@@ -38,11 +39,8 @@ def check_flows(doc: Doc, problems: Problems) -> None:
         targets = {target for out in edges.values() for target, _, _ in out}
         nodes.sort(key=lambda n: n not in edges or n in targets)  # entry points first
         for source, (target, via, kind) in _back_edges(nodes, edges):
-            what = "sequence flow" if kind == "flow" else "boundary event"
-            problems.add(doc.name, via, f"{what} leads from {source!r} back to {target!r}: a "
-                         "back-edge loop grows SpiffWorkflow's task tree on every pass and stalls "
-                         "silently about 1,000 levels deep; repeat work with loop characteristics "
-                         "(standard or multi-instance) or an event subprocess instead")
+            back_edge = FLOW_BACK_EDGE if kind == "flow" else BOUNDARY_BACK_EDGE
+            problems.add(doc.name, via, back_edge(source=source, target=target))
 
 
 def _back_edges(nodes: list[str], edges: Mapping[str, list[Edge]]) -> list[tuple[str, Edge]]:
@@ -82,9 +80,7 @@ def check_data_objects(doc: Doc, problems: Problems) -> set[str]:
         containers = [a for a in task.iterancestors() if local(a) in CONTAINERS][:2]
         declared = {str(o.get("id")) for c in containers for o in c if local(o) == "dataObject"}
         if reference.get("dataObjectRef") not in declared:
-            problems.add(doc.name, task.get("id"),
-                         f"data object {reference.get('dataObjectRef')!r} is not declared in this task's process or "
-                         "subprocess, nor in the one just around it (SpiffWorkflow cannot resolve it further out)")
+            problems.add(doc.name, task.get("id"), DATA_OBJECT_OUT_OF_REACH(name=reference.get("dataObjectRef")))
             process = next((a for a in task.iterancestors() if local(a) == "process"), None)
             if process is not None:
                 unsafe.add(str(process.get("id")))

@@ -44,6 +44,14 @@ from engine.workflow.spec_docs import (
     load_docs,
     properties,
 )
+from engine.workflow.spec_messages import (
+    NO_EXECUTABLE_PROCESS,
+    PROCESS_NOT_IN_BUNDLE,
+    SPIFF_CANNOT_PARSE,
+    SPIFF_FINDING,
+    SPIFF_FINDING_AT,
+    SPIFF_UNRESOLVED,
+)
 from forms.vocabulary import PHASES
 
 __all__ = [
@@ -104,7 +112,7 @@ def build_specs(files: Mapping[str, bytes], process_id: str) -> Specs:
     called processes."""
     _, built = _validate(files, None, None)
     if process_id not in built:
-        message = f"no executable process {process_id!r} in the bundle (found {sorted(built)})"
+        message = PROCESS_NOT_IN_BUNDLE(process_id=process_id, found=", ".join(sorted(built)))
         raise InvalidDefinition([DefinitionProblem(None, process_id, message)])
     return built[process_id]
 
@@ -191,7 +199,7 @@ def _validate(
     unresolved = (parser.get_process_dependencies() - set(parser.process_parsers)) | (
         parser.get_dmn_dependencies() - set(parser.dmn_parsers))
     if unresolved and not problems.items:  # a safety net: the checks above should say why
-        problems.add(None, None, f"SpiffWorkflow cannot resolve {sorted(map(str, unresolved))}")
+        problems.add(None, None, SPIFF_UNRESOLVED(names=", ".join(sorted(map(str, unresolved)))))
     executable = executable_process_ids(docs)
     built: dict[str, Specs] = {}
     for pid in executable:
@@ -204,7 +212,7 @@ def _validate(
         if subs is not None:
             built[pid] = (spec, MappingProxyType(dict(subs)))
     if docs and not executable:
-        problems.add(None, None, 'the bundle has no executable process (isExecutable="true")')
+        problems.add(None, None, NO_EXECUTABLE_PROCESS())
     problems.raise_if_any()
     return parser, built
 
@@ -221,9 +229,10 @@ def _spiff(problems: Problems, docs: list[Doc], file: str | None,
         found = next((d.find(element) for d in docs if d.name == file), None)
         message = ". ".join([str(exc.args[0]) if exc.args else "invalid", *exc.notes])
         line = exc.line_number or (found.sourceline if found is not None else None)
-        problems.add_once(file, element, f"{message} (line {line})" if line else message)
+        problems.add_once(file, element, SPIFF_FINDING_AT(message=message, line=line) if line
+                          else SPIFF_FINDING(message=message))
     except Exception as exc:  # the parser reads models with bare attribute/index access
-        problems.add_once(file, None, f"SpiffWorkflow could not parse this: {exc!r}")
+        problems.add_once(file, None, SPIFF_CANNOT_PARSE(error=repr(exc)))
     return None
 
 

@@ -17,6 +17,21 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from lxml import etree
 
 from engine.errors import DefinitionProblem, InvalidDefinition
+from engine.workflow.spec_messages import (
+    FILE_EMPTY,
+    FILE_NOT_BYTES,
+    FILE_NOT_UTF8,
+    FILE_TOO_LARGE,
+    XML_DOCTYPE,
+    XML_ENCODING,
+    XML_ENTITY,
+    XML_EXTERNAL,
+    XML_MALFORMED,
+    XML_MALFORMED_AT,
+    XML_PROCESSING_INSTRUCTION,
+    XML_XINCLUDE,
+)
+from forms.messages import Message
 
 __all__ = ["MAX_XML_BYTES", "parse_xml_safely"]
 
@@ -29,7 +44,7 @@ _DECLARED_ENCODING = re.compile(
 )
 
 
-def _refuse(filename: str, message: str) -> InvalidDefinition:
+def _refuse(filename: str, message: Message) -> InvalidDefinition:
     return InvalidDefinition([DefinitionProblem(filename, None, message)])
 
 
@@ -52,13 +67,13 @@ def _check_encoding(content: bytes, filename: str) -> None:
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
         raise _refuse(
-            filename, f"the file is not UTF-8 text (invalid byte at line {line})"
+            filename, FILE_NOT_UTF8(line=line)
         ) from None
     declared = _DECLARED_ENCODING.match(content.removeprefix(b"\xef\xbb\xbf"))
     if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
         name = declared.group(1).decode("ascii")
         raise _refuse(
-            filename, f"the XML declaration names encoding {name!r}; only UTF-8 is accepted"
+            filename, XML_ENCODING(encoding=name)
         )
 
 
@@ -70,22 +85,21 @@ def _screen(content: bytes, filename: str) -> None:
         )
     except DTDForbidden:
         raise _refuse(
-            filename,
-            "DOCTYPE declarations are not allowed (a DTD can define entities or load files)",
+            filename, XML_DOCTYPE(),
         ) from None
     except EntitiesForbidden as exc:
         raise _refuse(
-            filename, f"entity declarations are not allowed (entity {exc.name!r})"
+            filename, XML_ENTITY(entity=exc.name)
         ) from None
     except ExternalReferenceForbidden as exc:
         raise _refuse(
-            filename, f"external references are not allowed ({exc.system_id or exc.public_id})"
+            filename, XML_EXTERNAL(reference=exc.system_id or exc.public_id)
         ) from None
     except ParseError as exc:
         line, column = exc.position
         reason = str(exc).split(":")[0]
         raise _refuse(
-            filename, f"malformed XML at line {line}, column {column}: {reason}"
+            filename, XML_MALFORMED_AT(line=line, column=column, reason=reason)
         ) from None
 
 
@@ -94,15 +108,13 @@ def _check_tree(root: etree._Element, filename: str) -> None:
     for node in [*neighbours, *root.iter(etree.ProcessingInstruction)]:
         if isinstance(node, etree._ProcessingInstruction):
             raise _refuse(
-                filename,
-                f"processing instructions are not allowed (<?{node.target} ...?> "
-                f"at line {node.sourceline})",
+                filename, XML_PROCESSING_INSTRUCTION(target=node.target, line=node.sourceline),
             )
     for element in root.iter(etree.Element):
         if etree.QName(element).namespace in _XINCLUDE_NAMESPACES:
-            raise _refuse(filename, f"XInclude is not allowed (line {element.sourceline})")
+            raise _refuse(filename, XML_XINCLUDE(line=element.sourceline))
     if root.getroottree().docinfo.doctype:
-        raise _refuse(filename, "DOCTYPE declarations are not allowed")
+        raise _refuse(filename, XML_DOCTYPE())
 
 
 def parse_xml_safely(content: bytes, filename: str) -> etree._Element:
@@ -112,19 +124,19 @@ def parse_xml_safely(content: bytes, filename: str) -> etree._Element:
     declarations, external references, processing instructions, XInclude, malformed XML.
     """
     if not isinstance(content, bytes | bytearray):
-        raise _refuse(filename, "the file content must be bytes")
+        raise _refuse(filename, FILE_NOT_BYTES())
     content = bytes(content)
     if len(content) > MAX_XML_BYTES:
         raise _refuse(
-            filename, f"the file is {len(content):,} bytes; the limit is {MAX_XML_BYTES:,} bytes"
+            filename, FILE_TOO_LARGE(size=f"{len(content):,}", limit=f"{MAX_XML_BYTES:,}")
         )
     if not content.strip():
-        raise _refuse(filename, "the file is empty")
+        raise _refuse(filename, FILE_EMPTY())
     _check_encoding(content, filename)
     _screen(content, filename)
     try:
         root = etree.fromstring(content, _hardened_parser())
     except etree.XMLSyntaxError as exc:
-        raise _refuse(filename, f"malformed XML at line {exc.lineno}: {exc.msg}") from None
+        raise _refuse(filename, XML_MALFORMED(line=exc.lineno, reason=exc.msg)) from None
     _check_tree(root, filename)
     return root
