@@ -11,6 +11,7 @@ from api import errors
 from api.limits import BodyLimitMiddleware
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import attachments, audit, auth, decisions, definitions, health, incidents, registers, tasks, users
+from api.security import SigningKey
 from api.worker import NotificationWorker, TimerWorker
 from engine.config import Settings, get_settings
 from engine.db import Database
@@ -80,6 +81,7 @@ def create_app(
                   openapi_tags=TAGS, lifespan=lifespan)
     app.state.database = database
     app.state.settings = settings
+    app.state.signing_key = SigningKey(database, settings.secret_key)
     app.state.metrics = Metrics(database)
     errors.install(app)
     for module in (auth, incidents, tasks, attachments, decisions, registers, definitions, audit, users, health):

@@ -73,13 +73,21 @@ class Principal:
         return AUDITOR in self.global_roles
 
 
+def get_signing_key(request: Request) -> security.SigningKey:
+    signing_key: security.SigningKey = request.app.state.signing_key
+    return signing_key
+
+
+SigningKeyDep = Annotated[security.SigningKey, Depends(get_signing_key)]
+
+
 def get_principal(
-    database: DatabaseDep, settings: SettingsDep,
+    database: DatabaseDep, signing_key: SigningKeyDep,
     token: Annotated[str | None, Depends(oauth2)],
 ) -> Principal:
     if not token:
         raise Unauthenticated(LOG_IN_FIRST)
-    claims = security.verify(settings=settings, token=token, now=database.clock.now())
+    claims = security.verify(key=signing_key.current(), token=token, now=database.clock.now())
     with database.read() as session:
         try:
             user = seats.get_user(session=session, username=claims.username)

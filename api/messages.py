@@ -47,3 +47,18 @@ UPLOAD_NOT_A_MODEL_FIELD = code("upload.not_a_model_field", "not a .bpmn or .dmn
 UPLOAD_FILE_NAME = code("upload.file_name", "file names are letters, digits, spaces, '.', '_' and '-'")
 UPLOAD_RENAME = code("upload.rename", "rename the file (it must be downloadable by name)")
 UPLOAD_DUPLICATE = code("upload.duplicate", "duplicate name")
+
+# --- operations: the signing key, serving ---------------------------------------------------------
+KEY_KNOWN_WEAK = code("ops.key_known_weak",
+                      "RENXING_SECRET_KEY is a well-known key; unset it (a random key is generated and kept in "
+                      "the database) or set 32+ random bytes")
+KEY_TOO_SHORT = code("ops.key_too_short",
+                     "RENXING_SECRET_KEY is shorter than {bytes} bytes: refused when listening on {host} "
+                     "(beyond this machine)")
+KEY_SHORT_WARNING = code("ops.key_short_warning",
+                         "RENXING_SECRET_KEY is shorter than {bytes} bytes; acceptable on loopback only")
+KEY_CONFIGURED = code("ops.key_configured",
+                      "the signing key comes from RENXING_SECRET_KEY: change that variable (and restart) to rotate it")
+KEY_ROTATED = code("ops.key_rotated",
+                   "signing key rotated: every token and page session signed with the old key is refused "
+                   "(in running servers within seconds)")

@@ -1,4 +1,4 @@
-"""Bearer tokens: short-lived HS256 JWTs naming the user.
+"""Bearer tokens: short-lived HS256 JWTs naming the user, signed with the deployment's key.
 
 Expiry is checked against the *database's* clock rather than PyJWT's wall clock, so the whole
 app agrees on what time it is (tests run on a manual clock that may be far from today).
@@ -6,6 +6,8 @@ app agrees on what time it is (tests run on a manual clock that may be far from 
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,9 +16,32 @@ import jwt
 from api.errors import Unauthenticated
 from api.messages import TOKEN_EXPIRED, TOKEN_NOT_VALID
 from engine.config import Settings
+from engine.db import Database
+from engine.seats import keys
 
 ALGORITHM = "HS256"
 AUDIENCE = "renxing"
+
+
+class SigningKey:
+    """The key this process signs and verifies with: `RENXING_SECRET_KEY` when set, else the random
+    key kept in the database (generated on first use; see `engine.seats.keys`). The stored key is
+    re-read every `refresh_seconds`, so `renxing keys rotate` run anywhere kills old tokens in
+    every process within that time."""
+
+    def __init__(self, database: Database, configured: str | None, *, refresh_seconds: float = 2.0) -> None:
+        self.database, self.configured, self.refresh_seconds = database, configured, refresh_seconds
+        self._cached: tuple[float, str] | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> str:
+        if self.configured:
+            return self.configured
+        with self._lock:
+            if self._cached is None or time.monotonic() - self._cached[0] > self.refresh_seconds:
+                with self.database.transaction() as session:
+                    self._cached = (time.monotonic(), keys.signing_key(session=session))
+            return self._cached[1]
 
 
 @dataclass(frozen=True)
@@ -26,20 +51,20 @@ class TokenClaims:
     expires_at: datetime
 
 
-def issue(*, settings: Settings, username: str, user_id: int, now: datetime) -> tuple[str, int]:
+def issue(*, settings: Settings, key: str, username: str, user_id: int, now: datetime) -> tuple[str, int]:
     """A signed token and its lifetime in seconds."""
     ttl = settings.token_ttl_seconds
     claims = {
         "sub": username, "uid": user_id, "aud": AUDIENCE,
         "iat": int(now.timestamp()), "exp": int((now + timedelta(seconds=ttl)).timestamp()),
     }
-    return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM), ttl
+    return jwt.encode(claims, key, algorithm=ALGORITHM), ttl
 
 
-def verify(*, settings: Settings, token: str, now: datetime) -> TokenClaims:
+def verify(*, key: str, token: str, now: datetime) -> TokenClaims:
     try:
         claims = jwt.decode(
-            token, settings.secret_key, algorithms=[ALGORITHM], audience=AUDIENCE,
+            token, key, algorithms=[ALGORITHM], audience=AUDIENCE,
             options={"verify_exp": False, "verify_iat": False, "require": ["sub", "uid", "exp", "iat"]},
         )
     except jwt.PyJWTError as exc:

@@ -19,8 +19,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RENXING_", extra="ignore")
 
     database_url: str = "sqlite:///./renxing.db"
-    #: Secret used to sign bearer tokens and session cookies (set it in production).
-    secret_key: str = "change-me-in-production"
+    #: Key that signs bearer tokens and session cookies. Unset (the default), a random key is
+    #: generated on first start and kept in the database (`renxing keys rotate` replaces it).
+    secret_key: str | None = None
     token_ttl_seconds: int = 900
     #: Wall-clock budget of one sandboxed expression or script.
     expression_timeout_seconds: float = 1.0
@@ -47,6 +48,11 @@ class Settings(BaseSettings):
     attachment_max_bytes: int = 10 * 1024 * 1024
     #: How often the notification worker notes overdue tasks and delivers.
     notify_interval_seconds: float = 5.0
+
+    @field_validator("secret_key")
+    @classmethod
+    def _empty_is_unset(cls, value: str | None) -> str | None:
+        return value or None
 
     @field_validator("time_zone")
     @classmethod

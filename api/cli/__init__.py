@@ -14,7 +14,7 @@ from rich.table import Table
 
 from api import commands
 from api.cli.incidents import incidents_app
-from api.cli.operations import serve
+from api.cli.operations import keys_app, serve
 from api.cli.support import DatabaseOption, command, errors_as_exit, fail, open_db, out, parse_json
 from api.cli.users import users_app
 from api.worker import NotificationWorker
@@ -35,6 +35,7 @@ app.add_typer(incidents_app, name="incidents")
 app.add_typer(tasks_app, name="tasks")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
 
 
 # --- db --------------------------------------------------------------------------------------

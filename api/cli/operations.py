@@ -1,14 +1,41 @@
-"""Running a deployment: `renxing serve`."""
+"""Running a deployment: `renxing serve` and `renxing keys rotate`."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated
 
 import typer
 
-from api.cli.support import DatabaseOption, err, open_db, out
+from api.cli.support import DatabaseOption, command, err, fail, open_db, out
+from api.messages import KEY_CONFIGURED, KEY_KNOWN_WEAK, KEY_ROTATED, KEY_SHORT_WARNING, KEY_TOO_SHORT
 from engine.config import get_settings
 from engine.db import migrate
+from engine.seats import keys
+
+keys_app = typer.Typer(help="The signing key of tokens and page sessions.", no_args_is_help=True)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_key(configured: str | None, host: str) -> None:
+    """Refuse a well-known key anywhere, and a short one beyond loopback (exit 2)."""
+    if configured is None:
+        return
+    weakness = keys.weakness(configured)
+    if weakness == "known":
+        fail(KEY_KNOWN_WEAK(), 2)
+    if weakness == "short" and not _loopback(host):
+        fail(KEY_TOO_SHORT(bytes=keys.MIN_KEY_BYTES, host=host), 2)
+    if weakness == "short":
+        err.print(f"[yellow]warning:[/yellow] {KEY_SHORT_WARNING(bytes=keys.MIN_KEY_BYTES)}")
 
 
 def serve(
@@ -25,13 +52,20 @@ def serve(
     from api import pages
     from api.app import create_app
 
+    check_key(get_settings().secret_key, host)
     db = open_db(database)
     migrate.analyze(db.engine)
-    if get_settings().secret_key == "change-me-in-production":
-        err.print("[yellow]warning:[/yellow] RENXING_SECRET_KEY is not set; tokens are signed with a "
-                  "well-known default key. Set it (32+ random bytes) before real use.")
     out.print(f"renxing on http://{host}:{port} (pages at /ui, API docs at /docs), "
               f"timer worker {'off' if no_worker else 'on'}")
     application = create_app(db, start_worker=not no_worker)
     pages.install(application)  # the web pages (/ui) beside the JSON API
     uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+@keys_app.command("rotate")
+def keys_rotate(database: DatabaseOption = None) -> None:
+    """Replace the stored signing key: every token and page session signed with the old one dies."""
+    if get_settings().secret_key:
+        fail(KEY_CONFIGURED(), 2)
+    command(database, None, lambda s, a: keys.rotate(session=s, actor=a))
+    out.print(KEY_ROTATED())

@@ -1,6 +1,6 @@
 """Who is looking at a page: a signed session cookie, its CSRF token, and the page language.
 
-Why a cookie we sign ourselves (HMAC-SHA256 over the settings' secret, stdlib only): the pages
+Why a cookie we sign ourselves (HMAC-SHA256 over the deployment's signing key, stdlib only): the pages
 need a session that survives a browser's navigation without a bearer header, and the app already
 owns one secret. Every visitor gets a session — anonymous ones too — so the sign-in form carries
 a CSRF token like every other form; signing in rotates the token. The cookie is HttpOnly,
@@ -134,8 +134,9 @@ class PageContext:
     def write_cookies(self, response: Response) -> Response:
         secure = self.request.url.scheme == "https"
         if self.dirty:
-            value = encode(self.settings, {"u": self.user.user_id if self.user else None, "c": self.csrf,
-                                           "t": self.issued or int(self.database.clock.now().timestamp())})
+            claims = {"u": self.user.user_id if self.user else None, "c": self.csrf,
+                      "t": self.issued or int(self.database.clock.now().timestamp())}
+            value = encode(self.request.app.state.signing_key.current(), claims)
             response.set_cookie(SESSION_COOKIE, value, max_age=SESSION_TTL, httponly=True, samesite="lax",
                                 secure=secure, path="/")
         for name, value in self.extra_cookies.items():
@@ -149,8 +150,8 @@ class PageContext:
             raise CsrfRefused(CSRF_REFUSED)
 
 
-def _key(settings: Settings) -> bytes:
-    return hashlib.sha256(b"renxing-pages-session\0" + settings.secret_key.encode()).digest()
+def _key(secret: str) -> bytes:
+    return hashlib.sha256(b"renxing-pages-session\0" + secret.encode()).digest()
 
 
 def _b64(data: bytes) -> str:
@@ -161,16 +162,16 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def encode(settings: Settings, claims: dict[str, Any]) -> str:
+def encode(secret: str, claims: dict[str, Any]) -> str:
     body = _b64(json.dumps(claims, separators=(",", ":")).encode())
-    return body + "." + _b64(hmac.new(_key(settings), body.encode(), hashlib.sha256).digest())
+    return body + "." + _b64(hmac.new(_key(secret), body.encode(), hashlib.sha256).digest())
 
 
-def decode(settings: Settings, value: str | None) -> dict[str, Any] | None:
+def decode(secret: str, value: str | None) -> dict[str, Any] | None:
     if not value or value.count(".") != 1 or len(value) > 4096:
         return None
     body, signature = value.split(".")
-    expected = _b64(hmac.new(_key(settings), body.encode(), hashlib.sha256).digest())
+    expected = _b64(hmac.new(_key(secret), body.encode(), hashlib.sha256).digest())
     if not hmac.compare_digest(signature.encode(), expected.encode()):
         return None
     try:
@@ -192,7 +193,7 @@ def page_context(request: Request) -> PageContext:
         return existing
     database: Database = request.app.state.database
     settings: Settings = request.app.state.settings
-    claims = decode(settings, request.cookies.get(SESSION_COOKIE))
+    claims = decode(request.app.state.signing_key.current(), request.cookies.get(SESSION_COOKIE))
     now = database.clock.now().timestamp()
     fresh = claims is None or not isinstance(claims.get("c"), str) or not isinstance(claims.get("t"), int) \
         or not (now - SESSION_TTL < claims["t"] <= now + 300)

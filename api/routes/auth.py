@@ -9,7 +9,7 @@ from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 
 from api import commands, security
-from api.deps import CurrentUser, DatabaseDep, SessionDep, SettingsDep
+from api.deps import CurrentUser, DatabaseDep, SessionDep, SettingsDep, SigningKeyDep
 from api.schemas.common import COMMAND_ERRORS, ERRORS, clean_text
 from api.schemas.users import TokenOut, UpdateMe, UserOut, user_out
 from engine import seats
@@ -31,10 +31,11 @@ FormText = Annotated[str, Form(min_length=1, max_length=1024), AfterValidator(cl
     ),
     responses={429: ERRORS[401] | {"description": "Locked after repeated failed logins."}},
 )
-def login(database: DatabaseDep, settings: SettingsDep, username: FormText, password: FormText) -> TokenOut:
+def login(database: DatabaseDep, settings: SettingsDep, signing_key: SigningKeyDep,
+          username: FormText, password: FormText) -> TokenOut:
     user = auth.login(database, username=username, password=password)
-    token, ttl = security.issue(settings=settings, username=user.username, user_id=user.user_id,
-                                now=database.clock.now())
+    token, ttl = security.issue(settings=settings, key=signing_key.current(), username=user.username,
+                                user_id=user.user_id, now=database.clock.now())
     return TokenOut(access_token=token, expires_in=ttl)
 
 

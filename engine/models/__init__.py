@@ -8,6 +8,7 @@ from engine.models.definitions import ProcessDefinition
 from engine.models.incidents import Incident, PhaseHistory, ReferenceCounter
 from engine.models.notifications import Notification, NotificationDelivery
 from engine.models.registers import EmergencyPlan, Hazard, ImprovementAction
+from engine.models.secrets import DeploymentSecret
 from engine.models.tasks import HumanTask
 from engine.models.users import RoleAssignment, User
 from engine.models.workflow_state import TaskDataRow, WorkflowTaskRow
@@ -18,6 +19,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Decision",
+    "DeploymentSecret",
     "DecisionFlag",
     "EmergencyPlan",
     "FaultToleranceReview",
