@@ -109,6 +109,16 @@ DECISION_ALREADY_FLAGGED = code("decision.already_flagged", "decision {decision_
 DECISION_NOT_FLAGGED = code("decision.not_flagged", "decision {decision_id} was not flagged for review")
 DECISION_ALREADY_RULED = code("decision.already_ruled", "decision {decision_id} already has a ruling")
 REVIEW_BY_MAKER = code("review.by_maker", "the reviewer of a decision cannot be the person who made it")
+RULING_DEPARTS_WITHOUT_REASONS = code(
+    "ruling.departs_without_reasons",
+    "the answers propose '{proposed}' ({basis}); a ruling of '{ruling}' departs from it only with written reasons")
+RULING_DEPARTURE_REASONS_FIELD = code("ruling.departure_reasons_field",
+                                      "required: your ruling departs from the proposed '{proposed}'")
+RULING_NEVER_EXCUSED = code("ruling.never_excused", "this decision can never be excused: {basis}")
+RULING_NEVER_EXCUSED_FIELD = code("ruling.never_excused_field", "mitigated or accountable only")
+RULING_MITIGATION_REQUIRED = code("ruling.mitigation_required", "a mitigated ruling says what it reduces")
+RULING_CONCURRENCE_LEVEL = code("ruling.concurrence_level",
+                                "a departure from the proposed ruling needs the concurrence of a {level} reviewer")
 
 # --- registers: hazards, improvement actions, plans -------------------------------------------------
 HAZARD_NOT_FOUND = code("hazard.not_found", "no hazard {hazard_id}")

@@ -65,7 +65,31 @@ SEAT_LABELS: Labels = {
     REVIEWER: ("Fault-tolerance reviewer", "容错审查人"), AUDITOR: ("Auditor", "审计人员"),
     "street_commander": ("Street commander", "街道指挥"), "district_commander": ("District commander", "区级指挥"),
     "community_commander": ("Community commander", "社区指挥"),
+    "district_reviewer": ("Reviewer of the level above", "上级容错复核人"),
+    "community_committee": ("Community party organisation / two committees", "社区党组织/两委"),
+    "street_emergency_committee": ("Street emergency management committee", "街道应急管理委员会"),
+    "service_station": ("Community emergency service station", "社区应急服务站"),
 }
+#: The tiers of governance, lowest first: a community escalates to the street, the street to the district.
+GOVERNANCE_LEVELS = ("grid", "community", "street", "district")
+GOVERNANCE_LEVEL_LABELS: Labels = {"grid": ("Grid", "网格"), "community": ("Community", "社区"),
+                                   "street": ("Street", "街道"), "district": ("District", "区")}
+#: The tier each seat acts at. Rulings are made by the body above the decision's maker, and a
+#: departure from the proposed ruling needs a second reviewer of the tier above the first.
+SEAT_LEVELS: Mapping[str, str] = {
+    "grid_worker": "grid", "community_commander": "community", "community_committee": "community",
+    "service_station": "community", "street_commander": "street", "street_emergency_committee": "street",
+    REVIEWER: "street", "district_commander": "district", "district_reviewer": "district",
+}
+
+
+def level_above(seat: str) -> str | None:
+    """The tier above a seat's tier (None at the top, or for a seat without a tier)."""
+    level = SEAT_LEVELS.get(seat)
+    if level is None or level == GOVERNANCE_LEVELS[-1]:
+        return None
+    return GOVERNANCE_LEVELS[GOVERNANCE_LEVELS.index(level) + 1]
+
 
 # --- decisions and fault tolerance (容错) ------------------------------------------------------
 URGENCIES = ("immediate", "urgent", "routine")

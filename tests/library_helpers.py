@@ -46,6 +46,7 @@ PEOPLE: dict[str, tuple[str, ...]] = {
     "hu.approver": ("plan_approver",),
     "gao.both": ("plan_owner", "plan_approver"),
     "lin.reviewer": ("reviewer",),
+    "song.district": ("district_reviewer",),
     "deng.auditor": ("auditor",),
 }
 #: Who acts for a seat by default.

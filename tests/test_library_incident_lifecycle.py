@@ -131,7 +131,8 @@ def test_level_i_runs_every_phase_with_escalation_reports_evacuation_and_review(
     assert library.open_elements(incident_id) == ["add_maker_statement"]
     assert library.person_for(library.task(incident_id, "add_maker_statement")) == "chen.district"
     library.complete(incident_id, "add_maker_statement")
-    library.complete(incident_id, "rule_on_decision", ruling="mitigated")
+    library.complete(incident_id, "rule_on_decision", ruling="mitigated", motive="negligence",
+                     mitigation="A written reminder.")
     library.complete(incident_id, "review_report")
 
     incident = library.incident(incident_id)

@@ -52,6 +52,11 @@ class ReviewOut(ResponseModel):
     criteria: dict[str, Any]
     maker_statement: str | None
     ruled_at: datetime
+    proposed_ruling: str | None = Field(None, description="What the decision table proposed from the answers.")
+    departure_reasons: str | None = Field(None, description="Written reasons for departing from the proposal.")
+    concurred_by: str | None = Field(None, description="The reviewer of the level above who concurred.")
+    mitigation: str | None = Field(None, description="What a mitigated ruling reduces.")
+    complaint_received: bool = Field(False, description="The decision drew a complaint (excused: 澄清正名).")
 
 
 class DecisionOut(ResponseModel):

@@ -69,3 +69,12 @@ class FaultToleranceReview(Base):
     criteria: Mapped[dict[str, Any]]
     maker_statement: Mapped[str | None] = mapped_column(Text)
     ruled_at: Mapped[datetime]
+    #: What the decision table proposed from the answers; `ruling` differs only with written
+    #: `departure_reasons` and a reviewer of the level above who concurred (`concurred_by`).
+    proposed_ruling: Mapped[str | None] = mapped_column(String(16))
+    departure_reasons: Mapped[str | None] = mapped_column(Text)
+    concurred_by: Mapped[str | None] = mapped_column(String(64))
+    #: What a mitigated ruling reduces.
+    mitigation: Mapped[str | None] = mapped_column(Text)
+    #: The decision drew a complaint: excused, it leads to a name-clearing notice (澄清正名).
+    complaint_received: Mapped[bool] = mapped_column(default=False)

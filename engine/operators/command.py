@@ -1,5 +1,4 @@
-"""Command operators: seat the on-scene commander, and the fault-tolerance record (容错) —
-collecting flagged decisions for review and recording a ruling on one."""
+"""Command operators: seat the on-scene commander. (The fault-tolerance record is in rulings.py.)"""
 
 from __future__ import annotations
 
@@ -10,24 +9,16 @@ from sqlalchemy import delete, select
 
 from engine import audit, seats
 from engine.db import now
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.learning import decisions
+from engine.errors import InvalidInput
 from engine.messages import (
     COMMAND_SEAT,
     COMMAND_SEAT_FIELD,
-    DECISION_ALREADY_RULED,
-    DECISION_NOT_FLAGGED,
-    DECISION_NOT_IN_INCIDENT,
-    OPERATOR_OBJECT,
-    OPERATOR_OBJECT_FIELD,
-    REVIEW_BY_MAKER,
     SEAT_MUST_HOLD,
     SEAT_NOT_HELD,
 )
-from engine.models import Decision, FaultToleranceReview, RoleAssignment
-from engine.operators.params import choice, integer, text
+from engine.models import RoleAssignment
+from engine.operators.params import text
 from engine.operators.registry import Context, operator
-from forms.vocabulary import RULINGS
 
 
 @operator("seat_commander")
@@ -53,45 +44,3 @@ def seat_commander(ctx: Context, params: Mapping[str, Any]) -> dict[str, str]:
     audit.record(session=ctx.session, actor=ctx.actor.username, action="commander_seated",
                  incident_id=ctx.incident.id, payload={"username": username, "seat": seat})
     return {"username": username, "seat": seat}
-
-
-def _decision_summary(decision: Decision) -> dict[str, Any]:
-    return {"decision_id": decision.id, "decided_by": decision.decided_by, "situation": decision.situation,
-            "choice": decision.choice, "rationale": decision.rationale,
-            "departs_from_plan": decision.departs_from_plan, "urgency": decision.urgency}
-
-
-@operator("collect_flagged_decisions")
-def collect_flagged_decisions(ctx: Context, _params: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [_decision_summary(d) for d in decisions.flagged(session=ctx.session, incident_id=ctx.incident.id)]
-
-
-@operator("record_ruling")
-def record_ruling(ctx: Context, params: Mapping[str, Any]) -> dict[str, int]:
-    """A fault-tolerance ruling on one flagged decision; the reviewer is never its maker."""
-    decision = ctx.session.get(Decision, integer(params, "decision_id", low=1, high=2**31))
-    if decision is None or decision.incident_id != ctx.incident.id:
-        raise NotFound(DECISION_NOT_IN_INCIDENT)
-    if decision.flag is None:
-        raise Conflict(DECISION_NOT_FLAGGED, decision_id=decision.id)
-    reviewer = text(params, "reviewer", limit=64)
-    if reviewer == decision.decided_by:
-        raise Forbidden(REVIEW_BY_MAKER)
-    if decision.review is not None:
-        raise Conflict(DECISION_ALREADY_RULED, decision_id=decision.id)
-    criteria = params.get("criteria")
-    if not isinstance(criteria, Mapping):
-        raise InvalidInput(OPERATOR_OBJECT, name="criteria", fields={"criteria": OPERATOR_OBJECT_FIELD()})
-    review = FaultToleranceReview(
-        decision_id=decision.id, incident_id=ctx.incident.id, reviewer=reviewer or "",
-        ruling=choice(params, "ruling", RULINGS), reasoning=text(params, "reasoning") or "",
-        criteria=dict(criteria), maker_statement=text(params, "maker_statement", optional=True),
-        ruled_at=now(ctx.session),
-    )
-    ctx.session.add(review)
-    ctx.session.flush()
-    audit.record(session=ctx.session, actor=reviewer or ctx.actor.username, action="fault_tolerance_ruling",
-                 incident_id=ctx.incident.id,
-                 payload={"review_id": review.id, "decision_id": decision.id, "ruling": review.ruling,
-                          "reasoning": review.reasoning, "criteria": review.criteria})
-    return {"review_id": review.id}
