@@ -23,14 +23,17 @@ process boundary, so this module adds what it does not give us:
   ``MAX_CALL_DEPTH`` nested calls of sandboxed functions;
 * bounded size for what runs in C where no tracer can interrupt it: ``range`` refuses more
   than ``MAX_SEQUENCE_ITEMS`` items, ``sum`` refuses sequence starts, ``round`` huge
-  ``ndigits``, and ``*``, ``**``, ``<<`` (and ``*=``, ``**=``, ``<<=``) are rewritten into
-  checked helpers that refuse huge results;
+  ``ndigits``; ``*``, ``+``, ``%``, ``**``, ``<<`` (and their in-place forms) and f-string
+  format specs are rewritten into checked helpers that refuse huge results, and the methods
+  that allocate from a size (``ljust``, ``zfill``, ``replace``, ``join``, ``to_bytes``, ...)
+  are checked stand-ins (`sandbox_limits`);
 * no live code leaves: a function, generator or lazy ``map``/``filter``/``zip`` result would
   run sandboxed code later, outside the deadline, so it is refused (functions a script
   defines are simply not written back).
 
-Where it lives: the guards, limits and builtin whitelist in `sandbox_guards`, the compile-time
-policy in `sandbox_policy`, running under a deadline here.
+Where it lives: limits, errors and size checks in `sandbox_limits`, the guards and builtin
+whitelist in `sandbox_guards`, the compile-time policy in `sandbox_policy`, running under a
+deadline here.
 
 When the tracer is installed: only if the code can run Python-level code for long, that is
 if its AST holds a loop (``for``/``while``), a comprehension or generator expression, a
@@ -39,11 +42,9 @@ the size guards, and skipping the tracer keeps a warm simple condition at about 
 ``while`` loops also get opcode tracing, because ``while True: pass`` on one line emits no
 line events.
 
-Not covered (needs a process boundary or ``RLIMIT_AS``): memory blown up by C-level string
-methods or formats with huge arguments (``'x'.ljust(10**9)``, ``s.replace(...)``,
-``','.join([s] * n)``, ``'%*d' % (10**9, 1)``, format widths).
+Not covered (needs a process boundary): memory held by many values that are each within the
+bounds, which only the deadline limits (see `sandbox_limits`).
 """
-
 
 from __future__ import annotations
 

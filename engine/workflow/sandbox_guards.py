@@ -1,10 +1,7 @@
-"""What sandboxed code reaches at run time: its errors and limits, the guards RestrictedPython's
-rewritten code calls (attribute and item reads, in-place operators), the size-checked ``*``,
-``**`` and ``<<``, and the short builtin whitelist. The compile-time policy that routes code
-through them is `sandbox_policy`; running it under a deadline is `sandbox`.
-
-Why sizes are checked here: C-level work (a huge ``range`` summed, a repeated string) cannot be
-interrupted by the deadline tracer, so it is refused before it starts.
+"""What sandboxed code reaches at run time: the guards RestrictedPython's rewritten code calls
+(attribute and item reads, in-place operators), the size-checked operators and methods of
+`sandbox_limits`, and the short builtin whitelist. The compile-time policy that routes code through
+them is `sandbox_policy`; running it under a deadline is `sandbox`.
 """
 
 from __future__ import annotations
@@ -12,7 +9,7 @@ from __future__ import annotations
 import operator
 import types
 from collections.abc import Callable, Mapping
-from typing import Any, Final, NoReturn
+from typing import Any, Final
 
 from RestrictedPython.Guards import (
     full_write_guard,
@@ -20,6 +17,22 @@ from RestrictedPython.Guards import (
     guarded_unpack_sequence,
 )
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
+
+from engine.workflow.sandbox_limits import (
+    MAX_EXPONENT,
+    MAX_SEQUENCE_ITEMS,
+    SandboxSyntaxError,
+    SandboxTimeout,
+    SandboxViolation,
+    checked_add,
+    checked_lshift,
+    checked_mod,
+    checked_mul,
+    checked_pow,
+    formatted,
+    refuse,
+    sized_method,
+)
 
 __all__ = [
     "DENIED_ATTRIBUTES",
@@ -36,10 +49,6 @@ __all__ = [
     "refuse",
 ]
 
-MAX_SEQUENCE_ITEMS: Final = 1_000_000
-MAX_EXPONENT: Final = 10_000
-MAX_SHIFT: Final = 10_000
-MAX_INT_BITS: Final = 100_000
 MAX_CALL_DEPTH: Final = 100
 MAX_SOURCE_LENGTH: Final = 100_000
 # SpiffWorkflow finds the failing line of a script by looking for this file name in the
@@ -47,19 +56,7 @@ MAX_SOURCE_LENGTH: Final = 100_000
 FILENAME: Final = "<string>"
 
 
-class SandboxViolation(Exception):
-    """Code refused by the sandbox policy, at compile time or while it runs."""
-
-
-class SandboxTimeout(SandboxViolation):
-    """Code ran past its wall-clock budget."""
-
-
-class SandboxSyntaxError(SandboxViolation, SyntaxError):
-    """Source that does not parse: a refusal for deploy checks, a SyntaxError for Spiff."""
-
-
-# --- runtime guards and checked operators -------------------------------------------------
+# --- runtime guards -------------------------------------------------------------------
 
 DENIED_ATTRIBUTES: Final = INSPECT_ATTRIBUTES | {
     # str.format / format_map resolve "{0.__class__}" field names with real getattr.
@@ -71,10 +68,6 @@ DENIED_ATTRIBUTES: Final = INSPECT_ATTRIBUTES | {
 }  # fmt: skip
 
 
-def refuse(message: str) -> NoReturn:
-    raise SandboxViolation(message)
-
-
 def _guarded_getattr(obj: object, name: str) -> Any:
     if type(name) is not str or name.startswith("_"):
         refuse(f"attribute {name!r} is not allowed: names starting with '_' are forbidden")
@@ -82,7 +75,8 @@ def _guarded_getattr(obj: object, name: str) -> Any:
         refuse(f"attribute {name!r} is not allowed")
     if isinstance(obj, types.ModuleType):
         refuse(f"attribute {name!r} of a module is not allowed: modules are not reachable")
-    return getattr(obj, name)
+    checked = sized_method(obj, name)
+    return checked if checked is not None else getattr(obj, name)
 
 
 def _guarded_getitem(obj: Any, key: Any) -> Any:
@@ -93,49 +87,15 @@ def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return func(*args, **kwargs)
 
 
-def _sequence_len(value: object) -> int | None:
-    if isinstance(value, (str, bytes, bytearray, list, tuple)):
-        return len(value)
-    return None
-
-
-def _checked_mul(a: Any, b: Any, op: Callable[[Any, Any], Any] = operator.mul) -> Any:
-    if isinstance(a, int) and isinstance(b, int):
-        if a.bit_length() + b.bit_length() > MAX_INT_BITS:
-            refuse(f"integer product refused: more than {MAX_INT_BITS} bits")
-    else:
-        for seq, count in ((a, b), (b, a)):
-            size = _sequence_len(seq)
-            if size is not None and isinstance(count, int) and size * count > MAX_SEQUENCE_ITEMS:
-                refuse(f"sequence repetition refused: more than {MAX_SEQUENCE_ITEMS:,} items")
-    return op(a, b)
-
-
-def _checked_pow(a: Any, b: Any, op: Callable[[Any, Any], Any] = operator.pow) -> Any:
-    if (
-        isinstance(a, int)
-        and isinstance(b, int)
-        and abs(a) > 1
-        and (b > MAX_EXPONENT or a.bit_length() * b > MAX_INT_BITS)
-    ):
-        refuse(f"power refused: exponent above {MAX_EXPONENT} or result above {MAX_INT_BITS} bits")
-    return op(a, b)
-
-
-def _checked_lshift(a: Any, b: Any, op: Callable[[Any, Any], Any] = operator.lshift) -> Any:
-    too_big = isinstance(a, int) and isinstance(b, int) and (b > MAX_SHIFT or a.bit_length() + b > MAX_INT_BITS)
-    if too_big:
-        refuse(f"left shift refused: more than {MAX_SHIFT} bits")
-    return op(a, b)
-
-
 _INPLACE: Final[dict[str, Callable[[Any, Any], Any]]] = {
-    "+=": operator.iadd, "-=": operator.isub, "/=": operator.itruediv,
-    "//=": operator.ifloordiv, "%=": operator.imod, ">>=": operator.irshift,
-    "|=": operator.ior, "^=": operator.ixor, "&=": operator.iand, "@=": operator.imatmul,
-    "*=": lambda a, b: _checked_mul(a, b, operator.imul),
-    "**=": lambda a, b: _checked_pow(a, b, operator.ipow),
-    "<<=": lambda a, b: _checked_lshift(a, b, operator.ilshift),
+    "-=": operator.isub, "/=": operator.itruediv, "//=": operator.ifloordiv,
+    ">>=": operator.irshift, "|=": operator.ior, "^=": operator.ixor, "&=": operator.iand,
+    "@=": operator.imatmul,
+    "+=": lambda a, b: checked_add(a, b, operator.iadd),
+    "%=": lambda a, b: checked_mod(a, b, operator.imod),
+    "*=": lambda a, b: checked_mul(a, b, operator.imul),
+    "**=": lambda a, b: checked_pow(a, b, operator.ipow),
+    "<<=": lambda a, b: checked_lshift(a, b, operator.ilshift),
 }  # fmt: skip
 
 
@@ -212,7 +172,10 @@ RUNTIME: Final[dict[str, object]] = {
     "_unpack_sequence_": guarded_unpack_sequence,
     "_inplacevar_": _inplacevar,
     "_apply_": _apply,
-    "_rx_mul_": _checked_mul,
-    "_rx_pow_": _checked_pow,
-    "_rx_lshift_": _checked_lshift,
+    "_rx_mul_": checked_mul,
+    "_rx_add_": checked_add,
+    "_rx_mod_": checked_mod,
+    "_rx_pow_": checked_pow,
+    "_rx_lshift_": checked_lshift,
+    "_rx_format_": formatted,
 }

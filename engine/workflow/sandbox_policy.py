@@ -40,7 +40,8 @@ _FORBIDDEN_NAMES: Final = frozenset({
     "hasattr", "breakpoint", "memoryview", "super", "classmethod", "staticmethod",
 })  # fmt: skip
 _CHECKED_BINOPS: Final[dict[type[ast.operator], str]] = {
-    ast.Mult: "_rx_mul_", ast.Pow: "_rx_pow_", ast.LShift: "_rx_lshift_",
+    ast.Mult: "_rx_mul_", ast.Add: "_rx_add_", ast.Mod: "_rx_mod_", ast.Pow: "_rx_pow_",
+    ast.LShift: "_rx_lshift_",
 }  # fmt: skip
 
 
@@ -117,6 +118,17 @@ class _SandboxPolicy(RestrictingNodeTransformer):
         copy_locations(func, node)
         copy_locations(call, node)
         return call
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
+        """``{value!r:spec}`` becomes ``{_rx_format_(value, conversion, spec)}``: widths checked."""
+        node = self.node_contents_visit(node)
+        spec = node.format_spec if node.format_spec is not None else ast.Constant("")
+        func = ast.Name("_rx_format_", ast.Load())
+        call = ast.Call(func=func, args=[node.value, ast.Constant(node.conversion), spec], keywords=[])
+        for made in (func, call, *call.args):
+            copy_locations(made, node)
+        return ast.FormattedValue(value=call, conversion=-1, format_spec=None, lineno=node.lineno,
+                                  col_offset=node.col_offset)
 
 
 _LONG_RUNNING: Final = (
