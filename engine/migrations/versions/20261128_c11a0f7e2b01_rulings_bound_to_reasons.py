@@ -2,7 +2,7 @@
 of the level above, what a mitigated ruling reduces, and whether the decision drew a complaint
 
 Revision ID: c11a0f7e2b01
-Revises: a748d56e9b35
+Revises: c14a0e1f5b01
 Create Date: 2026-11-28 10:00:00.000000
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'c11a0f7e2b01'
-down_revision: str | None = 'a748d56e9b35'
+down_revision: str | None = 'c14a0e1f5b01'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
