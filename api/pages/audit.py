@@ -11,7 +11,8 @@ from fastapi.responses import Response, StreamingResponse
 
 from api.messages import DAMAGE_FORBIDDEN, REPORT_FORBIDDEN
 from api.pages import exports
-from api.pages.render import PREFIX, Page, PageRoute, render, render_html, task_titles
+from api.pages.events import ModelWords, model_words
+from api.pages.render import PREFIX, Page, PageRoute, render, render_html
 from api.policies import require_auditor, require_oversight
 from api.schemas.audit import AuditEventOut
 from engine import audit, definitions, incidents
@@ -53,15 +54,15 @@ def export(ctx: Page, ref: str) -> Response:
         "Content-Disposition": f"attachment; filename={incident.reference}-audit.jsonl"})
 
 
-def _report(ctx: Page, ref: str) -> tuple[reports.AfterActionReport, dict[str, str]]:
+def _report(ctx: Page, ref: str) -> tuple[reports.AfterActionReport, ModelWords]:
     """The after-action report: the incident's commander, auditors and administrators."""
     user = ctx.require_user()
     with ctx.database.read() as session:
         incident_id = incidents.resolve(session=session, ref=ref).id
         require_oversight(session, user.principal, incident_id, REPORT_FORBIDDEN)
         found = reports.after_action(session=session, incident_id=incident_id)
-        summary = definitions.get_by_id(session=session, definition_id=found.incident.definition_id).summary
-    return found, task_titles(summary)
+        definition = definitions.get_by_id(session=session, definition_id=found.incident.definition_id)
+        return found, model_words(definition, ctx.lang)
 
 
 @router.get("/incidents/{ref}/report")

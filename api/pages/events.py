@@ -7,9 +7,12 @@ shows as "—", and seats, phases and rulings are shown by their labels.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from api.pages.i18n import Translator
+from engine.models import ProcessDefinition
+from engine.workflow import model_names
 from forms.i18n import label
 from forms.messages import Template, code
 
@@ -40,21 +43,52 @@ EVENTS: dict[str, Template] = {
 }
 
 
+@dataclass(frozen=True)
+class ModelWords:
+    """A model's names in the reader's language, as the timeline needs them: elements (tasks,
+    timers) by element id, messages by their name."""
+
+    elements: Mapping[str, str] = field(default_factory=dict)
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+
+def model_words(definition: ProcessDefinition, lang: str) -> ModelWords:
+    """The task titles of a definition's summary; on a Chinese page, the model's `name_zh` names."""
+    elements = {str(t.get("spec_name")): str(t.get("title")) for t in (definition.summary or {}).get("user_tasks", [])
+                if isinstance(t, dict) and t.get("spec_name") and t.get("title")}
+    if lang != "zh":
+        return ModelWords(elements)
+    names = model_names(definition.files)
+    return ModelWords({**elements, **names.by_id}, names.messages)
+
+
+def _timer_name(timer: Mapping[str, Any], lang: str, words: ModelWords) -> str:
+    if lang == "zh":
+        found = timer.get("name_zh") or words.elements.get(str(timer.get("element")))
+        if found:
+            return str(found)
+    return str(timer.get("name"))
+
+
 class _Blank(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "—"
 
 
-def describe_event(action: str, payload: Mapping[str, Any], lang: str,
-                   titles: Mapping[str, str] | None = None) -> str:
-    """One line for the timeline and the ICS-214 activity log; `titles` names tasks by element id."""
+def describe_event(action: str, payload: Mapping[str, Any], lang: str, words: ModelWords | None = None) -> str:
+    """One line for the timeline and the ICS-214 activity log; `words` names the model's elements."""
     template = EVENTS.get(action)
     if template is None:
         return action.replace("_", " ")
     _ = Translator(lang)
+    words = words or ModelWords()
     values = _Blank({k: v for k, v in payload.items() if isinstance(v, str | int | float) and not isinstance(v, bool)})
-    if titles and isinstance(payload.get("task"), str) and payload["task"] in titles:
-        values["task"] = titles[payload["task"]]
+    if isinstance(payload.get("task"), str) and payload["task"] in words.elements:
+        values["task"] = words.elements[payload["task"]]
+    if lang == "zh" and isinstance(payload.get("task_zh"), str):
+        values["task"] = payload["task_zh"]
+    if action == "message_received" and isinstance(payload.get("name"), str):
+        values["name"] = words.messages.get(payload["name"], payload["name"])
     if action == "phase_changed":
         values["from"] = label("phase", payload.get("from"), lang)
         values["to"] = label("phase", payload.get("to"), lang)
@@ -65,6 +99,7 @@ def describe_event(action: str, payload: Mapping[str, Any], lang: str,
     if action == "fault_tolerance_ruling":
         values["ruling"] = label("ruling", payload.get("ruling"), lang)
     if action == "timers_fired":
-        names = ", ".join(str(t.get("name")) for t in payload.get("timers", []) if isinstance(t, Mapping))
-        return _.template(template) + (f": {names}" if names else "")
+        names = "、".join(_timer_name(t, lang, words) for t in payload.get("timers", []) if isinstance(t, Mapping))
+        names = names if lang == "zh" else names.replace("、", ", ")
+        return _.template(template) + (("：" if lang == "zh" else ": ") + names if names else "")
     return _.template(template).format_map(values)

@@ -21,7 +21,7 @@ from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
 from api.pages.i18n import Translator
-from api.pages.render import STATIC
+from api.pages.render import STATIC, task_title
 from engine.models import Incident
 from engine.overview.damage import DamageStatistics
 from forms import FormNotFound, i18n, load_schema
@@ -80,7 +80,7 @@ def damage_workbook(found: DamageStatistics, lang: str, zone: tzinfo) -> bytes:
         cell.font = Font(bold=True)
     for task in found.submissions:
         data = task.data or {}
-        sheet.append([task.title, task.completed_by or "", _local(task.completed_at, zone)]
+        sheet.append([task_title(task, lang), task.completed_by or "", _local(task.completed_at, zone)]
                      + [data.get(name) if isinstance(data.get(name), int | float) else None for name in fields])
     if found.submissions:
         first, last = 3, 2 + len(found.submissions)

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from api.messages import LEVEL_NOT_CHANGED
 from api.pages import exports
-from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render, task_titles
+from api.pages.events import model_words
+from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render
 from api.policies import may_oversee
 from engine import audit, definitions, incidents, seats
 from engine.actors import Actor
@@ -89,14 +90,15 @@ def incident_page(ctx: Page, ref: str, status: int = 200, **form: Any) -> Respon
         commander = not user.is_auditor and seats.holds(session=session, actor=principal.actor,
                                                         role=seats.COMMANDER, incident_id=incident_id)
         people = [u.username for u in seats.list_users(session=session)] if commander else []
-        summary = definitions.get_by_id(session=session, definition_id=state.incident.definition_id).summary
+        definition = definitions.get_by_id(session=session, definition_id=state.incident.definition_id)
+        summary, words = definition.summary, model_words(definition, ctx.lang)
         visited = {p.phase for p in state.phase_history}
     return render(ctx, "incident.html", status=status, s=state, incident=state.incident, diagrams=drawn,
                   strip=STRIP, timeline=timeline[-TIMELINE_LIMIT:] if timeline is not None else None,
                   timeline_cut=timeline is not None and len(timeline) > TIMELINE_LIMIT,
                   decisions=made, commander=commander, oversee=oversee, people=people,
                   roles=sorted(set(summary.get("lanes", [])) | set(SEAT_LABELS)),
-                  titles=task_titles(summary), visited=visited, levels=LEVELS, urgencies=URGENCIES,
+                  titles=words, visited=visited, levels=LEVELS, urgencies=URGENCIES,
                   can_change_level=commander and CHANGE_LEVEL in state.waiting_messages,
                   can_end_response=commander and RESPONSE_OVER in state.waiting_messages,
                   now=ctx.database.clock.now(), flash=form.pop("flash", None), form=form)

@@ -111,7 +111,7 @@ def render_html(ctx: PageContext, template: str, **values: Any) -> str:
     return env.get_template(template).render(
         ctx=ctx, user=ctx.user, lang=lang, csrf=ctx.csrf,
         L=lambda kind, value: i18n.label(kind, value, lang),
-        say=translator.say, stored=translator.stored,
+        say=translator.say, stored=translator.stored, task_title=lambda task: task_title(task, lang),
         event_text=lambda action, payload: describe_event(action, payload, lang, values.get("titles")),
         schema_title=lambda schema, fallback="": i18n.schema_title(schema, lang, fallback),
         criterion=lambda value: ruling_labels.get(str(value), str(value)),
@@ -119,6 +119,13 @@ def render_html(ctx: PageContext, template: str, **values: Any) -> str:
         path=ctx.request.url.path, query=ctx.request.url.query, zone=ctx.zone,
         **{"now": ctx.database.clock.now(), **values},
     )
+
+
+def task_title(task: Any, lang: str) -> str:
+    """A human task's title in `lang`: the model's Chinese name on a Chinese page, where it has one."""
+    if task is None:
+        return ""
+    return str((getattr(task, "title_zh", None) if lang == "zh" else None) or task.title)
 
 
 def render(ctx: PageContext, template: str, status: int = 200, **values: Any) -> Response:
@@ -191,7 +198,3 @@ async def posted_form(request: Request, ctx: Page) -> FormData:
 Posted = Annotated[FormData, Depends(posted_form)]
 
 
-def task_titles(summary: dict[str, Any]) -> dict[str, str]:
-    """Element id -> task title, from a definition's summary (for timelines and activity logs)."""
-    return {str(t.get("spec_name")): str(t.get("title")) for t in summary.get("user_tasks", [])
-            if isinstance(t, dict) and t.get("spec_name") and t.get("title")}

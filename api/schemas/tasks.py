@@ -17,6 +17,7 @@ class TaskOut(ResponseModel):
     incident_id: int
     task_spec: str = Field(description="The BPMN element id (e.g. `record_report`).")
     title: str
+    title_zh: str | None = Field(None, description="The task's Chinese name from the model (`name_zh`), if it has one.")
     subject: str | None = Field(None, description="What this instance is about when several of one task are open "
                                                   "(e.g. which decision a review rules on).")
     role: str = Field(description="The seat the task belongs to.")

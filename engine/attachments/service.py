@@ -88,7 +88,8 @@ def add(*, session: Session, actor: Actor, store: LocalStore, limits: Limits, ta
     session.add(attachment)
     session.flush()
     audit.record(session=session, actor=actor.username, action="attachment_added", incident_id=task.incident_id,
-                 payload={"attachment": attachment.id, "task": task.title, "task_id": task.id, "kind": kind,
+                 payload={"attachment": attachment.id, "task": task.title, "task_zh": task.title_zh, "task_id": task.id,
+                          "kind": kind,
                           "filename": attachment.filename, "content_type": content_type, "size": len(data),
                           "sha256": digest})
     return attachment

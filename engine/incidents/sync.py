@@ -42,7 +42,8 @@ def _sync_human_tasks(
         if task_id in open_rows:
             continue
         task = HumanTask(
-            id=task_id, incident_id=incident.id, task_spec=view.element, title=view.title, subject=view.subject,
+            id=task_id, incident_id=incident.id, task_spec=view.element, title=view.title, title_zh=view.title_zh,
+            subject=view.subject,
             role=view.lane or "", form_key=view.form_key or "", phase=view.phase, state="ready",
             due_at=view.due_at, created_at=moment, assignee_id=_assignee(session, view),
             excluded_user=_named_user(view, "notBy"),

@@ -51,7 +51,7 @@ def _advance_one(db: Database, skip: set[int]) -> tuple[str, bool] | None:
             return None
         skip.add(incident.id)
         runtime = attach(session, incident, load_runtime(session, incident), WORKER)
-        due = [{"element": t.element, "name": t.name}
+        due = [{"element": t.element, "name": t.name, **({"name_zh": t.name_zh} if t.name_zh else {})}
                for t in runtime.pending_timers() if t.due_at is not None and t.due_at <= moment]
         try:
             runtime.fire_due_timers()

@@ -25,6 +25,8 @@ class HumanTask(Base):
     #: The BPMN element id of the task (e.g. record_report); repeated instances share it.
     task_spec: Mapped[str] = mapped_column(String(255))
     title: Mapped[str] = mapped_column(String(255))
+    #: The model's Chinese name of the task (`name_zh`), shown on Chinese pages; NULL: none.
+    title_zh: Mapped[str | None] = mapped_column(String(255))
     #: What this instance is about, when several of one element are open (the model's `subject`).
     subject: Mapped[str | None] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(64))

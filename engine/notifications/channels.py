@@ -43,7 +43,7 @@ class Outgoing:
     def text(self) -> str:
         zh, en = HEADLINES.get(self.kind, (self.kind, self.kind))
         p = self.payload
-        return (f"【韧性】{zh}：{p.get('task')}（{p.get('incident')} {p.get('incident_title')}）"
+        return (f"【韧性】{zh}：{p.get('task_zh') or p.get('task')}（{p.get('incident')} {p.get('incident_title')}）"
                 f" · {en}: {p.get('task')} ({p.get('incident')})")
 
     def document(self) -> dict[str, Any]:

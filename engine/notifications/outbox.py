@@ -20,6 +20,6 @@ def record(session: Session, *, kind: str, incident: Incident, task: HumanTask, 
         kind=kind, incident_id=incident.id, task_id=task.id, role=task.role or None, username=username,
         created_at=now(session), payload={
             "incident": incident.reference, "incident_title": incident.title, "level": incident.response_level,
-            "task": task.title, "subject": task.subject, "seat": task.role,
+            "task": task.title, "task_zh": task.title_zh or task.title, "subject": task.subject, "seat": task.role,
             "due_at": task.due_at.isoformat() if task.due_at else None,
         }))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from engine.errors import NotFound
 from engine.messages import INCIDENT_NOT_FOUND
 from engine.models import HumanTask, Incident, ProcessDefinition, WorkflowTaskRow
-from engine.workflow import ElementInfo, ElementKind, Progress, model_elements, progress
+from engine.workflow import ElementInfo, ElementKind, Progress, model_elements, model_names, progress
 
 #: The workflow's states, plus "overdue": a person's task still open past its deadline.
 Mark = Literal["done", "ready", "waiting", "overdue", "error", "cancelled"]
@@ -61,6 +61,7 @@ def _diagrams(definition: ProcessDefinition, where: Progress | None = None,
     by_file: dict[str, list[ElementInfo]] = {}
     for info in model_elements(definition.spec_json):
         by_file.setdefault(info.file, []).append(info)
+    chinese = model_names(definition.files).elements
     names = list(by_file) + sorted(n for n in definition.files if n.endswith(".bpmn") and n not in by_file)
     found = []
     for name in names:
@@ -71,7 +72,8 @@ def _diagrams(definition: ProcessDefinition, where: Progress | None = None,
             state: Mark | None = where.states.get((name, info.element_id)) if where is not None else None
             overdue, due_at = (open_tasks or {}).get(info.element_id, (False, None)) if state == "ready" else (
                 False, None)
-            elements.append(Element(info.element_id, info.kind, info.name, info.name_zh, info.lane,
+            elements.append(Element(info.element_id, info.kind, info.name,
+                                    chinese.get((name, info.element_id)) or info.name_zh, info.lane,
                                     "overdue" if overdue else state, due_at))
         if where is not None:  # what is happening now first: a reader of the list meets it at once
             elements.sort(key=lambda e: _ORDER.index(e.state))

@@ -26,6 +26,14 @@ REVIEW_FIELDS = ("what_was_planned", "what_happened", "why", "what_to_change")
 
 
 @dataclass(frozen=True)
+class TaskName:
+    """A task's title and the model's Chinese name of it."""
+
+    title: str
+    title_zh: str | None
+
+
+@dataclass(frozen=True)
 class Review:
     form_key: str
     by: str | None
@@ -46,8 +54,8 @@ class AfterActionReport:
     chain: VerifyResult
     #: Photos and files on the incident's tasks, each with the hash its audit event recorded.
     attachments: list[Attachment]
-    #: Task id -> title, for the tasks the attachments belong to.
-    task_titles: dict[str, str]
+    #: Task id -> its names, for the tasks the attachments belong to.
+    task_titles: dict[str, TaskName]
 
     @property
     def lessons(self) -> list[str]:
@@ -84,6 +92,7 @@ def after_action(*, session: Session, incident_id: int) -> AfterActionReport:
         decisions=decisions.list_for(session=session, incident_id=incident_id),
         reviews=_reviews(session, incident_id), actions=actions,
         chain=audit.verify(session=session, incident_id=incident_id, all_chains=False),
-        attachments=files, task_titles={row.id: row.title for row in session.execute(
-            select(HumanTask.id, HumanTask.title).where(HumanTask.id.in_({a.task_id for a in files})))},
+        attachments=files, task_titles={row.id: TaskName(row.title, row.title_zh) for row in session.execute(
+            select(HumanTask.id, HumanTask.title, HumanTask.title_zh)
+            .where(HumanTask.id.in_({a.task_id for a in files})))},
     )

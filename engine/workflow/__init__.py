@@ -1,5 +1,6 @@
 """The only package that imports SpiffWorkflow. Everything it returns is our own type."""
 
+from engine.workflow.names import ModelNames, model_names
 from engine.workflow.operators_bridge import Dispatcher
 from engine.workflow.progress import ElementInfo, ElementKind, ElementState, Progress, model_elements, progress
 from engine.workflow.runtime import WorkflowRuntime
@@ -11,6 +12,7 @@ __all__ = [
     "ElementInfo",
     "ElementKind",
     "ElementState",
+    "ModelNames",
     "ParsedBundle",
     "ProcessInfo",
     "Progress",
@@ -22,6 +24,7 @@ __all__ = [
     "WorkflowRuntime",
     "dump_specs",
     "model_elements",
+    "model_names",
     "parse_bundle",
     "progress",
 ]

@@ -135,6 +135,7 @@ class WorkflowRuntime:
                 spec_name=task.task_spec.name,
                 element=task.task_spec.bpmn_id or task.task_spec.name,
                 title=task.task_spec.bpmn_name or task.task_spec.name,
+                title_zh=props.get("name_zh") or None,
                 subject=self._subject(task, props.get("subject")),
                 lane=task.task_spec.lane,
                 form_key=props.get("formKey"),
@@ -171,6 +172,7 @@ class WorkflowRuntime:
             timers.append(TimerView(
                 task_id=str(task.id),
                 name=task.task_spec.bpmn_name or task.task_spec.name,
+                name_zh=_properties(task).get("name_zh") or None,
                 element=task.task_spec.name,
                 due_at=_parse_moment(details.value),
                 attached_to=attached_to,

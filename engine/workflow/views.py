@@ -16,6 +16,8 @@ class TaskView:
     #: The BPMN element id (loop and multi-instance children share their element's id).
     element: str
     title: str
+    #: The model's Chinese name of the task (`name_zh`), where it has one.
+    title_zh: str | None
     #: The model's `subject` expression evaluated for this instance (e.g. which decision it reviews).
     subject: str | None
     lane: str | None
@@ -34,6 +36,8 @@ class TimerView:
 
     task_id: str
     name: str
+    #: The model's Chinese name of the timer event (`name_zh`), where it has one.
+    name_zh: str | None
     element: str
     due_at: datetime | None
     #: Id of the task this timer is attached to (boundary events), else None.

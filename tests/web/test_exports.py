@@ -56,7 +56,7 @@ def test_damage_statistics_workbook_opens(browser: Any, db: Database, incident: 
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][0].startswith(incident)
     assert rows[1] == ["任务", "填报人", "填报时间", "受损房屋（间）", "直接经济损失（万元）", "转移安置人数"]
-    assert rows[2][0] == "Report damage statistics" and rows[2][1] == "grid" and rows[2][3:] == [3, 12.5, 10]
+    assert rows[2][0] == "上报灾损统计" and rows[2][1] == "grid" and rows[2][3:] == [3, 12.5, 10]
     assert rows[3] == ["合计", None, None, "=SUM(D3:D3)", "=SUM(E3:E3)", "=SUM(F3:F3)"]
 
 
