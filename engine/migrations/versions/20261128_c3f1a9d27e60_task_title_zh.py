@@ -1,7 +1,7 @@
 """task title_zh: the model's Chinese name of a human task (name_zh), for Chinese pages
 
 Revision ID: c3f1a9d27e60
-Revises: a748d56e9b35
+Revises: c11a0f7e2b01
 Create Date: 2026-11-28 10:00:00.000000
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'c3f1a9d27e60'
-down_revision: str | None = 'a748d56e9b35'
+down_revision: str | None = 'c11a0f7e2b01'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
