@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
@@ -36,6 +37,13 @@ FLASHES = {"decision_recorded", "level_changed", "seated", "response_over"}
 CHANGE_LEVEL, RESPONSE_OVER = "change_level", "response_over"
 TIMELINE_LIMIT = 500
 CSV_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class CancelledTask:
+    title: str
+    subject: str | None
+    role: str
 
 
 def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:
@@ -89,7 +97,8 @@ def incident_page(ctx: Page, ref: str, status: int = 200, **form: Any) -> Respon
         made = decisions.list_for(session=session, incident_id=incident_id) if reads_decisions else None
         commander = not user.is_auditor and seats.holds(session=session, actor=principal.actor,
                                                         role=seats.COMMANDER, incident_id=incident_id)
-        people = [u.username for u in seats.list_users(session=session)] if commander else []
+        people = [(u.username, u.display_name or u.username) for u in seats.list_users(session=session)
+                  if u.is_active] if commander else []
         definition = definitions.get_by_id(session=session, definition_id=state.incident.definition_id)
         summary, words = definition.summary, model_words(definition, ctx.lang)
         visited = {p.phase for p in state.phase_history}
@@ -101,7 +110,8 @@ def incident_page(ctx: Page, ref: str, status: int = 200, **form: Any) -> Respon
                   titles=words, visited=visited, levels=LEVELS, urgencies=URGENCIES,
                   can_change_level=commander and CHANGE_LEVEL in state.waiting_messages,
                   can_end_response=commander and RESPONSE_OVER in state.waiting_messages,
-                  now=ctx.database.clock.now(), flash=form.pop("flash", None), form=form)
+                  now=ctx.database.clock.now(), flash=form.pop("flash", None),
+                  confirm_end=form.pop("confirm_end", None), form=form)
 
 
 @router.get("/incidents/{ref}")
@@ -170,8 +180,18 @@ def seat(ctx: Page, ref: str, form: Posted) -> Response:
 
 
 @router.post("/incidents/{ref}/response-over")
-def response_over(ctx: Page, ref: str, _form: Posted) -> Response:
-    ctx.command(lambda session, actor: incidents.send_message(
-        session=session, actor=actor, incident_id=_id(session, ref), name=RESPONSE_OVER,
-        payload={"declared_by": actor.username}))
-    return _back(ctx, ref, "response_over")
+def response_over(ctx: Page, ref: str, form: Posted) -> Response:
+    """First the confirmation naming the open tasks it cancels (a rehearsal that changes nothing);
+    with `confirm=yes`, the message itself."""
+    def send(session: Session, actor: Actor) -> Incident:
+        return incidents.send_message(session=session, actor=actor, incident_id=_id(session, ref),
+                                      name=RESPONSE_OVER, payload={"declared_by": actor.username})
+
+    if form.get("confirm") == "yes":
+        ctx.command(send)
+        return _back(ctx, ref, "response_over")
+    cancels = ctx.command(lambda session, actor: [
+        CancelledTask(t.title, t.subject, t.role) for t in incidents.preview_message(
+            session=session, actor=actor, incident_id=_id(session, ref), name=RESPONSE_OVER,
+            payload={"declared_by": actor.username})])
+    return incident_page(ctx, ref, confirm_end=cancels)

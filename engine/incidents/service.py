@@ -164,6 +164,32 @@ def send_message(
     return run_command(session, incident_id, actor, change)
 
 
+def preview_message(
+    *, session: Session, actor: Actor, incident_id: int, name: str, payload: dict[str, Any] | None = None
+) -> list[HumanTask]:
+    """The open tasks that `send_message` would cancel, so a page can ask "this cancels …?" first.
+
+    Why a rehearsal and not a reading of the model: what a message closes depends on where the
+    workflow stands (boundary events, subprocesses, gateways), which only the workflow knows. The
+    message is sent inside a savepoint that is always rolled back; nothing it did survives —
+    rows, audit events, notifications, the after-commit hooks it registered, the cached workflow
+    (taken from the cache and dropped)."""
+    hooks = list(session.info.get("after_commit", []))
+    before = {t.id: t for t in session.scalars(
+        select(HumanTask).where(HumanTask.incident_id == incident_id, HumanTask.state == "ready"))}
+    rehearsal = session.begin_nested()
+    try:
+        send_message(session=session, actor=actor, incident_id=incident_id, name=name, payload=payload)
+        session.flush()
+        still_open = set(session.scalars(
+            select(HumanTask.id).where(HumanTask.incident_id == incident_id, HumanTask.state == "ready")))
+    finally:
+        rehearsal.rollback()
+        session.info["after_commit"] = hooks
+    session.expire_all()
+    return [task for task_id, task in before.items() if task_id not in still_open]
+
+
 def end(
     *, session: Session, actor: Actor, incident_id: int, reason: str, outcome: str = CANCELLED
 ) -> Incident:

@@ -17,7 +17,7 @@ from engine.errors import RenxingError
 from engine.models import User
 from tests.api.conftest import PASSWORD_HASH
 from tests.library_helpers import FORM_SAMPLES, Library
-from tests.web.site import DESKTOP, Site, serve_database, shot, sign_in
+from tests.web.site import DESKTOP, PHONE, Site, serve_database, shot, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +115,45 @@ def test_reviewer_rules_in_chinese_and_the_auditor_reads_the_ruling(world: tuple
     assert "Completed 'Weigh the criteria and rule' as Fault-tolerance reviewer" in auditor.inner_text("#activity-log")
     shot(auditor, "report-lifecycle")
     auditor.context.close()
+
+
+@pytest.mark.parametrize(("viewport", "lang"), [(PHONE, "zh-CN"), (DESKTOP, "en")], ids=["phone-zh", "desktop-en"])
+def test_the_commander_ends_the_response_after_a_confirmation_naming_what_it_cancels(
+        world: tuple[Site, Library], chromium: Any, viewport: dict[str, int], lang: str) -> None:
+    site, library = world
+    incident_id = _respond(library)
+    reference = library.incident(incident_id).reference
+    open_titles = {t.title for t in library.open_tasks(incident_id)}
+    context = chromium.new_context(viewport=viewport, locale=lang, is_mobile=viewport is PHONE,
+                                   has_touch=viewport is PHONE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, site, library.commander(incident_id))
+        if page.locator("html").get_attribute("lang") != lang:
+            page.click("#lang-switch")
+        page.goto(f"{site.url}/ui/incidents/{reference}")
+        panel = page.locator("#actions")  # the command panel comes before the diagram
+        assert panel.bounding_box()["y"] < page.locator("#diagram").bounding_box()["y"]
+        page.click("#response-over")
+        confirm = page.locator("#confirm-end")
+        confirm.wait_for()
+        assert confirm.is_visible() and _in_view(page, "#confirm-end")
+        named = {li.locator("strong").inner_text() for li in confirm.locator("#confirm-end-tasks li").all()}
+        assert named and named <= open_titles, (named, open_titles)
+        assert library.incident(incident_id).phase == "response"  # nothing happened yet
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
+        shot(page, f"response-over-confirm-{lang}-{viewport['width']}")
+        page.click("#response-over-confirm")
+        page.wait_for_url("**done=response_over**")
+        assert page.locator("#actions #flash").is_visible() and _in_view(page, "#flash")
+        assert library.incident(incident_id).phase == "recovery"
+        still_open = {t.title for t in library.open_tasks(incident_id)}
+        assert not named & still_open
+    finally:
+        context.close()
+
+
+def _in_view(page: Any, selector: str) -> bool:
+    return bool(page.evaluate("""(s) => { const r = document.querySelector(s).getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight; }""", selector))

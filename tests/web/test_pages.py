@@ -211,7 +211,11 @@ def test_commander_actions(browser: Any, db: Database, incident: str) -> None:
     _complete(db, incident, "fire_rescue", "fire")
     page = commander.get(f"/ui/incidents/{incident}").text
     assert 'id="response-over-form"' in page
-    assert commander.post(f"/ui/incidents/{incident}/response-over").status_code == 303
+    asked = commander.post(f"/ui/incidents/{incident}/response-over")  # first the confirmation
+    assert asked.status_code == 200 and 'id="confirm-end"' in asked.text
+    assert "No open task will be cancelled" in asked.text
+    assert _events(db, incident, "message_received") == []
+    assert commander.post(f"/ui/incidents/{incident}/response-over", {"confirm": "yes"}).status_code == 303
     [event] = _events(db, incident, "message_received")
     assert event.payload == {"name": "response_over", "payload": {"declared_by": "commander"}}
     assert "Recovery" in commander.get(f"/ui/incidents/{incident}").text

@@ -70,12 +70,13 @@
     });
   }
 
-  /* Fit the whole model; if that makes it too small to read, show the first open task instead. */
+  /* Fit the whole model if it fits at 100 % (readable labels); else show it at 100 % around the
+     first open task (the buttons, the wheel and two fingers zoom out). */
   function frame(viewer, marks) {
     var canvas = viewer.get("canvas");
     canvas.zoom("fit-viewport");
-    if (canvas.zoom() >= 0.6) { return; }
-    canvas.zoom(0.8);
+    if (canvas.zoom() >= 1) { return; }
+    canvas.zoom(1);
     var registry = viewer.get("elementRegistry");
     var open = Object.keys(marks).filter(function (id) {
       return (marks[id] === "overdue" || marks[id] === "ready") && registry.get(id);

@@ -1,5 +1,14 @@
-/* The pages' only script (inline handlers are refused by their CSP). Everything works without it:
-   a print button, and "add a row" for lists of items (a blank row is always there already). */
+/* The pages' own script (inline handlers are refused by their CSP). Everything works without it:
+   a print button, "add a row" for lists of items (a blank row is always there already), and what
+   a page marks with data-focus (a confirmation, an error summary, a success message) brought into
+   view and focused, so it is seen and read out after the page loads. */
+(function () {
+  var first = document.querySelector("[data-focus]");
+  if (!first) { return; }
+  if (!first.hasAttribute("tabindex")) { first.setAttribute("tabindex", "-1"); }
+  first.scrollIntoView({ block: "center" });
+  first.focus({ preventScroll: true });
+}());
 document.addEventListener("click", function (event) {
   var print = event.target.closest("[data-print]");
   if (print) { event.preventDefault(); window.print(); return; }
