@@ -42,6 +42,7 @@ CSV_LIMIT = 5000
 @dataclass(frozen=True)
 class CancelledTask:
     title: str
+    title_zh: str | None
     subject: str | None
     role: str
 
@@ -191,7 +192,7 @@ def response_over(ctx: Page, ref: str, form: Posted) -> Response:
         ctx.command(send)
         return _back(ctx, ref, "response_over")
     cancels = ctx.command(lambda session, actor: [
-        CancelledTask(t.title, t.subject, t.role) for t in incidents.preview_message(
+        CancelledTask(t.title, t.title_zh, t.subject, t.role) for t in incidents.preview_message(
             session=session, actor=actor, incident_id=_id(session, ref), name=RESPONSE_OVER,
             payload={"declared_by": actor.username})])
     return incident_page(ctx, ref, confirm_end=cancels)

@@ -50,6 +50,7 @@ LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 @dataclass(frozen=True)
 class Deadline:
     title: str
+    title_zh: str | None
     due_at: datetime
 
 
@@ -137,8 +138,8 @@ def submit(ctx: Page, posted: Posted) -> Response:
 def next_deadline(session: Session, incident_id: int) -> Deadline | None:
     """The soonest due open task or pending timer of a started incident."""
     state = incidents.state(session=session, incident_id=incident_id)
-    due = [Deadline(t.title, t.due_at) for t in state.open_tasks if t.due_at is not None]
-    due += [Deadline(t.name or t.element, t.due_at) for t in state.timers if t.due_at is not None]
+    due = [Deadline(t.title, t.title_zh, t.due_at) for t in state.open_tasks if t.due_at is not None]
+    due += [Deadline(t.name or t.element, None, t.due_at) for t in state.timers if t.due_at is not None]
     return min(due, key=lambda d: d.due_at) if due else None
 
 

@@ -123,7 +123,7 @@ def test_the_commander_ends_the_response_after_a_confirmation_naming_what_it_can
     site, library = world
     incident_id = _respond(library)
     reference = library.incident(incident_id).reference
-    open_titles = {t.title for t in library.open_tasks(incident_id)}
+    open_titles = _titles(library, incident_id)
     context = chromium.new_context(viewport=viewport, locale=lang, is_mobile=viewport is PHONE,
                                    has_touch=viewport is PHONE)
     context.set_default_timeout(15_000)
@@ -148,7 +148,7 @@ def test_the_commander_ends_the_response_after_a_confirmation_naming_what_it_can
         page.wait_for_url("**done=response_over**")
         assert page.locator("#actions #flash").is_visible() and _in_view(page, "#flash")
         assert library.incident(incident_id).phase == "recovery"
-        still_open = {t.title for t in library.open_tasks(incident_id)}
+        still_open = _titles(library, incident_id)
         assert not named & still_open
     finally:
         context.close()
@@ -157,3 +157,7 @@ def test_the_commander_ends_the_response_after_a_confirmation_naming_what_it_can
 def _in_view(page: Any, selector: str) -> bool:
     return bool(page.evaluate("""(s) => { const r = document.querySelector(s).getBoundingClientRect();
         return r.top >= 0 && r.bottom <= window.innerHeight; }""", selector))
+
+
+def _titles(library: Library, incident_id: int) -> set[str | None]:
+    return {title for t in library.open_tasks(incident_id) for title in (t.title, t.title_zh)}
