@@ -5,15 +5,19 @@ Everything goes through the engine's public services, exactly as `renxing` would
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine import definitions, incidents, seats, tasks
 from engine.actors import Actor
 from engine.db import Database, migrate
 from engine.definitions.bundled import deploy_bundled
 from engine.models import HumanTask
+
+if TYPE_CHECKING:
+    from bench.meter import Meter
 
 MODELS = Path(__file__).resolve().parent / "models"
 ADMIN = Actor.system("bench")
@@ -25,6 +29,8 @@ LONG = "bench_long_response"
 class Setup:
     db: Database
     actors: dict[str, Actor]
+    #: When set, the bench's own read of the next task is left out of its counts.
+    meter: Meter | None = None
 
     def start(self, process_id: str = LONG, title: str = "Bench incident") -> int:
         with self.db.transaction() as session:
@@ -40,8 +46,9 @@ class Setup:
         """Complete `task`; in the same transaction, read the next open task of the same element."""
         with self.db.transaction() as session:
             tasks.complete(session=session, actor=self.actors[task.role], task_id=task.id, data=data)
-            following = [t for t in tasks.open_tasks(session=session, incident_id=task.incident_id)
-                         if t.task_spec == task.task_spec]
+            with self.meter.paused() if self.meter else nullcontext():
+                following = [t for t in tasks.open_tasks(session=session, incident_id=task.incident_id)
+                             if t.task_spec == task.task_spec]
             return following[0] if following else None
 
 

@@ -55,32 +55,36 @@ class LongIncident:
             self.complete_next()
 
 
-def _timed(meter: Meter, action: object) -> tuple[float, int]:
+def _timed(meter: Meter, action: object) -> tuple[float, int, int, float]:
+    """(wall seconds, bytes written, statements, CPU seconds of this process) of one command."""
     with meter.measure() as counts:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         action()  # type: ignore[operator]
-        elapsed = time.perf_counter() - start
-    return elapsed, counts.bytes_written
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return elapsed, counts.bytes_written, counts.statements, cpu
 
 
 def _checkpoint(ctx: Context, n: int, long: LongIncident, meter: Meter,
                 reference: WholeStateReference, samples: int) -> dict[str, list[float]]:
     long.advance_to(n)
     reference.advance_to(n)
-    found: dict[str, list[float]] = {k: [] for k in ("ms", "bytes", "ref_ms", "ref_bytes", "decision_ms",
-                                                      "decision_bytes", "cold_ms")}
+    found: dict[str, list[float]] = {k: [] for k in ("ms", "bytes", "statements", "cpu_ms", "ref_ms", "ref_bytes",
+                                                      "ref_cpu_ms", "decision_ms", "decision_bytes", "cold_ms")}
     for _ in range(samples):  # alternate subject and reference, like every other measurement
-        seconds, written = _timed(meter, long.complete_next)
+        seconds, written, statements, cpu = _timed(meter, long.complete_next)
         found["ms"].append(seconds * 1000)
         found["bytes"].append(written)
-        seconds, written = reference.command()
+        found["statements"].append(statements)
+        found["cpu_ms"].append(cpu * 1000)
+        seconds, written, cpu = reference.command()
         found["ref_ms"].append(seconds * 1000)
         found["ref_bytes"].append(written)
-        seconds, written = _timed(meter, long.decide)
+        found["ref_cpu_ms"].append(cpu * 1000)
+        seconds, written, _, _ = _timed(meter, long.decide)
         found["decision_ms"].append(seconds * 1000)
         found["decision_bytes"].append(written)
     CACHE.clear()
-    seconds, _ = _timed(meter, long.complete_next)
+    seconds, _, _, _ = _timed(meter, long.complete_next)
     found["cold_ms"].append(seconds * 1000)
     return found
 
@@ -94,16 +98,27 @@ def run(ctx: Context) -> list[Figure]:
     with scratch_url(ctx, "growth") as url:
         setup = prepare(url)
         meter = Meter(setup.db.engine)
+        setup.meter = meter
         long = LongIncident(setup)
         reference = WholeStateReference(url, MODELS / "long_response.bpmn", LONG, ELEMENTS)
         for n in checkpoints:
             by_n[n] = found = _checkpoint(ctx, n, long, meter, reference, samples)
             figures.append(Figure(
                 "growth", db, f"complete-task command after {n:,} tasks", "ms", summary(found["ms"]),
-                "SpiffWorkflow alone + whole-state JSON written", summary(found["ref_ms"]), goal=("max", 0.2),
-                notes="goal: ≥ 5× faster than the reference",
+                "SpiffWorkflow alone + whole-state JSON written", summary(found["ref_ms"]),
+                goal=("max", 1.0 if n < 1000 else 0.2),
+                notes="goal: no slower than the reference while young; ≥ 5× faster from 1,000 tasks on",
                 extra={"cold_restore_ms": found["cold_ms"][0], "decision_ms": summary(found["decision_ms"]),
                        "decision_bytes": summary(found["decision_bytes"])}))
+            figures.append(Figure(
+                "growth", db, f"CPU time of a complete-task command after {n:,} tasks", "ms",
+                summary(found["cpu_ms"]), "SpiffWorkflow's own step (complete the task, run engine steps), CPU",
+                summary(found["ref_cpu_ms"]), notes="process time, not wall: what the engine adds to the workflow"))
+            figures.append(Figure(
+                "growth", db, f"SQL statements per complete-task command after {n:,} tasks", "statements",
+                summary(found["statements"]), "the issue's budget: 8 statements", {"median": 8.0, "min": 8.0,
+                                                                                   "max": 8.0, "n": 1},
+                goal=("max", 1.0), notes="BEGIN included; COMMIT is not a statement"))
             figures.append(Figure(
                 "growth", db, f"bytes written per complete-task after {n:,} tasks", "bytes",
                 summary(found["bytes"]), "whole-state JSON blob", summary(found["ref_bytes"])))

@@ -59,6 +59,15 @@ class Meter:
             self.counts.bytes_written += sum(_size(row) for row in rows)
 
     @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Statements inside are not counted (the bench's own reads inside a measured command)."""
+        active, self._active = self._active, False
+        try:
+            yield
+        finally:
+            self._active = active
+
+    @contextmanager
     def measure(self) -> Iterator[Counts]:
         self.counts = Counts()
         self._active = True

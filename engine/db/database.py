@@ -2,16 +2,16 @@
 
 SQLite: WAL with ``synchronous=FULL`` (durable), foreign keys on, and write transactions opened
 with ``BEGIN IMMEDIATE`` so two writers never deadlock on a lock upgrade — reads stay deferred
-and run beside the writer. PostgreSQL: ordinary READ COMMITTED transactions; commands lock the
+and run beside the writer. Writers of one process share transactions by group commit
+(``engine.db.group_commit``): one fsync for a queue of commands, each in its own savepoint. PostgreSQL: ordinary READ COMMITTED transactions; commands lock the
 incident row with ``SELECT … FOR UPDATE`` (see ``engine.db.locking``).
 """
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import Clock, SystemClock
 from engine.config import Settings
+from engine.db.group_commit import GroupCommit
 
 _WRITE = "renxing_write"
 DEFAULT_EXPRESSION_TIMEOUT = Settings.model_fields["expression_timeout_seconds"].default
@@ -83,14 +84,12 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             _configure_sqlite(self.engine)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        writer = self.engine.execution_options(**{_WRITE: True})
         # SQLite admits one writer at a time and makes the others poll with growing sleeps, which
-        # starves some of them under load; writers of one process queue here fairly instead.
-        self._write_lock: threading.RLock | nullcontext[None] = (
-            threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
-        )
-        self._writer = sessionmaker(
-            self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False
-        )
+        # starves some of them under load; writers of one process queue here instead, and share
+        # one COMMIT (one fsync) when they queue together.
+        self.group_commit = GroupCommit(writer) if self.engine.dialect.name == "sqlite" else None
+        self._writer = sessionmaker(writer, expire_on_commit=False)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Clock | None = None) -> Database:
@@ -115,9 +114,14 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """The unit of work: everything inside lands together or not at all."""
-        with self._write_lock:
-            session = self._writer(info={**self._info(), "after_commit": []})
+        """The unit of work: everything inside lands together or not at all, and the block
+        returns only once it is committed (durably, on SQLite with the commands queued beside it)."""
+        info = {**self._info(), "after_commit": []}
+        if self.group_commit is not None:
+            with self.group_commit.session(info) as session:
+                yield session
+        else:
+            session = self._writer(info=info)
             try:
                 yield session
                 session.commit()
@@ -126,7 +130,7 @@ class Database:
                 raise
             finally:
                 session.close()
-        for callback in session.info["after_commit"]:
+        for callback in info["after_commit"]:
             callback()
 
     def dispose(self) -> None:
