@@ -3,8 +3,9 @@
 SQLite: WAL with ``synchronous=FULL`` (durable), foreign keys on, and write transactions opened
 with ``BEGIN IMMEDIATE`` so two writers never deadlock on a lock upgrade — reads stay deferred
 and run beside the writer. Writers of one process share transactions by group commit
-(``engine.db.group_commit``): one fsync for a queue of commands, each in its own savepoint. PostgreSQL: ordinary READ COMMITTED transactions; commands lock the
-incident row with ``SELECT … FOR UPDATE`` (see ``engine.db.locking``).
+(``engine.db.group_commit``): one fsync for a queue of commands, each in its own savepoint.
+PostgreSQL: ordinary READ COMMITTED transactions; commands lock the incident row with
+``SELECT … FOR UPDATE`` (see ``engine.db.locking``).
 """
 
 from __future__ import annotations
