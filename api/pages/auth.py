@@ -50,7 +50,7 @@ async def login(ctx: Page, form: Posted) -> Response:
 
 def _stored_language(ctx: Page, user_id: int) -> str:
     loaded = ctx._load(user_id)
-    return loaded.language if loaded else ctx.lang
+    return loaded.language if loaded and loaded.language else ctx.lang
 
 
 @router.post("/logout")

@@ -30,6 +30,7 @@ from engine.config import Settings, time_zone
 from engine.db import Database
 from engine.errors import Forbidden, RenxingError
 from engine.models import User
+from forms.i18n import DEFAULT as DEFAULT_LANGUAGE
 from forms.i18n import lang_of
 from forms.vocabulary import AUDITOR, LANGUAGES, START_ROLES
 
@@ -56,7 +57,8 @@ class PageUser:
     username: str
     display_name: str
     is_admin: bool
-    language: str
+    #: The language they chose; None: not chosen yet (the browser's applies).
+    language: str | None
     global_roles: frozenset[str]
     #: Their own IANA zone; None: the deployment's.
     time_zone: str | None = None
@@ -128,7 +130,8 @@ class PageContext:
             if user is None or not user.is_active:
                 return None
             roles = seats.roles_of(session=session, user_id=user.id)
-            return PageUser(user.id, user.username, user.display_name, user.is_admin, lang_of(user.language),
+            return PageUser(user.id, user.username, user.display_name, user.is_admin,
+                            lang_of(user.language) if user.language else None,
                             frozenset(roles), user.time_zone)
 
     def write_cookies(self, response: Response) -> Response:
@@ -181,9 +184,23 @@ def decode(secret: str, value: str | None) -> dict[str, Any] | None:
     return claims if isinstance(claims, dict) else None
 
 
-def _accept_language(request: Request) -> str:
-    header = request.headers.get("accept-language", "").lower()
-    return "zh" if header.startswith("zh") else "en"
+def browser_language(header: str | None) -> str:
+    """The language of the pages that the browser prefers most (`Accept-Language`, by q-value):
+    `zh-CN,zh;q=0.9,en;q=0.8` is zh, `en-US,en;q=0.9,zh;q=0.5` is en; English when none is ours."""
+    best, best_q = DEFAULT_LANGUAGE, 0.0
+    for position, part in enumerate((header or "").lower().split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        language = tag.strip().split("-")[0]
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        q -= position / 1000  # equal weights: the first one listed wins
+        if language in LANGUAGES and q > best_q:
+            best, best_q = language, q
+    return best
 
 
 def page_context(request: Request) -> PageContext:
@@ -205,6 +222,7 @@ def page_context(request: Request) -> PageContext:
         ctx.user = ctx._load(claims["u"])
     cookie_lang = request.cookies.get(LANG_COOKIE)
     ctx.lang = (cookie_lang if cookie_lang in LANGUAGES
-                else ctx.user.language if ctx.user else _accept_language(request))
+                else ctx.user.language if ctx.user and ctx.user.language
+                else browser_language(request.headers.get("accept-language")))
     request.state.page = ctx
     return ctx

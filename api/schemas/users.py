@@ -32,7 +32,8 @@ class UserOut(ResponseModel):
     display_name: str
     is_admin: bool
     is_active: bool
-    language: str
+    language: str | None = Field(description="The pages' language the user chose; null = not chosen "
+                                             "(the pages follow the browser's language).")
     time_zone: str | None = Field(description="The IANA zone the pages show times in; null = the deployment's. "
                                               "The API's times are always UTC (ISO-8601).")
     email: str | None = Field(description="Where e-mail notifications for the user's seats go; null = none.")
@@ -45,7 +46,8 @@ class CreateUser(RequestModel):
     password: text(1024, 8)  # type: ignore[valid-type]
     display_name: text(200) | None = None  # type: ignore[valid-type]
     is_admin: bool = False
-    language: Language = "en"  # type: ignore[valid-type]
+    language: Language | None = Field(None, description="The pages' language; null = the browser's until the user "
+                                                         "chooses.")  # type: ignore[valid-type]
 
 
 class UpdateMe(RequestModel):
@@ -70,7 +72,7 @@ def user_out(session: Session, user: User) -> UserOut:
     }
     return UserOut(
         username=user.username, display_name=user.display_name, is_admin=user.is_admin,
-        is_active=user.is_active, language=user.language, time_zone=user.time_zone, email=user.email,
+        is_active=user.is_active, language=user.language or None, time_zone=user.time_zone, email=user.email,
         created_at=user.created_at,
         seats=[SeatOut(role=a.role, incident_id=a.incident_id, granted_by=a.granted_by,
                        granted_at=a.granted_at, incident_reference=references.get(a.incident_id or 0))

@@ -19,7 +19,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
-    language: Mapped[str] = mapped_column(String(8), default="en")
+    #: The pages' language the person chose; "": not chosen yet (the browser's language applies).
+    language: Mapped[str] = mapped_column(String(8), default="")
     #: An IANA zone the pages show times in; None: the deployment's (RENXING_TIME_ZONE).
     time_zone: Mapped[str | None] = mapped_column(String(64))
     #: Where e-mail notifications for the person's seats go; None: none by e-mail.

@@ -31,19 +31,19 @@ USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")
 
 def create_user(
     *, session: Session, actor: Actor, username: str, display_name: str | None = None,
-    password_hash: str | None = None, is_admin: bool = False, language: str = "en",
+    password_hash: str | None = None, is_admin: bool = False, language: str | None = None,
 ) -> User:
     if not actor.is_admin:
         raise Forbidden(USER_ADD_ADMIN_ONLY)
     if not USERNAME.match(username or ""):
         raise InvalidInput(USER_INVALID_NAME, fields={"username": USER_NAME_FORMAT()})
-    if language not in LANGUAGES:
+    if language is not None and language not in LANGUAGES:
         raise InvalidInput(USER_INVALID_LANGUAGE, fields={"language": USER_LANGUAGES()})
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(USER_EXISTS, username=username, fields={"username": USER_NAME_TAKEN()})
     user = User(
         username=username, display_name=(display_name or username)[:200], password_hash=password_hash,
-        is_admin=is_admin, language=language, created_at=now(session),
+        is_admin=is_admin, language=language or "", created_at=now(session),
     )
     session.add(user)
     session.flush()
