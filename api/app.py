@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.limits import BodyLimitMiddleware
+from api.logs import RequestIdMiddleware
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import attachments, audit, auth, decisions, definitions, health, incidents, registers, tasks, users
 from api.security import SigningKey
@@ -82,10 +84,13 @@ def create_app(
     app.state.database = database
     app.state.settings = settings
     app.state.signing_key = SigningKey(database, settings.secret_key)
+    #: Set on SIGTERM by `renxing serve` (api.serving): /readyz answers 503 from then on.
+    app.state.draining = threading.Event()
     app.state.metrics = Metrics(database)
     errors.install(app)
     for module in (auth, incidents, tasks, attachments, decisions, registers, definitions, audit, users, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware)
-    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # outermost: sees every answer
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # sees every answer
+    app.add_middleware(RequestIdMiddleware)  # outermost: the request id is in every log line and audit event
     return app

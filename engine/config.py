@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     #: Attachments (photos and files on tasks): the folder they are kept in, and the largest accepted.
     attachments_dir: str = "./attachments"
     attachment_max_bytes: int = 10 * 1024 * 1024
+    #: Logs: `text` lines, or `json` lines (one object a line, with the request id).
+    log_format: Literal["text", "json"] = "text"
+    #: On SIGTERM `serve` drains this long (/readyz 503, requests still served) before it stops
+    #: accepting, then gives in-flight requests this long to finish.
+    drain_seconds: float = 5.0
+    shutdown_grace_seconds: float = 30.0
     #: How often the notification worker notes overdue tasks and delivers.
     notify_interval_seconds: float = 5.0
 

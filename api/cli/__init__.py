@@ -5,7 +5,10 @@ groups live beside this module (incidents, users, operations), what they share i
 
 from __future__ import annotations
 
+import logging.config
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +20,7 @@ from api.cli.incidents import incidents_app
 from api.cli.operations import keys_app, serve
 from api.cli.support import DatabaseOption, command, errors_as_exit, fail, open_db, out, parse_json
 from api.cli.users import users_app
+from api.logs import log_config
 from api.worker import NotificationWorker
 from engine import audit, definitions, notifications, tasks
 from engine.config import get_settings
@@ -127,15 +131,22 @@ def worker(
         if result.failed:
             raise typer.Exit(1)
         return
-    out.print(f"timer worker sweeping every {settings.worker_interval_seconds}s (Ctrl-C stops)")
+    logging.config.dictConfig(log_config(settings.log_format))
+    out.print(f"timer worker sweeping every {settings.worker_interval_seconds}s (Ctrl-C or SIGTERM stops)")
+    stop = threading.Event()
+    # SIGTERM (a supervisor stopping the service): finish the incident being advanced, stop between
+    # sweeps, deliver nothing half-way, exit 0.
+    signal.signal(signal.SIGTERM, lambda _sig, _frame: stop.set())
     notifier = NotificationWorker(db, settings)
     notifier.start()
     try:
-        timers.run_worker(db, interval=settings.worker_interval_seconds, batch=settings.worker_batch_size)
+        timers.run_worker(db, interval=settings.worker_interval_seconds, batch=settings.worker_batch_size,
+                          stop=stop)
     except KeyboardInterrupt:
-        out.print("stopped")
+        pass
     finally:
         notifier.stop()
+    out.print("stopped")
 
 
 @audit_app.command("verify")

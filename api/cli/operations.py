@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from api.cli.support import DatabaseOption, command, err, fail, open_db, out
+from api.logs import log_config
 from api.messages import KEY_CONFIGURED, KEY_KNOWN_WEAK, KEY_ROTATED, KEY_SHORT_WARNING, KEY_TOO_SHORT
 from engine.config import get_settings
 from engine.db import migrate
@@ -51,15 +52,19 @@ def serve(
 
     from api import pages
     from api.app import create_app
+    from api.serving import DrainingServer
 
-    check_key(get_settings().secret_key, host)
+    settings = get_settings()
+    check_key(settings.secret_key, host)
     db = open_db(database)
     migrate.analyze(db.engine)
     out.print(f"renxing on http://{host}:{port} (pages at /ui, API docs at /docs), "
               f"timer worker {'off' if no_worker else 'on'}")
     application = create_app(db, start_worker=not no_worker)
     pages.install(application)  # the web pages (/ui) beside the JSON API
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    config = uvicorn.Config(application, host=host, port=port, log_config=log_config(settings.log_format),
+                            access_log=False, timeout_graceful_shutdown=int(settings.shutdown_grace_seconds))
+    DrainingServer(config, draining=application.state.draining, drain_seconds=settings.drain_seconds).run()
 
 
 @keys_app.command("rotate")

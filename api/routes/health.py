@@ -1,4 +1,5 @@
-"""Liveness/readiness and Prometheus metrics (both unauthenticated, for probes and scrapers)."""
+"""Liveness (/healthz), readiness (/readyz: 503 while draining) and Prometheus metrics
+(unauthenticated, for probes and scrapers)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import generate_latest
 
 from api.deps import DatabaseDep
-from api.schemas.audit import HealthOut
+from api.schemas.audit import HealthOut, ReadyOut
 from engine.db import migrate
 
 router = APIRouter(tags=["operations"])
@@ -33,6 +34,22 @@ def healthz(database: DatabaseDep) -> HealthOut | JSONResponse:
     if health.status == "ok":
         return health
     return JSONResponse(health.model_dump(), status_code=503)
+
+
+@router.get("/readyz", response_model=ReadyOut,
+            responses={503: {"model": ReadyOut,
+                             "description": "Draining (shutting down) or the database is unreachable."}},
+            summary="Readiness: send traffic here? 503 while draining on SIGTERM, or without a database")
+def readyz(request: Request, database: DatabaseDep) -> ReadyOut | JSONResponse:
+    if request.app.state.draining.is_set():
+        return JSONResponse(ReadyOut(status="draining").model_dump(), status_code=503)
+    try:
+        with database.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except Exception:  # a probe reports failure; it never raises
+        log.warning("readiness check failed", exc_info=True)
+        return JSONResponse(ReadyOut(status="unavailable").model_dump(), status_code=503)
+    return ReadyOut(status="ready")
 
 
 @router.get("/metrics", response_class=Response,

@@ -21,6 +21,8 @@ class AuditEventOut(ResponseModel):
     occurred_at: datetime
     prev_hash: str
     hash: str
+    request_id: str | None = Field(default=None, description="The HTTP request that wrote the event "
+                                   "(its X-Request-ID header, also in the server's log lines); null outside HTTP.")
 
 
 class AuditPage(ResponseModel):
@@ -46,3 +48,9 @@ class HealthOut(ResponseModel):
     status: Literal["ok", "unavailable"]
     database: bool = Field(description="The database answered.")
     migrations_current: bool = Field(description="The schema is at the newest migration.")
+
+
+class ReadyOut(ResponseModel):
+    status: Literal["ready", "draining", "unavailable"] = Field(
+        description="ready: send traffic; draining: shutting down on SIGTERM, send no new work; "
+                    "unavailable: the database does not answer.")

@@ -2,6 +2,7 @@
 
 from engine.audit.chain import (
     GENESIS,
+    REQUEST_ID,
     ChainBreak,
     VerifyResult,
     canonical_json,
@@ -14,6 +15,7 @@ from engine.audit.chain import (
 
 __all__ = [
     "GENESIS",
+    "REQUEST_ID",
     "ChainBreak",
     "VerifyResult",
     "canonical_json",

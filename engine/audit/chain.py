@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,8 +26,11 @@ from engine.models import AuditChainHead, AuditEvent
 from forms.messages import Message
 
 GENESIS = "0" * 64
-HASHED_FIELDS = ("chain", "seq", "incident_id", "actor", "action", "payload", "occurred_at", "prev_hash")
+HASHED_FIELDS = ("chain", "seq", "incident_id", "actor", "action", "payload", "occurred_at", "prev_hash",
+                 "request_id")
 GLOBAL_CHAIN = "global"
+#: The request being served (set by the HTTP door for each request); every event it records carries it.
+REQUEST_ID: ContextVar[str | None] = ContextVar("renxing_request_id", default=None)
 
 
 def chain_of(incident_id: int | None) -> str:
@@ -47,8 +51,9 @@ def event_hash(
     payload: dict[str, Any],
     occurred_at: datetime,
     prev_hash: str,
+    request_id: str | None = None,
 ) -> str:
-    body = {
+    body: dict[str, Any] = {
         "chain": chain,
         "seq": seq,
         "incident_id": incident_id,
@@ -58,6 +63,8 @@ def event_hash(
         "occurred_at": occurred_at.isoformat(timespec="microseconds"),
         "prev_hash": prev_hash,
     }
+    if request_id is not None:  # events written before request ids existed hash as they always did
+        body["request_id"] = request_id
     return hashlib.sha256(canonical_json(body).encode()).hexdigest()
 
 
@@ -82,6 +89,7 @@ def record(
     fields: dict[str, Any] = {
         "chain": chain, "seq": head.seq + 1, "incident_id": incident_id, "actor": actor, "action": action,
         "payload": clean_payload, "occurred_at": now(session), "prev_hash": head.hash,
+        "request_id": REQUEST_ID.get(),
     }
     digest = event_hash(**fields)
     event = AuditEvent(**fields, hash=digest)

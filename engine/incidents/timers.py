@@ -8,6 +8,7 @@ on SQLite `BEGIN IMMEDIATE` serialises them.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -80,11 +81,14 @@ def _mark_failed(db: Database, incident_id: int, message: str) -> None:
     log.error("incident %s failed while firing timers: %s", incident_id, message)
 
 
-def sweep(db: Database, *, limit: int = 100) -> SweepResult:
-    """Advance up to `limit` due incidents; the clock is the database's (tests inject one)."""
+def sweep(db: Database, *, limit: int = 100, stop: threading.Event | None = None) -> SweepResult:
+    """Advance up to `limit` due incidents, each in its own transaction, until `stop` is set; the
+    clock is the database's (tests inject one)."""
     result = SweepResult()
     skip: set[int] = set()
     for _ in range(limit):
+        if stop is not None and stop.is_set():
+            break
         outcome = _advance_one(db, skip)
         if outcome is None:
             break
@@ -92,11 +96,12 @@ def sweep(db: Database, *, limit: int = 100) -> SweepResult:
     return result
 
 
-def run_worker(db: Database, *, interval: float, batch: int, stop: object | None = None) -> None:
-    """Sweep forever (until `stop.is_set()`), sleeping `interval` seconds between idle sweeps."""
-    while stop is None or not stop.is_set():  # type: ignore[attr-defined]
+def run_worker(db: Database, *, interval: float, batch: int, stop: threading.Event | None = None) -> None:
+    """Sweep forever (until `stop` is set: the incident being advanced is finished first), sleeping
+    `interval` seconds between idle sweeps."""
+    while stop is None or not stop.is_set():
         try:
-            result = sweep(db, limit=batch)
+            result = sweep(db, limit=batch, stop=stop)
         except Exception:  # keep the worker alive; the failure is logged and retried next sweep
             log.exception("timer sweep failed")
             result = SweepResult()
@@ -104,6 +109,6 @@ def run_worker(db: Database, *, interval: float, batch: int, stop: object | None
             log.info("timers: advanced %s, failed %s", result.advanced, result.failed)
             continue
         if stop is not None:
-            stop.wait(interval)  # type: ignore[attr-defined]
+            stop.wait(interval)
         else:
             time.sleep(interval)

@@ -30,6 +30,9 @@ class AuditEvent(Base):
     occurred_at: Mapped[datetime]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: The HTTP request that wrote the event (its X-Request-ID, also in the log lines); hashed
+    #: when present, so it is as tamper-evident as the rest. Null for the CLI and the workers.
+    request_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class AuditChainHead(Base):
