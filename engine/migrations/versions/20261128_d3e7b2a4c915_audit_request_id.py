@@ -1,7 +1,7 @@
 """audit request id: the HTTP request that wrote each event, tying log lines to the audit trail
 
 Revision ID: d3e7b2a4c915
-Revises: c3f1a9d27e60
+Revises: d5e2b7c81f04
 Create Date: 2026-11-28 10:10:00.000000
 """
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'd3e7b2a4c915'
-down_revision: str | None = 'c3f1a9d27e60'
+down_revision: str | None = 'd5e2b7c81f04'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
