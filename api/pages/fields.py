@@ -25,6 +25,9 @@ from forms import coerce, i18n
 
 #: Text longer than this gets a textarea.
 TEXTAREA_OVER = 200
+#: Posted beside a list that may be empty, when the person says there is nothing to list.
+NOTHING = ".nothing"
+LISTS = ("checks", "lines", "rows")
 ROW_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.(\d{1,3})\.([A-Za-z_][A-Za-z0-9_]*)$")
 
 
@@ -32,7 +35,7 @@ ROW_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\.(\d{1,3})\.([A-Za-z_][A-Za-z0-
 class Field:
     name: str
     label: str
-    widget: str  # text | textarea | number | select | yesno | lines | date | json
+    widget: str  # text | textarea | number | select | checks | person | yesno | lines | rows | date | json
     value: str
     required: bool
     help: str = ""
@@ -43,18 +46,32 @@ class Field:
     rows: list[list[Field]] = field(default_factory=list)
     template: list[Field] = field(default_factory=list)
     item_label: str = ""
+    #: widget "checks": the chosen values; lists that may be empty: "nothing to list" was chosen.
+    chosen: list[str] = field(default_factory=list)
+    may_be_empty: bool = False
+    nothing: bool = False
+    #: widget "person": the seats whose holders are offered (`x-person-seats`).
+    seats: list[str] = field(default_factory=list)
+
+    @property
+    def dom_id(self) -> str:
+        return "f-" + self.name
 
 
 def _widget(spec: Mapping[str, Any]) -> str:
     kind = spec.get("type")
     if "enum" in spec:
         return "select"
+    if kind == "string" and isinstance(spec.get("x-person-seats"), list):
+        return "person"
     if kind == "boolean":
         return "yesno"
     if kind in ("integer", "number"):
         return "number"
     found = spec.get("items")
     items: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    if kind == "array" and isinstance(items.get("enum"), list):
+        return "checks"
     if kind == "array" and items.get("type") in ("string", "integer", "number"):
         return "lines"
     if kind == "array" and items.get("type") == "object" and isinstance(items.get("properties"), Mapping):
@@ -97,7 +114,7 @@ def _rows(name: str, spec: Mapping[str, Any], value: Any, errors: Mapping[str, s
 
 def fields_of(schema: Mapping[str, Any], values: Mapping[str, Any], errors: Mapping[str, str],
               lang: str, prefix: str = "") -> list[Field]:
-    required = set(schema.get("required") or [])
+    required = {str(r) for r in schema.get("required") or []}
     say = Translator(lang).say
     result = []
     for name, spec in (schema.get("properties") or {}).items():
@@ -111,7 +128,8 @@ def fields_of(schema: Mapping[str, Any], values: Mapping[str, Any], errors: Mapp
                 value="", required=name in required, help=i18n.schema_description(spec, lang),
                 error=say(errors.get(name, "")), rows=rows, template=template,
                 item_label=i18n.schema_title(spec["items"], lang, ""),
-                attrs={"max": spec.get("maxItems", 50)}))
+                attrs={"max": spec.get("maxItems", 50)}, may_be_empty=_may_be_empty(name, spec, required),
+                nothing=_may_be_empty(name, spec, required) and values.get(name) == []))
             continue
         attrs: dict[str, Any] = {}
         if widget == "number":
@@ -122,15 +140,25 @@ def fields_of(schema: Mapping[str, Any], values: Mapping[str, Any], errors: Mapp
                     attrs[attr] = spec[key]
         if widget in ("text", "textarea") and isinstance(spec.get("maxLength"), int):
             attrs["maxlength"] = spec["maxLength"]
-        options = [(str(v), i18n.enum_label(spec, v, lang)) for v in spec.get("enum", [])]
+        enum_spec: Mapping[str, Any] = (spec.get("items") or {}) if widget == "checks" else spec
+        options = [(str(v), i18n.enum_label(enum_spec, v, lang)) for v in enum_spec.get("enum", [])]
+        chosen = [str(v) for v in values.get(name) or []] if widget == "checks" and isinstance(
+            values.get(name), list) else []
         error = next((m for path, m in errors.items() if path == name or path.startswith(name + ".")), "")
         result.append(Field(
             name=prefix + name, label=i18n.schema_title(spec, lang, name.replace("_", " ")), widget=widget,
             value=_shown(widget, values.get(name)), required=name in required,
             help=i18n.schema_description(spec, lang), error=say(error), attrs=attrs,
-            options=options,
+            options=options, chosen=chosen, seats=[str(s) for s in spec.get("x-person-seats") or []],
+            may_be_empty=widget in LISTS and _may_be_empty(name, spec, required),
+            nothing=widget in LISTS and _may_be_empty(name, spec, required) and values.get(name) == [],
         ))
     return result
+
+
+def _may_be_empty(name: str, spec: Mapping[str, Any], required: set[str]) -> bool:
+    """A required list without a minimum may be answered "nothing" (a screening that found nothing)."""
+    return name in required and not spec.get("minItems")
 
 
 def form_errors(errors: Mapping[str, str], schema: Mapping[str, Any], lang: str) -> list[str]:
@@ -146,8 +174,12 @@ def parse(form_key: str, schema: Mapping[str, Any], form: FormData) -> dict[str,
     properties = schema.get("properties") or {}
     raw: dict[str, str | list[str]] = {}
     rows: dict[str, dict[int, dict[str, str]]] = {}
+    nothing = set()
     for name in form:
         if name == CSRF_FIELD:
+            continue
+        if name.endswith(NOTHING) and name[:-len(NOTHING)] in properties:
+            nothing.add(name[:-len(NOTHING)])
             continue
         values = [v for v in form.getlist(name) if isinstance(v, str)]
         found = ROW_KEY.match(name)
@@ -165,6 +197,8 @@ def parse(form_key: str, schema: Mapping[str, Any], form: FormData) -> dict[str,
         if isinstance(spec, Mapping) and _widget(spec) == "json" and isinstance(data.get(name), str):
             with contextlib.suppress(ValueError):
                 data[name] = json.loads(data[name])
+    for name in nothing:  # what was listed wins over a stray "nothing"
+        data.setdefault(name, [])
     return data
 
 

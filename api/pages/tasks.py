@@ -7,20 +7,22 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from api.pages import fields
+from api.pages.context import task_context
 from api.pages.i18n import Translator
-from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render
+from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render, task_title
 from api.policies import require_task_visible
 from api.routes.attachments import AttachmentId, download, limits_of, store_of
-from engine import attachments, incidents, tasks
-from engine.errors import InvalidInput
+from engine import attachments, incidents, seats, tasks
+from engine.errors import Conflict, InvalidInput, NotFound
 from forms import task_schema
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
-FLASHES = {"task_completed", "task_claimed", "task_released", "attached"}
+FLASHES = {"task_completed", "task_claimed", "task_released", "attached", "seated"}
 
 
 @router.get("/")
@@ -42,20 +44,37 @@ def inbox(ctx: Page, done: str | None = None) -> Response:
     return render(ctx, "inbox.html", rows=rows, flash=done if done in FLASHES else None)
 
 
+def _people(session: Session, schema: Mapping[str, Any], incident_id: int) -> dict[str, list[tuple[str, str]]]:
+    """Holders of the seats a person field asks for (`x-person-seats`), by name; empty seats left out."""
+    wanted = {str(seat) for spec in (schema.get("properties") or {}).values() if isinstance(spec, Mapping)
+              for seat in spec.get("x-person-seats") or []}
+    found = {seat: [(u.username, u.display_name or u.username) for u in seats.holders(
+        session=session, role=seat, incident_id=incident_id) if u.is_active] for seat in sorted(wanted)}
+    return {seat: people for seat, people in found.items() if people}
+
+
 def _task_page(ctx: Page, task_id: str, values: dict[str, Any] | None = None,
                errors: Mapping[str, str] | None = None, status: int = 200,
-               attach_errors: Mapping[str, str] | None = None, flash: str | None = None) -> Response:
+               attach_errors: Mapping[str, str] | None = None, flash: str | None = None,
+               conflict: str | None = None, seat_errors: Mapping[str, str] | None = None) -> Response:
     user = ctx.require_user()
+    schema: Mapping[str, Any]
     with ctx.database.read() as session:
         task = tasks.get(session=session, task_id=task_id)
         require_task_visible(session, user.principal, task)
         incident = incidents.get(session=session, incident_id=task.incident_id)
         may_act = tasks.may_act_on(session=session, actor=user.principal.actor, task=task) and not user.is_auditor
         files = attachments.list_for(session=session, incident_id=task.incident_id, task_id=task.id)
-    schema = task_schema(task.form_key)
+        schema = task_schema(task.form_key)
+        people = _people(session, schema, task.incident_id)
+        about = task_context(session, task, ctx.lang, ctx.zone, lambda t: task_title(t, ctx.lang))
     shown = values if values is not None else (task.data or {})
+    made = fields.fields_of(schema, shown, errors or {}, ctx.lang)
+    unseated = sorted({seat for f in made if f.widget == "person" for seat in f.seats} - set(people))
     return render(ctx, "task.html", status=status, task=task, incident=incident, schema=schema,
-                  fields=fields.fields_of(schema, shown, errors or {}, ctx.lang),
+                  fields=made, people=people, about=about, conflict=conflict,
+                  unseated=unseated if user.is_admin and may_act else [], seat_errors=seat_errors or {},
+                  candidates=_candidates(ctx) if user.is_admin and unseated else [],
                   other_errors=fields.form_errors(errors or {}, schema, ctx.lang),
                   has_errors=bool(errors), may_act=may_act and task.state == "ready",
                   overdue=task.due_at is not None and task.due_at < ctx.database.clock.now(),
@@ -110,7 +129,28 @@ def complete(ctx: Page, task_id: str, form: Posted) -> Response:
         ctx.command(lambda session, actor: tasks.complete(session=session, actor=actor, task_id=task_id, data=data))
     except InvalidInput as exc:
         return _task_page(ctx, task_id, values=data, errors=exc.fields or {"": exc.message}, status=422)
+    except Conflict as exc:  # done or changed meanwhile: say so, and keep what was typed
+        return _task_page(ctx, task_id, values=data, status=409, conflict=Translator(ctx.lang).say(exc.message))
     return redirect(ctx, f"{PREFIX}/tasks?done=task_completed")
+
+
+def _candidates(ctx: Page) -> list[tuple[str, str]]:
+    with ctx.database.read() as session:
+        return [(u.username, u.display_name or u.username) for u in seats.list_users(session=session) if u.is_active]
+
+
+@router.post("/tasks/{task_id}/seat")
+def seat_for_task(ctx: Page, task_id: str, form: Posted) -> Response:
+    """An administrator seats someone in a seat a task's person field needs and nobody holds."""
+    values = {"username": str(form.get("username") or "").strip(), "role": str(form.get("role") or "").strip()}
+    try:
+        ctx.command(lambda session, actor: seats.seat(session=session, actor=actor, username=values["username"],
+                                                      role=values["role"]))
+    except (InvalidInput, NotFound, Conflict) as exc:
+        say = Translator(ctx.lang).say
+        fields_ = {k: say(v) for k, v in exc.fields.items()} or {"username": say(exc.message)}
+        return _task_page(ctx, task_id, status=422, seat_errors=fields_)
+    return redirect(ctx, f"{PREFIX}/tasks/{task_id}?done=seated#task-form")
 
 
 @router.post("/tasks/{task_id}/claim")

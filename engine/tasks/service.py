@@ -27,7 +27,7 @@ from engine.messages import (
 )
 from engine.models import HumanTask, Incident, RoleAssignment
 from forms import validate
-from forms.vocabulary import ACTIVE, TASK_READY
+from forms.vocabulary import ACTIVE, TASK_COMPLETED, TASK_READY
 
 READY = TASK_READY
 
@@ -168,4 +168,12 @@ def open_tasks(*, session: Session, incident_id: int | None = None, limit: int =
         query = query.where(HumanTask.incident_id == incident_id)
     return list(session.scalars(
         query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at).limit(limit)
+    ))
+
+
+def completed_tasks(*, session: Session, incident_id: int, limit: int = 10) -> list[HumanTask]:
+    """The incident's completed tasks, the most recently completed first (what came before a task)."""
+    return list(session.scalars(
+        select(HumanTask).where(HumanTask.incident_id == incident_id, HumanTask.state == TASK_COMPLETED)
+        .order_by(HumanTask.completed_at.desc(), HumanTask.id).limit(limit)
     ))

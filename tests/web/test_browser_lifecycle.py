@@ -161,3 +161,45 @@ def _in_view(page: Any, selector: str) -> bool:
 
 def _titles(library: Library, incident_id: int) -> set[str | None]:
     return {title for t in library.open_tasks(incident_id) for title in (t.title, t.title_zh)}
+
+
+@pytest.mark.parametrize(("viewport", "lang"), [(PHONE, "zh-CN"), (DESKTOP, "en")], ids=["phone-zh", "desktop-en"])
+def test_forms_offer_labelled_choices_and_seat_holders_by_name(world: tuple[Site, Library], chromium: Any,
+                                                               viewport: dict[str, int], lang: str) -> None:
+    site, library = world
+    incident_id = library.start("incident_lifecycle", title="Forms that help")
+    context = chromium.new_context(viewport=viewport, locale=lang, is_mobile=viewport is PHONE,
+                                   has_touch=viewport is PHONE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, site, "wang.duty")
+        if page.locator("html").get_attribute("lang") != lang:
+            page.click("#lang-switch")
+        page.goto(f"{site.url}/ui/tasks/{library.task(incident_id, 'record_report').id}")
+        hazards = page.locator("#f-hazards_present")  # a checkbox group with labels, no codes to type
+        label = "燃气泄漏" if lang == "zh-CN" else "Gas leak"
+        hazards.get_by_label(label, exact=True).check()
+        assert "gas_leak" not in hazards.inner_text()
+        for name, value in (("category", "accident_disaster"),):
+            page.select_option(f"#f-{name}", value)
+        for name, value in (("unit", "Hehua Compound"), ("location", "Building 3"), ("casualties", "0"),
+                            ("people_affected", "40"), ("trapped", "0"), ("economic_loss", "5")):
+            page.fill(f"#f-{name}", value)
+        page.click("#submit-task")
+        page.wait_for_url("**done=task_completed**")
+        assert library.completed(incident_id, "record_report")[0].data["hazards_present"] == ["gas_leak"]
+        page.goto(f"{site.url}/ui/tasks/{library.task(incident_id, 'appoint_commander').id}")
+        picker = page.locator("#f-commander_username")
+        groups = picker.locator("optgroup")
+        assert groups.count() >= 1
+        assert ("社区指挥" if lang == "zh-CN" else "Community commander") in [
+            groups.nth(i).get_attribute("label") for i in range(groups.count())]
+        page.select_option("#f-commander_username", "li.community")
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
+        shot(page, f"person-picker-{lang}-{viewport['width']}")
+        page.click("#submit-task")
+        page.wait_for_url("**done=task_completed**")
+        assert library.commander(incident_id) == "li.community"
+    finally:
+        context.close()

@@ -81,3 +81,31 @@ def test_rows_are_parsed_into_typed_items() -> None:
                      ("findings.2.location", ""), ("findings.2.days", "")])
     assert parse("after_action_review", schema, form)["findings"] == [
         {"location": "Block 2", "days": "-1.5"}, {"location": "Gate", "days": 7, "urgent": True}]
+
+
+def test_enum_lists_are_checkbox_groups_and_may_be_answered_nothing() -> None:
+    schema = load_schema("incident_full_report")
+    got = {f.name: f for f in fields_of(schema, {"hazards_present": ["gas_leak"]}, {}, "zh")}
+    hazards = got["hazards_present"]
+    assert hazards.widget == "checks" and hazards.chosen == ["gas_leak"] and hazards.may_be_empty
+    assert ("gas_leak", "燃气泄漏") in hazards.options
+    posted = FormData([("hazards_present", "gas_leak"), ("hazards_present", "fire"), ("casualties", "0")])
+    assert parse("incident_full_report", schema, posted)["hazards_present"] == ["gas_leak", "fire"]
+    nothing = parse("incident_full_report", schema, FormData([("hazards_present.nothing", "true")]))
+    assert nothing["hazards_present"] == []
+    again = {f.name: f for f in fields_of(schema, nothing, {}, "en")}["hazards_present"]
+    assert again.nothing and again.chosen == []
+
+
+def test_a_screening_that_found_nothing_is_an_answer() -> None:
+    schema = load_schema("house_screening")
+    blank = FormData([("house_findings.0.location", ""), ("house_findings.nothing", "true")])
+    assert parse("house_screening", schema, blank)["house_findings"] == []
+    listed = FormData([("house_findings.0.location", "Building 2"), ("house_findings.nothing", "true")])
+    assert parse("house_screening", schema, listed)["house_findings"] == [{"location": "Building 2"}]
+
+
+def test_a_person_is_chosen_from_seat_holders() -> None:
+    schema = load_schema("commander_appointment")
+    [person] = [f for f in fields_of(schema, {}, {}, "zh") if f.name == "commander_username"]
+    assert person.widget == "person" and "district_commander" in person.seats
