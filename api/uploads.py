@@ -26,13 +26,13 @@ MAX_FILES = 100
 
 
 def read_bundle(files: Sequence[UploadFile]) -> dict[str, bytes]:
-    """Uploaded parts by base file name; only .bpmn and .dmn files, each name once."""
+    """Uploaded parts by base file name; only models, forms and zips of them, each name once."""
     if len(files) > MAX_FILES:
         raise InvalidInput(UPLOAD_TOO_MANY, fields={"files": UPLOAD_FILE_LIMIT(limit=MAX_FILES)})
     bundle: dict[str, bytes] = {}
     for upload in files:
         name = PureWindowsPath(PurePosixPath(upload.filename or "").name).name
-        if not name.endswith((".bpmn", ".dmn")) or "\x00" in name:
+        if not name.endswith((".bpmn", ".dmn", ".json", ".zip")) or "\x00" in name:
             raise InvalidInput(UPLOAD_NOT_A_MODEL, fields={f"files.{name or '?'}": UPLOAD_NOT_A_MODEL_FIELD()})
         if not FILE_NAME.fullmatch(name):
             raise InvalidInput(UPLOAD_FILE_NAME, fields={f"files.{name}": UPLOAD_RENAME()})

@@ -12,7 +12,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -153,16 +153,24 @@ def _validator(form_key: str) -> Draft202012Validator:
     return Draft202012Validator(_load(form_key), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def validate(form_key: str, data: object) -> dict[str, Message]:
+@lru_cache(maxsize=256)
+def _validator_of(schema_text: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema_text), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def validate(form_key: str, data: object, *, schema: Mapping[str, Any] | None = None) -> dict[str, Message]:
     """``{}`` when ``data`` fits the form, else one short message per field path (a
     `forms.messages.Message`: English text with its code, e.g. ``field.required``).
 
+    `schema`: the form's own schema when it is not one of the built-in library (a bundle's form).
     Paths join object keys and array indexes with dots (``lessons.2``); a missing or unknown
     field is reported under its own name; a problem with the whole payload under ``""``.
     """
-    _schema(form_key)
+    if schema is None:
+        _schema(form_key)
+    validator = _validator(form_key) if schema is None else _validator_of(json.dumps(schema, sort_keys=True))
     errors: dict[str, Message] = {}
-    for error in sorted(_validator(form_key).iter_errors(data), key=_error_order):
+    for error in sorted(validator.iter_errors(data), key=_error_order):
         for path, message in _describe(error):
             errors.setdefault(path, message)
     return errors
@@ -240,7 +248,8 @@ def _message(keyword: object, expected: Any, error: ValidationError) -> Message:
     return FIELD_INVALID(detail=error.message if len(error.message) <= 120 else error.message[:117] + "...")
 
 
-def coerce(form_key: str, raw: Mapping[str, str | list[str]]) -> dict[str, Any]:
+def coerce(form_key: str, raw: Mapping[str, str | list[str]], *,
+           schema: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Turn posted HTML form values into the types the schema declares.
 
     Empty strings drop the field. A list (a name posted several times) gives its last value for
@@ -248,7 +257,7 @@ def coerce(form_key: str, raw: Mapping[str, str | list[str]]) -> dict[str, Any]:
     array field is read one item per line. Values that cannot be converted stay as they were,
     so ``validate()`` reports them; fields the schema does not know are kept as posted.
     """
-    properties: Mapping[str, Any] = _schema(form_key).get("properties", {})
+    properties: Mapping[str, Any] = (_schema(form_key) if schema is None else schema).get("properties", {})
     result: dict[str, Any] = {}
     for name, value in raw.items():
         spec = properties.get(name)

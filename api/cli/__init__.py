@@ -53,7 +53,8 @@ def db_upgrade(database: DatabaseOption = None) -> None:
 # --- definitions -----------------------------------------------------------------------------
 @definitions_app.command("deploy")
 def definitions_deploy(
-    paths: Annotated[list[Path], typer.Argument(help="Folders and/or .bpmn/.dmn files forming one bundle.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Folders and/or .bpmn/.dmn/form .json/.zip files forming one bundle.")],
     database: DatabaseOption = None,
 ) -> None:
     """Validate and deploy a bundle; identical content is a no-op."""

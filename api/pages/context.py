@@ -16,7 +16,7 @@ from api.pages import times
 from api.pages.i18n import Translator
 from engine import audit, incidents, seats, tasks
 from engine.models import HumanTask, Incident
-from forms import FormNotFound, i18n, load_schema
+from forms import i18n
 
 #: Earlier answers shown beside a task.
 EARLIER = 4
@@ -72,11 +72,9 @@ def _text(value: Any, _: Translator, zone: Any, spec: Mapping[str, Any] | None =
     return str(value)
 
 
-def _answers(task: HumanTask, lang: str, zone: Any, _: Translator, title: str) -> Answers | None:
-    try:
-        properties = load_schema(task.form_key).get("properties") or {}
-    except FormNotFound:
-        return None
+def _answers(task: HumanTask, schema: Mapping[str, Any], lang: str, zone: Any, _: Translator,
+             title: str) -> Answers | None:
+    properties = schema.get("properties") or {}
     rows = [(i18n.schema_title(spec, lang, name.replace("_", " ")), _text(task.data[name], _, zone, spec, lang))
             for name, spec in properties.items()
             if isinstance(spec, Mapping) and task.data and task.data.get(name) not in (None, "")]
@@ -100,5 +98,5 @@ def task_context(session: Session, task: HumanTask, lang: str, zone: Any, title_
             if rows:
                 started_with.append((heading, rows))
     earlier = [a for t in tasks.completed_tasks(session=session, incident_id=incident.id, limit=EARLIER)
-               if (a := _answers(t, lang, zone, _, title_of(t)))]
+               if (a := _answers(t, tasks.form_of(session=session, task=t), lang, zone, _, title_of(t)))]
     return TaskContext(incident, commanders, started_with, earlier)

@@ -187,7 +187,7 @@ def parse(form_key: str, schema: Mapping[str, Any], form: FormData) -> dict[str,
             rows.setdefault(found.group(1), {}).setdefault(int(found.group(2)), {})[found.group(3)] = values[-1]
             continue
         raw[name] = values[0] if len(values) == 1 else values
-    data = coerce(form_key, raw)
+    data = coerce(form_key, raw, schema=schema)
     for name, posted in rows.items():
         item = properties[name]["items"]
         typed = [_item(item, posted[index]) for index in sorted(posted)]

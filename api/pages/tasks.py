@@ -19,7 +19,6 @@ from api.policies import require_task_visible
 from api.routes.attachments import AttachmentId, download, limits_of, store_of
 from engine import attachments, incidents, seats, tasks
 from engine.errors import Conflict, InvalidInput, NotFound
-from forms import task_schema
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 FLASHES = {"task_completed", "task_claimed", "task_released", "attached", "seated"}
@@ -65,7 +64,7 @@ def _task_page(ctx: Page, task_id: str, values: dict[str, Any] | None = None,
         incident = incidents.get(session=session, incident_id=task.incident_id)
         may_act = tasks.may_act_on(session=session, actor=user.principal.actor, task=task) and not user.is_auditor
         files = attachments.list_for(session=session, incident_id=task.incident_id, task_id=task.id)
-        schema = task_schema(task.form_key)
+        schema = tasks.form_of(session=session, task=task)
         people = _people(session, schema, task.incident_id)
         about = task_context(session, task, ctx.lang, ctx.zone, lambda t: task_title(t, ctx.lang))
     shown = values if values is not None else (task.data or {})
@@ -124,7 +123,8 @@ def complete(ctx: Page, task_id: str, form: Posted) -> Response:
     ctx.require_user()
     with ctx.database.read() as session:
         task = tasks.get(session=session, task_id=task_id)
-    data = fields.parse(task.form_key, task_schema(task.form_key), form)
+        schema = tasks.form_of(session=session, task=task)
+    data = fields.parse(task.form_key, schema, form)
     try:
         ctx.command(lambda session, actor: tasks.complete(session=session, actor=actor, task_id=task_id, data=data))
     except InvalidInput as exc:

@@ -56,21 +56,24 @@ def download(process_id: ProcessId, version: Version, file_name: FileName, _: Cu
         raise NotFound(FILE_NOT_IN_VERSION, version=version, process_id=process_id, file_name=file_name,
                        fields={"file_name": FILE_CHOICES(files=", ".join(sorted(files)))})
     disposition = f"attachment; filename*=UTF-8''{quote(file_name)}"
-    return Response(files[file_name], media_type="application/xml",
+    media_type = "application/json" if file_name.endswith(".json") else "application/xml"
+    return Response(files[file_name], media_type=media_type,
                     headers={"Content-Disposition": disposition})
 
 
 @router.post(
     "", response_model=DeployOut, status_code=201, responses=COMMAND_ERRORS,
-    summary="Deploy a bundle of .bpmn/.dmn files (administrators)",
+    summary="Deploy a bundle: .bpmn/.dmn models, their form schemas (.json), or a .zip of them (administrators)",
     description=(
-        "Multipart upload, one `files` part per file (at most 20 MB in all). The whole bundle is "
-        "validated first; problems are answered 422 with `fields` naming `file:element`. "
-        "Identical content is a no-op; a changed process gets a new version and running "
-        "incidents keep theirs."
+        "Multipart upload, one `files` part per file (at most 20 MB in all). A form schema is "
+        "`<form_key>.json` (JSON Schema 2020-12, titles in English `title` and Chinese `x-title-zh`); "
+        "a user task's `formKey` names a form of the bundle or of the built-in library. The whole "
+        "bundle is validated first; problems are answered 422 with `fields` naming `file:element`. "
+        "Identical content is a no-op; a changed process or form gets a new version and running "
+        "incidents keep theirs, forms included."
     ),
 )
-def deploy(files: Annotated[list[UploadFile], File(description=".bpmn and .dmn files")],
+def deploy(files: Annotated[list[UploadFile], File(description=".bpmn, .dmn, form .json and .zip files")],
            command: CommandDep) -> DeployOut | Response:
     bundle = read_bundle(files)
     return command.run(lambda s, actor: DeployOut(definitions=[

@@ -9,7 +9,6 @@ from pydantic import Field
 
 from api.schemas.common import JsonObject, RequestModel, ResponseModel, Username
 from engine.models import HumanTask
-from forms import task_schema
 
 
 class TaskOut(ResponseModel):
@@ -36,8 +35,8 @@ class TaskDetail(TaskOut):
     data: dict[str, Any] | None = Field(description="Submitted data, once completed.")
 
     @classmethod
-    def of(cls, task: HumanTask) -> TaskDetail:
-        return cls(**TaskOut.model_validate(task).model_dump(), form_schema=task_schema(task.form_key), data=task.data)
+    def of(cls, task: HumanTask, form_schema: dict[str, Any]) -> TaskDetail:
+        return cls(**TaskOut.model_validate(task).model_dump(), form_schema=form_schema, data=task.data)
 
 
 class CompleteTask(RequestModel):

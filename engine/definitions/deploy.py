@@ -1,9 +1,11 @@
-"""Deploy a bundle of BPMN/DMN files as process definitions.
+"""Deploy a bundle of BPMN/DMN files, and the forms they bring, as process definitions.
 
-A deploy validates the whole bundle, then creates one definition per executable process whose
-content changed: the content hash covers exactly the files that process needs, so redeploying
-identical content is a no-op and an unrelated edit does not bump a process's version. Running
-incidents keep the definition row they started on; new versions never touch them.
+A deploy validates the whole bundle (models and forms, every problem at once), then creates one
+definition per executable process whose content changed: the content hash covers exactly the files
+that process needs — its models and the bundle's forms its user tasks name — so redeploying
+identical content is a no-op, an unrelated edit does not bump a process's version, and a changed
+form does. Running incidents keep the definition row they started on, with its forms; new versions
+never touch them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.actors import Actor
 from engine.db import now
-from engine.errors import Forbidden, InvalidInput
+from engine.definitions.bundles import MAX_BUNDLE_BYTES, SUFFIXES, unpack
+from engine.errors import DefinitionProblem, Forbidden, InvalidDefinition, InvalidInput
 from engine.messages import (
     BUNDLE_EMPTY,
     BUNDLE_GIVE_A_MODEL,
@@ -35,16 +38,16 @@ from engine.models import ProcessDefinition
 from engine.operators import OPERATORS
 from engine.workflow import ParsedBundle, ProcessInfo, dump_specs, parse_bundle
 from forms import available_form_keys
-
-MAX_BUNDLE_BYTES = 20 * 1024 * 1024
+from forms.bundled import check_form, form_key_of
 
 
 def read_bundle(paths: list[Path]) -> dict[str, bytes]:
-    """Files from folders (their .bpmn and .dmn files) and single files, keyed by file name."""
+    """Files from folders (their .bpmn, .dmn and form .json files) and single files (a .zip is
+    unpacked by `deploy`), keyed by file name."""
     files: dict[str, bytes] = {}
     for path in paths:
         if path.is_dir():
-            members = sorted(p for p in path.iterdir() if p.suffix in (".bpmn", ".dmn"))
+            members = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES)
         elif path.is_file():
             members = [path]
         else:
@@ -58,9 +61,9 @@ def read_bundle(paths: list[Path]) -> dict[str, bytes]:
     return files
 
 
-def _content_hash(files: Mapping[str, bytes], info: ProcessInfo) -> str:
+def _content_hash(files: Mapping[str, bytes], info: ProcessInfo, names: list[str]) -> str:
     digest = hashlib.sha256(info.process_id.encode())
-    for name in info.files:
+    for name in names:
         digest.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
     return digest.hexdigest()
 
@@ -80,8 +83,18 @@ def _parsed(files: Mapping[str, bytes]) -> tuple[ParsedBundle, dict[str, str]]:
         found = _PARSED.get(key)
     if found is not None:
         return found
-    bundle = parse_bundle(files, known_form_keys=set(available_form_keys()), known_operators=set(OPERATORS))
-    parsed = bundle, {process_id: dump_specs(files, process_id) for process_id in bundle.processes}
+    forms = {name: content for name, content in files.items() if form_key_of(name) is not None}
+    models = {name: content for name, content in files.items() if name not in forms}
+    problems = [DefinitionProblem(name, None, message) for name, content in sorted(forms.items())
+                for message in check_form(name, content)]
+    known = set(available_form_keys()) | {str(form_key_of(name)) for name in forms}
+    try:
+        bundle = parse_bundle(models, known_form_keys=known, known_operators=set(OPERATORS))
+    except InvalidDefinition as exc:
+        raise InvalidDefinition(problems + exc.problems) from None
+    if problems:
+        raise InvalidDefinition(problems)
+    parsed = bundle, {process_id: dump_specs(models, process_id) for process_id in bundle.processes}
     with _PARSED_LOCK:
         _PARSED[key] = parsed
         while len(_PARSED) > _PARSED_SIZE:
@@ -97,12 +110,14 @@ def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> lis
         raise InvalidInput(BUNDLE_EMPTY, fields={"files": BUNDLE_GIVE_A_MODEL()})
     if sum(len(content) for content in files.values()) > MAX_BUNDLE_BYTES:
         raise InvalidInput(BUNDLE_TOO_LARGE, fields={"files": BUNDLE_SIZE_LIMIT(megabytes=MAX_BUNDLE_BYTES // 2**20)})
+    files = unpack(files)
     # Parse and serialise before the first query: the session's transaction (and on SQLite the
     # database's write lock) only begins then, so seconds of parsing never block other commands.
     bundle, specs = _parsed(files)
     result = []
     for process_id, info in sorted(bundle.processes.items()):
-        content_hash = _content_hash(files, info)
+        names = sorted({*info.files, *(f for t in info.user_tasks if (f := t.form_key + ".json") in files)})
+        content_hash = _content_hash(files, info, names)
         existing = session.scalar(select(ProcessDefinition).where(
             ProcessDefinition.process_id == process_id, ProcessDefinition.content_hash == content_hash
         ))
@@ -115,7 +130,7 @@ def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> lis
         definition = ProcessDefinition(
             process_id=process_id, name=info.name or process_id, version=latest + 1,
             content_hash=content_hash,
-            files={name: files[name].decode("utf-8") for name in info.files},
+            files={name: files[name].decode("utf-8") for name in names},
             summary=_summary(info), spec_json=specs[process_id],
             deployed_by=actor.username, deployed_at=now(session),
         )
@@ -123,7 +138,7 @@ def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> lis
         session.flush()
         audit.record(session=session, actor=actor.username, action="definition_deployed",
                      payload={"process_id": process_id, "version": definition.version,
-                              "content_hash": content_hash, "files": list(info.files)})
+                              "content_hash": content_hash, "files": names})
         result.append(definition)
     return result
 

@@ -1,5 +1,7 @@
 """Human tasks: inboxes, claiming and releasing, reassigning, completing with validated data."""
 
+from engine.tasks.forms import form_of
 from engine.tasks.service import claim, complete, completed_tasks, get, inbox, may_act_on, open_tasks, reassign, release
 
-__all__ = ["claim", "complete", "completed_tasks", "get", "inbox", "may_act_on", "open_tasks", "reassign", "release"]
+__all__ = ["claim", "complete", "completed_tasks", "form_of", "get", "inbox", "may_act_on", "open_tasks", "reassign",
+           "release"]

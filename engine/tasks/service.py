@@ -26,6 +26,7 @@ from engine.messages import (
     TASK_SEAT_NOT_HELD,
 )
 from engine.models import HumanTask, Incident, RoleAssignment
+from engine.tasks.forms import bundled_form
 from forms import validate
 from forms.vocabulary import ACTIVE, TASK_COMPLETED, TASK_READY
 
@@ -138,7 +139,7 @@ def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> Huma
     _require_seat(session, actor, task)
     if task.excluded_user is not None and task.excluded_user == actor.username:
         raise Forbidden(TASK_FOUR_EYES, task=task.title, username=actor.username)
-    errors = validate(task.form_key, data)
+    errors = validate(task.form_key, data, schema=bundled_form(session=session, task=task))
     if errors:
         raise InvalidInput(TASK_DATA_NOT_VALID, task=task.title, fields=errors)
 

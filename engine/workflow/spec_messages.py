@@ -13,7 +13,8 @@ from forms.messages import code
 
 # --- files and XML --------------------------------------------------------------------------------
 BUNDLE_WITHOUT_FILES = code("model.bundle_without_files", "the bundle is empty: give at least one .bpmn file")
-FILE_UNKNOWN_TYPE = code("model.file_unknown_type", "unknown file type: only .bpmn and .dmn files are accepted")
+FILE_UNKNOWN_TYPE = code("model.file_unknown_type", "unknown file type: a bundle holds .bpmn and .dmn models, "
+                         ".json forms and .zip archives of them")
 FILE_NOT_BYTES = code("model.file_not_bytes", "the file content must be bytes")
 FILE_TOO_LARGE = code("model.file_too_large", "the file is {size} bytes; the limit is {limit} bytes")
 FILE_EMPTY = code("model.file_empty", "the file is empty")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bpmn import BUNDLE_DIR
 from tests.api.conftest import Api
+from tests.test_bundle_forms import bundle, zipped
 
 
 def _bundle() -> list[tuple[str, tuple[str, bytes, str]]]:
@@ -66,3 +67,20 @@ def test_file_names_must_be_downloadable(api: Api) -> None:
     odd = [("files", ("事件/模型 v2?.bpmn", b"<x/>", "application/xml"))]
     response = api.as_("admin").post("/definitions", files=odd)
     assert response.status_code == 422 and "files.模型 v2?.bpmn" in response.json()["error"]["fields"]
+
+
+def test_a_bundle_with_its_own_forms_as_a_zip_over_http(api: Api) -> None:
+    deployed = api.as_("admin").post("/definitions", key="forms-1",
+                                     files=[("files", ("site_check.zip", zipped(bundle()), "application/zip"))])
+    assert deployed.status_code == 201, deployed.text
+    [definition] = deployed.json()["definitions"]
+    assert definition["files"] == ["site_check.bpmn", "site_inspection.json", "site_signoff.json"]
+    form = api.as_("fire").get("/definitions/site_check/versions/1/files/site_signoff.json")
+    assert form.headers["content-type"].startswith("application/json") and form.json()["title"] == "Sign-off"
+    duty = api.as_("duty")
+    ref = duty.start(process_id="site_check")["reference"]
+    task = duty.get(f"/tasks/{duty.task_of(ref, 'inspect_site')['id']}").json()
+    assert task["form_schema"]["title"] == "Site inspection"
+    refused = duty.complete(ref, "inspect_site", {"level": "V"})
+    assert refused.status_code == 422 and set(refused.json()["error"]["fields"]) == {"cracks_found", "level"}
+    assert duty.complete(ref, "inspect_site", {"cracks_found": True}).status_code == 200
