@@ -62,3 +62,9 @@ KEY_CONFIGURED = code("ops.key_configured",
 KEY_ROTATED = code("ops.key_rotated",
                    "signing key rotated: every token and page session signed with the old key is refused "
                    "(in running servers within seconds)")
+
+# --- operations: backups --------------------------------------------------------------------------
+BACKUP_WRITTEN = code("ops.backup_written", "backup written to {path}")
+BACKUP_VERIFIED = code("ops.backup_verified", "audit log verified: {events} events in {chains} chains")
+RESTORED = code("ops.restored", "restored from {path}")
+CHAIN_BROKEN = code("ops.chain_broken", "audit log BROKEN at chain {chain} event #{seq}: {reason}")

@@ -175,3 +175,16 @@ WORKFLOW_OUTSIDE_COMMAND = code("workflow.outside_command", "service tasks can o
 IDEMPOTENCY_KEY_REUSED = code("idempotency.key_reused",
                               "this Idempotency-Key was already used for a different request")
 IDEMPOTENCY_NEW_KEY = code("idempotency.new_key", "use a new key for a new command")
+
+# --- operations: backups and restores ------------------------------------------------------------
+BACKUP_TARGET_EXISTS = code("backup.target_exists", "{path} already exists; name a new file")
+BACKUP_IN_MEMORY = code("backup.in_memory", "an in-memory database cannot be backed up or restored")
+BACKUP_TOOL_MISSING = code("backup.tool_missing",
+                           "{tool} is not installed: PostgreSQL backups use pg_dump and pg_restore "
+                           "(Debian: apt-get install postgresql-client)")
+BACKUP_TOOL_FAILED = code("backup.tool_failed", "{tool} failed: {error}")
+BACKUP_NOT_FOUND = code("backup.not_found", "no backup file {path}")
+BACKUP_NOT_SQLITE = code("backup.not_sqlite", "{path} is not a SQLite database file (a backup of SQLite)")
+RESTORE_TARGET_NOT_EMPTY = code("restore.target_not_empty",
+                                "the target database already holds data; restore with --replace to overwrite it "
+                                "(stop every renxing process using it first)")

@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from api import commands
+from api.cli.backups import backup, restore
 from api.cli.incidents import incidents_app
 from api.cli.operations import keys_app, serve
 from api.cli.support import DatabaseOption, command, errors_as_exit, fail, open_db, out, parse_json
@@ -178,6 +179,8 @@ def demo(database: DatabaseOption = None) -> None:
 
 
 app.command("serve")(serve)
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 
 def main() -> None:  # pragma: no cover - console entry point
