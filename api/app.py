@@ -12,7 +12,19 @@ from api import errors
 from api.limits import BodyLimitMiddleware
 from api.logs import RequestIdMiddleware
 from api.metrics import Metrics, MetricsMiddleware
-from api.routes import attachments, audit, auth, decisions, definitions, health, incidents, registers, tasks, users
+from api.routes import (
+    attachments,
+    audit,
+    auth,
+    decisions,
+    definitions,
+    health,
+    incidents,
+    registers,
+    resources,
+    tasks,
+    users,
+)
 from api.security import SigningKey
 from api.worker import NotificationWorker, TimerWorker
 from engine.config import Settings, get_settings
@@ -44,7 +56,7 @@ TAGS = [
     {"name": "incidents", "description": "Start, follow, advance and end incidents."},
     {"name": "tasks", "description": "The work of each seat: inbox, forms, completing tasks."},
     {"name": "decisions", "description": "On-scene decisions 临场决策 and their record."},
-    {"name": "registers", "description": "Hazard register, improvement actions, plan versions (read-only)."},
+    {"name": "registers", "description": "Hazards, improvement actions, plan versions, resources."},
     {"name": "definitions", "description": "Process models (BPMN/DMN bundles), versioned."},
     {"name": "audit", "description": "The tamper-evident audit log."},
     {"name": "users", "description": "User administration."},
@@ -88,7 +100,8 @@ def create_app(
     app.state.draining = threading.Event()
     app.state.metrics = Metrics(database)
     errors.install(app)
-    for module in (auth, incidents, tasks, attachments, decisions, registers, definitions, audit, users, health):
+    for module in (auth, incidents, tasks, attachments, decisions, registers, resources, definitions, audit, users,
+                   health):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # sees every answer

@@ -126,6 +126,12 @@ HAZARD_NO_SUCH = code("hazard.no_such", "no such hazard")
 HAZARD_FINDING_NOT_VALID = code("hazard.finding_not_valid", "finding {number}: {problem}")
 IMPROVEMENT_ACTION_NO_SUCH = code("improvement_action.no_such", "no such improvement action")
 PLAN_SELF_APPROVAL = code("plan.self_approval", "a plan cannot be approved by the person who drafted it")
+RESOURCE_NOT_FOUND = code("resource.not_found", "no resource {resource_id} in the register")
+RESOURCE_SHORT = code("resource.short",
+                      "cannot draw {asked} {measure} of '{name}': only {available} available; nothing was drawn")
+RESOURCE_SHORT_FIELD = code("resource.short_field", "at most {available}")
+RESOURCE_NOT_VALID = code("resource.not_valid", "the resource cannot be registered: see the fields")
+RESOURCE_MANAGERS_ONLY = code("resource.managers_only", "only logistics can change the resources register")
 
 # --- operators (service tasks of a model) ----------------------------------------------------------
 OPERATOR_UNKNOWN = code("operator.unknown", "the model calls an unknown operator '{name}'")

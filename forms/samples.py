@@ -85,6 +85,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
                                 "case_reference": "JW-2026-031"},
     "name_clearing_notice": {"notice": "The towing order was lawful and in good faith; the complaint is unfounded.",
                              "published_to": "Hehua Compound residents' group and the street office"},
+    "resource_replenishment": {"quantity_added": 200, "released": 0, "new_expiry_date": "2027-06-30",
+                               "note": "Rotated: the old stock went to the food bank."},
     "screening_plan": {"scope": "All 12 buildings, the boiler room and the market stalls.",
                        "old_compounds_included": True, "vulnerable_households_listed": 23},
     "house_screening": {"houses_checked": 480, "buildings_checked": 12,

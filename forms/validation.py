@@ -113,6 +113,13 @@ def task_schema(form_key: str) -> dict[str, Any]:
         return {"type": "object", "properties": {}, "additionalProperties": False}
 
 
+def draws_field(schema: Mapping[str, Any]) -> str | None:
+    """The field of a form that draws from the resources register (`"x-resource-draws": true`)."""
+    properties = schema.get("properties") or {}
+    return next((name for name, prop in properties.items()
+                 if isinstance(prop, Mapping) and prop.get("x-resource-draws") is True), None)
+
+
 def _schema(form_key: object) -> dict[str, Any]:
     # Only snake_case names reach the file system: no separators, dots or absolute paths.
     if not isinstance(form_key, str) or not _FORM_KEY.fullmatch(form_key):

@@ -52,13 +52,14 @@ COMMANDER = "commander"
 DUTY_OFFICER = "duty_officer"
 REVIEWER = "reviewer"
 AUDITOR = "auditor"
+LOGISTICS = "logistics"
 #: Seats whose holders may report (start) incidents.
 START_ROLES = frozenset({DUTY_OFFICER, COMMANDER})
 SEAT_LABELS: Labels = {
     DUTY_OFFICER: ("Duty officer", "值守人员"), COMMANDER: ("On-scene commander", "现场指挥"),
     "deputy_commander": ("Deputy commander", "副总指挥"), "grid_worker": ("Grid worker", "网格员"),
     "hazard_inspector": ("Hazard inspector", "隐患排查员"), "fire": ("Fire and rescue", "消防救援"),
-    "medical": ("Medical", "医疗救护"), "police": ("Police", "公安"), "logistics": ("Logistics", "物资保障"),
+    "medical": ("Medical", "医疗救护"), "police": ("Police", "公安"), LOGISTICS: ("Logistics", "物资保障"),
     "volunteer_coordinator": ("Volunteer coordinator", "志愿者协调"),
     "recovery_officer": ("Recovery officer", "恢复重建专员"), "plan_owner": ("Plan owner", "预案负责人"),
     "plan_approver": ("Plan approver", "预案审批人"),
@@ -115,6 +116,16 @@ HAZARD_STATUSES = ("open", "rectifying", "rectified", "escalated", "verified", "
 #: Hazard statuses that still need someone's attention.
 OPEN_HAZARD_STATUSES = ("open", "rectifying", "rectified", "escalated")
 ACTION_SOURCES = ("after_action_review", "drill")
+#: The preparedness resources register: what a reserve consumes when drawn, the rest is occupied.
+RESOURCE_KINDS = ("reserve", "equipment", "shelter", "fire_station", "service_station")
+CONSUMED_KINDS = ("reserve",)
+RESOURCE_KIND_LABELS: Labels = {
+    "reserve": ("Reserve supplies", "应急物资"), "equipment": ("Equipment", "应急装备"),
+    "shelter": ("Shelter", "避难场所"), "fire_station": ("Micro fire station", "微型消防站"),
+    "service_station": ("Community emergency service station", "社区应急服务站"),
+}
+#: Days ahead of a reserve's expiry that logistics is asked to rotate it.
+EXPIRY_NOTICE_DAYS = 30
 ACTION_STATUSES = ("open", "done")
 
 STATUS_LABELS: Labels = {
@@ -127,12 +138,12 @@ STATUS_LABELS: Labels = {
 ENUMS: Mapping[str, tuple[tuple[str, ...], Labels]] = {
     "level": (LEVELS, LEVEL_LABELS), "category": (CATEGORIES, CATEGORY_LABELS), "phase": (PHASES, PHASE_LABELS),
     "urgency": (URGENCIES, URGENCY_LABELS), "ruling": (RULINGS, RULING_LABELS),
-    "hazard_grade": (HAZARD_GRADES, GRADE_LABELS),
+    "hazard_grade": (HAZARD_GRADES, GRADE_LABELS), "resource_kind": (RESOURCE_KINDS, RESOURCE_KIND_LABELS),
 }
 
 #: Every labelled list by the name pages use for it (`label("level", "II", lang)`).
 LABELS: Mapping[str, Labels] = {
     "phase": PHASE_LABELS, "level": LEVEL_LABELS, "status": STATUS_LABELS, "category": CATEGORY_LABELS,
     "role": SEAT_LABELS, "urgency": URGENCY_LABELS, "ruling": RULING_LABELS, "grade": GRADE_LABELS,
-    "criterion": CRITERIA_LABELS,
+    "criterion": CRITERIA_LABELS, "resource_kind": RESOURCE_KIND_LABELS,
 }

@@ -70,6 +70,7 @@ Language = one_of(vocabulary.LANGUAGES)
 HazardStatus = one_of(vocabulary.HAZARD_STATUSES)
 HazardGrade = one_of(vocabulary.HAZARD_GRADES)
 ActionStatus = one_of(vocabulary.ACTION_STATUSES)
+ResourceKind = one_of(vocabulary.RESOURCE_KINDS)
 
 Name = text(64, 1)
 ShortText = text(200, 1)

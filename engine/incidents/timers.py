@@ -20,6 +20,7 @@ from engine.db import Database
 from engine.db.locking import lock_for_update
 from engine.errors import WorkflowFailure
 from engine.incidents.pipeline import attach
+from engine.incidents.replenishment import sweep_expiring
 from engine.incidents.store import load_runtime
 from engine.incidents.sync import sync
 from engine.models import Incident
@@ -102,6 +103,7 @@ def run_worker(db: Database, *, interval: float, batch: int, stop: threading.Eve
     while stop is None or not stop.is_set():
         try:
             result = sweep(db, limit=batch, stop=stop)
+            sweep_expiring(db)
         except Exception:  # keep the worker alive; the failure is logged and retried next sweep
             log.exception("timer sweep failed")
             result = SweepResult()

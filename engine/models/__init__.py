@@ -8,6 +8,7 @@ from engine.models.definitions import ProcessDefinition
 from engine.models.incidents import Incident, PhaseHistory, ReferenceCounter
 from engine.models.notifications import Notification, NotificationDelivery
 from engine.models.registers import EmergencyPlan, Hazard, ImprovementAction
+from engine.models.resources import Resource, ResourceMovement
 from engine.models.secrets import DeploymentSecret
 from engine.models.tasks import HumanTask
 from engine.models.users import RoleAssignment, User
@@ -33,6 +34,8 @@ __all__ = [
     "PhaseHistory",
     "ProcessDefinition",
     "ReferenceCounter",
+    "Resource",
+    "ResourceMovement",
     "RoleAssignment",
     "TaskDataRow",
     "User",

@@ -5,7 +5,7 @@ complete table wherever it is read. Where to add one: a function decorated with
 `@operator("name")` in the body module of its domain (or a new module imported here).
 """
 
-from engine.operators import command, hazards, learning, linked, plans, rulings
+from engine.operators import command, hazards, learning, linked, plans, resources, rulings
 from engine.operators.registry import OPERATORS, Context, InstanceStarter, Operator, dispatcher_for, operator
 
 __all__ = [
@@ -20,5 +20,6 @@ __all__ = [
     "linked",
     "operator",
     "plans",
+    "resources",
     "rulings",
 ]

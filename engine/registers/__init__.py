@@ -1,4 +1,5 @@
-"""The registers kept as rows: hazards (风险隐患台账), improvement actions, units' plans (一点一案)."""
+"""The registers kept as rows: hazards (风险隐患台账), improvement actions, units' plans (一点一案),
+and the preparedness resources (reserves, equipment, shelters, fire stations, the service station)."""
 
 from engine.registers.queries import (
     MAX_PAGE,
@@ -9,6 +10,17 @@ from engine.registers.queries import (
     list_improvement_actions,
     plan_versions,
 )
+from engine.registers.resources import (
+    EXPIRY_NOTICE,
+    ResourceFilter,
+    draw,
+    get_resource,
+    list_resources,
+    movements,
+    needing_rotation,
+    register,
+    restock,
+)
 
 __all__ = [
     "MAX_PAGE",
@@ -18,4 +30,13 @@ __all__ = [
     "list_hazards",
     "list_improvement_actions",
     "plan_versions",
+    "EXPIRY_NOTICE",
+    "ResourceFilter",
+    "draw",
+    "get_resource",
+    "list_resources",
+    "movements",
+    "needing_rotation",
+    "register",
+    "restock",
 ]

@@ -7,11 +7,12 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from engine import audit, seats
+from engine import audit, registers, seats
 from engine.actors import Actor
 from engine.db import now
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.incidents.pipeline import Locked, run_command
+from engine.incidents.replenishment import raise_replenishment
 from engine.messages import (
     SEAT_MUST_HOLD,
     SEAT_NOT_HELD,
@@ -26,8 +27,8 @@ from engine.messages import (
     TASK_SEAT_NOT_HELD,
 )
 from engine.models import HumanTask, Incident, RoleAssignment
-from engine.tasks.forms import bundled_form
-from forms import validate
+from engine.tasks.forms import bundled_form, form_of
+from forms import draws_field, validate
 from forms.vocabulary import ACTIVE, TASK_COMPLETED, TASK_READY
 
 READY = TASK_READY
@@ -149,8 +150,14 @@ def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> Huma
             raise Conflict(TASK_NOT_READY_STATE, task=task.title, state=task.state)
         if task.assignee_id is not None and task.assignee_id != actor.user_id:
             raise Conflict(TASK_CLAIMED_BY_OTHER, task=task.title)
+        # What the task drew from the resources register changes in this same transaction.
+        field = draws_field(form_of(session=session, task=task))
+        short = registers.draw(session=session, actor=actor, incident_id=task.incident_id,
+                               items=data.get(field) or [], field=field) if field else []
         # Later elements can tell who did it: `<element id>_by` joins the submitted data.
         locked.runtime.complete_task(task_id, {**data, f"{task.task_spec}_by": actor.username})
+        for resource in short:
+            raise_replenishment(session, actor, resource, reason="shortage", parent=locked.incident)
         task.state, task.completed_by, task.completed_at, task.data = (
             "completed", actor.username, now(session), data,
         )
