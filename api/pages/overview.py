@@ -12,7 +12,7 @@ from api.uploads import read_bundle
 from engine import definitions
 from engine.errors import Forbidden, InvalidDefinition, InvalidInput
 from engine.messages import DEPLOY_ADMIN_ONLY
-from engine.overview import dashboard, diagram
+from engine.overview import board, dashboard, diagram
 from forms.i18n import label
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
@@ -22,24 +22,35 @@ router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False
 def dashboard_page(ctx: Page, exercise: str | None = None) -> Response:
     ctx.require_user()
     with ctx.database.read() as session:
-        board = dashboard.overview(session=session, include_exercises=exercise == "1")
+        counts = dashboard.overview(session=session, include_exercises=exercise == "1")
     lang = ctx.lang
     _ = Translator(lang)
     buckets = {"overdue": _.pgettext("improvement action", "overdue"), "soon": _("due within 30 days"),
                "later": _("later")}
+    listed = f"{PREFIX}/incidents?status=active" + ("" if exercise == "1" else "&exercise=0")
     charts = [
         ("chart-level", _("Active incidents by response level"),
-         [(_("Level %(level)s", level=k) if k else _("not graded yet"), v) for k, v in board.by_level.items()]),
+         [(_("Level %(level)s", level=k) if k else _("not graded yet"), v, f"{listed}&level={k}", f"lvl-{k or 'none'}")
+          for k, v in counts.by_level.items()]),
         ("chart-phase", _("Active incidents by phase"),
-         [(label("phase", k, lang), v) for k, v in board.by_phase.items()]),
+         [(label("phase", k, lang), v, f"{listed}&phase={k}", "") for k, v in counts.by_phase.items()]),
         ("chart-overdue", _("Overdue tasks by seat"),
-         [(label("role", k, lang), v) for k, v in board.overdue_by_seat.items()]),
+         [(label("role", k, lang), v, f"{PREFIX}/board", "") for k, v in counts.overdue_by_seat.items()]),
         ("chart-hazards", _("Open hazards by grade"),
-         [(label("grade", k, lang), v) for k, v in board.hazards_by_grade.items()]),
+         [(label("grade", k, lang), v, "", "") for k, v in counts.hazards_by_grade.items()]),
         ("chart-actions", _("Improvement actions by due date"),
-         [(buckets[k], v) for k, v in board.actions_due.items()]),
+         [(buckets[k], v, "#actions-due", "") for k, v in counts.actions_due.items()]),
     ]
-    return render(ctx, "dashboard.html", d=board, charts=charts, exercise=exercise == "1")
+    return render(ctx, "dashboard.html", d=counts, charts=charts, exercise=exercise == "1")
+
+
+@router.get("/board")
+def board_page(ctx: Page, exercise: str | None = None) -> Response:
+    """The active-incidents board: level, commander, open and overdue tasks, the next deadline."""
+    ctx.require_user()
+    with ctx.database.read() as session:
+        rows = board.active(session=session, include_exercises=exercise == "1")
+    return render(ctx, "board.html", rows=rows, exercise=exercise == "1")
 
 
 @router.get("/definitions")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
@@ -19,6 +20,7 @@ from api.policies import require_task_visible
 from api.routes.attachments import AttachmentId, download, limits_of, store_of
 from engine import attachments, incidents, seats, tasks
 from engine.errors import Conflict, InvalidInput, NotFound
+from engine.models import HumanTask, Incident
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 FLASHES = {"task_completed", "task_claimed", "task_released", "attached", "seated"}
@@ -30,17 +32,51 @@ def home(ctx: Page) -> Response:
     return redirect(ctx, f"{PREFIX}/tasks")
 
 
+SORTS = ("due", "newest", "incident")
+SHOWS = ("all", "overdue", "mine", "unclaimed")
+
+
+@dataclass(frozen=True)
+class Row:
+    task: HumanTask
+    incident: Incident
+    overdue: bool
+    mine: bool
+
+
+def _matches(row: Row, text: str) -> bool:
+    task, incident = row.task, row.incident
+    haystack = " ".join(str(v or "") for v in (task.title, task.title_zh, task.subject, incident.reference,
+                                                incident.title, incident.unit)).casefold()
+    return all(word in haystack for word in text.casefold().split())
+
+
 @router.get("/tasks")
-def inbox(ctx: Page, done: str | None = None) -> Response:
+def inbox(ctx: Page, done: str | None = None, q: str | None = None, show: str | None = None,
+          sort: str | None = None) -> Response:
+    """My seats' open tasks: searched (title, subject, incident, unit), shown by kind, sorted."""
     user = ctx.require_user()
     with ctx.database.read() as session:
         found = tasks.inbox(session=session, actor=user.principal.actor)
         by_id = {i: incidents.get(session=session, incident_id=i) for i in {t.incident_id for t in found}}
     now = ctx.database.clock.now()
-    rows = [{"task": t, "incident": by_id[t.incident_id], "overdue": t.due_at is not None and t.due_at < now,
-             "mine": t.assignee_id == user.user_id} for t in found]
-    rows.sort(key=lambda r: not r["overdue"])  # overdue first; the engine already orders by due time
-    return render(ctx, "inbox.html", rows=rows, flash=done if done in FLASHES else None)
+    rows = [Row(t, by_id[t.incident_id], t.due_at is not None and t.due_at < now, t.assignee_id == user.user_id)
+            for t in found]
+    total = len(rows)
+    text, show, sort = (q or "").strip()[:200], show if show in SHOWS else "all", sort if sort in SORTS else "due"
+    if text:
+        rows = [r for r in rows if _matches(r, text)]
+    if show != "all":
+        rows = [r for r in rows
+                if {"overdue": r.overdue, "mine": r.mine, "unclaimed": r.task.assignee_id is None}[show]]
+    if sort == "newest":
+        rows.sort(key=lambda r: r.task.created_at, reverse=True)
+    elif sort == "incident":
+        rows.sort(key=lambda r: (r.incident.reference, r.task.created_at))
+    else:
+        rows.sort(key=lambda r: not r.overdue)  # overdue first; the engine already orders by due time
+    return render(ctx, "inbox.html", rows=rows, total=total, q=text, show=show, sort=sort, shows=SHOWS, sorts=SORTS,
+                  flash=done if done in FLASHES else None)
 
 
 def _people(session: Session, schema: Mapping[str, Any], incident_id: int) -> dict[str, list[tuple[str, str]]]:
