@@ -97,3 +97,16 @@ def test_a_failed_commit_fails_every_command_of_its_batch(db: Database) -> None:
     with db.transaction() as session:
         seats.create_user(session=session, actor=ADMIN, username="afterwards")
     assert _exists(db, "afterwards")
+
+
+def test_a_write_transaction_inside_another_of_the_same_thread_is_refused(db: Database) -> None:
+    if db.group_commit is None:
+        pytest.skip("group commit is SQLite's")
+    with pytest.raises(RuntimeError, match="wait for itself"), db.transaction() as session:
+        seats.create_user(session=session, actor=ADMIN, username="outer")
+        with db.transaction():
+            pass
+    assert not _exists(db, "outer")
+    with db.transaction() as session:  # and the next one runs
+        seats.create_user(session=session, actor=ADMIN, username="next")
+    assert _exists(db, "next")

@@ -52,6 +52,7 @@ class GroupCommit:
         self._waiting = 0
         self._connection: Connection | None = None
         self._members: list[_Member] = []
+        self._owner: int | None = None  # the thread whose turn it is
         #: Transactions committed (a test and the bench read it: commands per COMMIT).
         self.commits = 0
 
@@ -64,9 +65,12 @@ class GroupCommit:
     @contextmanager
     def session(self, info: dict[str, Any]) -> Iterator[Session]:
         """A Session in its own savepoint of the shared transaction; returns after the COMMIT."""
+        if self._owner == threading.get_ident():
+            raise RuntimeError("a write transaction inside another of the same thread would wait for itself")
         with self._counter:
             self._waiting += 1
         self._turn.acquire()
+        self._owner = threading.get_ident()
         with self._counter:
             self._waiting -= 1
         try:
@@ -94,6 +98,7 @@ class GroupCommit:
 
     def _finish_turn(self) -> None:
         """Hand the open transaction to a waiting command, or commit it for the whole batch."""
+        self._owner = None
         with self._counter:
             others = self._waiting
         if others and self._connection is not None and len(self._members) < self._max_batch:
