@@ -8,6 +8,8 @@ the response for an idempotent retry in the same transaction. Commands go throug
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -73,6 +75,32 @@ class Principal:
         return AUDITOR in self.global_roles
 
 
+class _Principals:
+    """Principals of this process by user, each with the seats version it was read at: a request
+    whose version still matches needs no user or seat query (any seat or account change moves the
+    version, in whichever process it happened)."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self._entries: OrderedDict[tuple[str, int], tuple[int, Principal]] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int], version: int) -> Principal | None:
+        with self._lock:
+            entry = self._entries.get(key)
+        return entry[1] if entry is not None and entry[0] == version else None
+
+    def put(self, key: tuple[str, int], version: int, principal: Principal) -> None:
+        with self._lock:
+            self._entries[key] = (version, principal)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+
+
+_PRINCIPALS = _Principals()
+
+
 def get_signing_key(request: Request) -> security.SigningKey:
     signing_key: security.SigningKey = request.app.state.signing_key
     return signing_key
@@ -89,13 +117,20 @@ def get_principal(
         raise Unauthenticated(LOG_IN_FIRST)
     claims = security.verify(key=signing_key.current(), token=token, now=database.clock.now())
     with database.read() as session:
+        version = seats.seats_version(session=session)
+        key = (database.token, claims.user_id)
+        known = _PRINCIPALS.get(key, version)
+        if known is not None and known.username == claims.username:
+            return known
         try:
             user = seats.get_user(session=session, username=claims.username)
         except NotFound:
             user = None
         if user is None or user.id != claims.user_id or not user.is_active:
             raise Unauthenticated(ACCOUNT_GONE)
-        return principal_of(session, user)
+        principal = principal_of(session, user)
+    _PRINCIPALS.put(key, version, principal)
+    return principal
 
 
 def principal_of(session: Session, user: User) -> Principal:

@@ -11,7 +11,7 @@ from engine.models.registers import EmergencyPlan, Hazard, ImprovementAction
 from engine.models.resources import Resource, ResourceMovement
 from engine.models.secrets import DeploymentSecret
 from engine.models.tasks import HumanTask
-from engine.models.users import RoleAssignment, User
+from engine.models.users import CacheVersion, RoleAssignment, User
 from engine.models.workflow_state import TaskDataRow, WorkflowTaskRow
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "Base",
+    "CacheVersion",
     "Decision",
     "DeploymentSecret",
     "DecisionFlag",

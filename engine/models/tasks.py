@@ -14,7 +14,8 @@ from engine.models.base import Base
 class HumanTask(Base):
     __tablename__ = "human_tasks"
     __table_args__ = (
-        Index("ix_human_tasks_role_state_due", "role", "state", "due_at"),
+        # Yields a seat's inbox in its order (due first, soonest first, then oldest): see engine.tasks.inbox.
+        Index("ix_human_tasks_role_state_order", "role", "state", "due_at", "created_at", "id"),
         Index("ix_human_tasks_incident_state", "incident_id", "state"),
         Index("ix_human_tasks_assignee_state", "assignee_id", "state"),
     )

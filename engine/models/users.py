@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models.base import Base
@@ -45,3 +45,14 @@ class RoleAssignment(Base):
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     granted_by: Mapped[str] = mapped_column(String(64))
     granted_at: Mapped[datetime]
+
+
+class CacheVersion(Base):
+    """A counter the database itself bumps (triggers) when what a cache holds may have changed:
+    `seats` on any change of seats or of a user's name, display name, admin or active flag. A
+    process may keep principals while the counter stands still."""
+
+    __tablename__ = "cache_versions"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

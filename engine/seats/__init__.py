@@ -2,7 +2,7 @@
 (auth), and their own settings (preferences)."""
 
 from engine.seats import keys
-from engine.seats.assignments import holders, holds, roles_of, seat, seats_of, unseat
+from engine.seats.assignments import holders, holds, roles_of, seat, seats_of, seats_version, unseat
 from engine.seats.users import actor_for, create_user, get_user, list_users, set_active, set_password
 from forms.vocabulary import COMMANDER, START_ROLES
 
@@ -19,6 +19,7 @@ __all__ = [
     "roles_of",
     "seat",
     "seats_of",
+    "seats_version",
     "set_active",
     "set_password",
     "unseat",

@@ -22,7 +22,7 @@ from engine.messages import (
     SEAT_REMOVE_FORBIDDEN,
     SEAT_ROLE_FORMAT,
 )
-from engine.models import HumanTask, Incident, RoleAssignment, User
+from engine.models import CacheVersion, HumanTask, Incident, RoleAssignment, User
 from engine.seats.users import get_user
 from forms.vocabulary import COMMANDER
 
@@ -44,6 +44,12 @@ def roles_of(*, session: Session, user_id: int, incident_id: int | None = None) 
             or_(RoleAssignment.incident_id.is_(None), RoleAssignment.incident_id == incident_id)
         )
     return set(session.scalars(query))
+
+
+def seats_version(*, session: Session) -> int:
+    """The counter the database bumps on every change of seats or of a user's name, display name,
+    admin or active flag: what was read at one value stays true while it does not move."""
+    return session.scalar(select(CacheVersion.version).where(CacheVersion.name == "seats")) or 0
 
 
 def holds(*, session: Session, actor: Actor, role: str, incident_id: int | None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import jwt
+from sqlalchemy import event
 from typer.testing import CliRunner
 
 from api.cli import app as cli
@@ -12,6 +13,7 @@ from engine import seats
 from engine.clock import ManualClock
 from engine.db import Database
 from tests.api.conftest import PASSWORD, SETTINGS, Api
+from tests.scenario import ADMIN
 
 
 def test_login_issues_a_bearer_token_that_expires(api: Api, clock: ManualClock) -> None:
@@ -105,3 +107,28 @@ def test_cli_adds_users_seats_them_and_lists_them(db: Database, tmp_path) -> Non
         user = seats.get_user(session=session, username="wu.commander")
         assert user.display_name == "Wu 吴" and user.password_hash and user.password_hash.startswith("$argon2")
         assert seats.roles_of(session=session, user_id=user.id) == {"commander"}
+
+
+def test_principals_are_read_once_and_again_after_any_change_of_seats_or_account(api: Api, db: Database) -> None:
+    """A request needs no user or seat query while nothing changed; a change made by another
+    process (here: another Database on the same data) is seen by the very next request."""
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    other = Database(db.url, clock=db.clock)
+    try:
+        assert api.as_("outsider").get("/incidents").status_code == 200
+        statements.clear()
+        assert api.as_("outsider").get("/incidents").status_code == 200
+        assert not [s for s in statements if "FROM users" in s or "FROM role_assignments" in s], statements
+
+        with other.transaction() as session:  # another process seats the outsider as an auditor
+            seats.seat(session=session, actor=ADMIN, username="outsider", role="auditor")
+        refused = api.as_("outsider").post("/incidents", {"process_id": "community_incident", "title": "t",
+                                                          "category": "natural_disaster", "unit": "u"})
+        assert refused.status_code == 403 and refused.json()["error"]["message_code"] == "auditor.read_only"
+
+        with other.transaction() as session:
+            seats.set_active(session=session, actor=ADMIN, username="outsider", active=False)
+        assert api.as_("outsider").get("/incidents").status_code == 401
+    finally:
+        other.dispose()
