@@ -67,7 +67,7 @@ def test_serve_with_workers_answers_on_one_port_from_several_processes(tmp_path:
     assert added.exit_code == 0, added.output
     served = Served(url, extra=("--workers", "2"))
     try:
-        served.wait_until_answering()
+        served.wait_until_answering(180)  # three processes each import the whole app; slow on a loaded machine
         assert len(_children(served.process.pid)) >= 2, served.output()
         status, body = request(served.port, "POST", "/auth/token",
                                urlencode({"username": "ops", "password": "ops-password"}),
