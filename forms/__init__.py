@@ -5,6 +5,7 @@ the page templates, static files and translation catalogs live beside the pages 
 """
 
 from forms.validation import (
+    CONFIRMATION_FORM,
     SCHEMA_DIR,
     FormNotFound,
     available_form_keys,
@@ -16,6 +17,7 @@ from forms.validation import (
 )
 
 __all__ = [
+    "CONFIRMATION_FORM",
     "SCHEMA_DIR",
     "FormNotFound",
     "available_form_keys",

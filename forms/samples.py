@@ -54,6 +54,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
                          "next_report_due_hours": 2},
     "damage_statistics": {"houses_damaged": 3, "direct_loss": 12.5, "people_resettled": 10},
     "verification": {"verified": True, "comment": "Checked door to door."},
+    "task_confirmation": {"done": True, "comment": "Done as the model says."},
     "loss_assessment": {"direct_loss": 12.5, "indirect_loss": 3, "infrastructure_damage": "Riser pipe replaced.",
                         "households_needing_aid": 4},
     "relief_distribution": {"households_served": 4, "relief_cost": 1.2},

@@ -51,6 +51,7 @@ from forms.messages import (
 from forms.vocabulary import ENUMS
 
 __all__ = [
+    "CONFIRMATION_FORM",
     "SCHEMA_DIR",
     "FormNotFound",
     "available_form_keys",
@@ -61,6 +62,8 @@ __all__ = [
 ]
 
 SCHEMA_DIR: Path = Path(__file__).resolve().parent / "schemas"
+#: The built-in form of a user task whose model names none: done (and a comment).
+CONFIRMATION_FORM = "task_confirmation"
 
 _FORM_KEY = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _INTEGER = re.compile(r"^[+-]?\d+$")

@@ -121,3 +121,15 @@ def test_an_auditor_acting_through_the_cli_is_refused_like_at_every_door(url: st
     assert "INC-" not in runner.invoke(app, ["incidents", "list", "--database", url]).output
     invalid = runner.invoke(app, [*start[:3], "--title", "", *start[5:]])
     assert invalid.exit_code == 2 and "title" in invalid.output  # wrong input: exit 2, from the same table
+
+
+def test_deploy_prints_warnings_and_refusals(url: str) -> None:
+    foreign = Path(__file__).parent / "fixtures" / "foreign"
+    deployed = runner.invoke(app, ["definitions", "deploy", str(foreign / "camunda_review.bpmn"), "--database", url])
+    assert deployed.exit_code == 0, deployed.output
+    assert "camunda_review v1" in deployed.output
+    assert "warning: camunda_review.bpmn:Activity_write: userTask has no formKey" in deployed.output
+    forms = Path(__file__).parent / "fixtures" / "bundle_forms"
+    refused = runner.invoke(app, ["definitions", "deploy", str(forms / "site_check.bpmn"), "--database", url])
+    assert refused.exit_code != 0
+    assert "site_check.bpmn:sign_off" in refused.output and "'site_signoff' has no form schema" in refused.output

@@ -169,6 +169,7 @@ def test_load_schema_returns_a_copy() -> None:
 
 def test_public_surface() -> None:
     assert set(forms.__all__) == {
+        "CONFIRMATION_FORM",
         "SCHEMA_DIR",
         "FormNotFound",
         "available_form_keys",

@@ -266,13 +266,13 @@ def test_recursive_call_activity() -> None:
 def test_user_task_without_a_lane() -> None:
     files = bundle(incident_response=replace(
         "<bpmn:flowNodeRef>escalate</bpmn:flowNodeRef>", ""))
-    assert "not in a lane" in only(problems_of(files), MAIN, "escalate").message
+    assert "has no seat" in only(problems_of(files), MAIN, "escalate").message
 
 
 def test_user_task_without_a_lane_in_a_called_process() -> None:
     files = bundle(dispatch_team=replace(
         "<bpmn:flowNodeRef>deploy_fire_team</bpmn:flowNodeRef>", ""))
-    assert "not in a lane" in only(problems_of(files), CALLED, "deploy_fire_team").message
+    assert "has no seat" in only(problems_of(files), CALLED, "deploy_fire_team").message
 
 
 def test_lane_name_that_is_not_a_role_key() -> None:
@@ -283,10 +283,14 @@ def test_lane_name_that_is_not_a_role_key() -> None:
 # --- 4. forms and phases ----------------------------------------------------------------------
 
 
-def test_user_task_without_form_key() -> None:
+def test_user_task_without_form_key_gets_the_confirmation_form_with_a_warning() -> None:
     files = bundle(incident_response=replace(
         '<spiffworkflow:property name="formKey" value="escalation_note"/>', ""))
-    assert "no formKey" in only(problems_of(files), MAIN, "escalate").message
+    parsed = parse_bundle(files, known_form_keys=FORMS)
+    [warning] = parsed.warnings
+    assert (warning.file, warning.element, warning.message.code) == (MAIN, "escalate", "model.user_task_confirmation")
+    escalate = next(t for t in parsed.processes["incident_response"].user_tasks if t.spec_name == "escalate")
+    assert escalate.form_key == "task_confirmation"
 
 
 def test_form_key_without_schema() -> None:

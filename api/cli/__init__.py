@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from api import commands
@@ -62,10 +63,13 @@ def definitions_deploy(
     with errors_as_exit():
         files = definitions.read_bundle(paths)
     deployed = command(database, None, lambda s, a: [
-        (d.process_id, d.version, d.content_hash[:12]) for d in definitions.deploy(session=s, actor=a, files=files)
+        (d.process_id, d.version, d.content_hash[:12], definitions.warnings_of(d))
+        for d in definitions.deploy(session=s, actor=a, files=files)
     ])
-    for process_id, version, digest in deployed:
+    for process_id, version, digest, warnings in deployed:
         out.print(f"{process_id} v{version} ({digest})")
+        for warning in warnings:
+            out.print(f"  [yellow]warning:[/yellow] {escape(str(warning))}", highlight=False)
 
 
 @definitions_app.command("list")

@@ -79,13 +79,15 @@ def deploy(ctx: Page, form: Posted) -> Response:
     uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     try:
         bundle = read_bundle(uploads)
-        shown = ctx.command(lambda session, actor: [
-            (d.process_id, d.version) for d in definitions.deploy(session=session, actor=actor, files=bundle)])
+        deployed = ctx.command(lambda session, actor: [
+            ((d.process_id, d.version), definitions.warnings_of(d))
+            for d in definitions.deploy(session=session, actor=actor, files=bundle)])
     except InvalidDefinition as exc:
         return render(ctx, "deploy.html", status=422, problems=exc.problems, deployed=None, error=None)
     except InvalidInput as exc:
         return render(ctx, "deploy.html", status=422, problems=None, deployed=None, error=exc.message)
-    return render(ctx, "deploy.html", problems=None, deployed=shown, error=None)
+    return render(ctx, "deploy.html", problems=None, deployed=[shown for shown, _ in deployed], error=None,
+                  warnings=[w for _, found in deployed for w in found])
 
 
 @router.get("/definitions/{process_id}/{version}")

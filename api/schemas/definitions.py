@@ -8,7 +8,18 @@ from typing import Any
 from pydantic import Field
 
 from api.schemas.common import ResponseModel
+from engine import definitions
 from engine.models import ProcessDefinition
+
+
+class DeployWarning(ResponseModel):
+    """What deploy assumed without refusing the bundle (a user task given the confirmation form, …)."""
+
+    file: str | None
+    element: str | None
+    message: str = Field(description="In English.")
+    message_code: str = Field(description="The same by code, e.g. `model.user_task_confirmation`.")
+    params: dict[str, Any]
 
 
 class DefinitionOut(ResponseModel):
@@ -20,12 +31,15 @@ class DefinitionOut(ResponseModel):
     deployed_by: str
     deployed_at: datetime
     files: list[str] = Field(description="File names of the deployed bundle; download each one.")
+    warnings: list[DeployWarning] = Field(description="What deploy assumed without refusing this version.")
 
     @classmethod
     def of(cls, row: ProcessDefinition) -> DefinitionOut:
+        warnings = [DeployWarning(file=w.file, element=w.element, message=str(w.message), message_code=w.message.code,
+                                  params=w.message.params) for w in definitions.warnings_of(row)]
         return cls(id=row.id, process_id=row.process_id, name=row.name, version=row.version,
                    content_hash=row.content_hash, deployed_by=row.deployed_by,
-                   deployed_at=row.deployed_at, files=sorted(row.files))
+                   deployed_at=row.deployed_at, files=sorted(row.files), warnings=warnings)
 
 
 class UserTaskInfo(ResponseModel):

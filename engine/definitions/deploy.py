@@ -39,6 +39,7 @@ from engine.operators import OPERATORS
 from engine.workflow import ParsedBundle, ProcessInfo, dump_specs, parse_bundle
 from forms import available_form_keys
 from forms.bundled import check_form, form_key_of
+from forms.messages import CODES
 
 
 def read_bundle(paths: list[Path]) -> dict[str, bytes]:
@@ -131,7 +132,8 @@ def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> lis
             process_id=process_id, name=info.name or process_id, version=latest + 1,
             content_hash=content_hash,
             files={name: files[name].decode("utf-8") for name in names},
-            summary=_summary(info), spec_json=specs[process_id],
+            summary=_summary(info, [w for w in bundle.warnings if w.file in info.files]),
+            spec_json=specs[process_id],
             deployed_by=actor.username, deployed_at=now(session),
         )
         session.add(definition)
@@ -143,8 +145,16 @@ def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> lis
     return result
 
 
-def _summary(info: ProcessInfo) -> dict[str, object]:
+def warnings_of(definition: ProcessDefinition) -> list[DefinitionProblem]:
+    """What deploy said of this version without refusing it (a user task given the confirmation form, …)."""
+    return [DefinitionProblem(w["file"], w["element"], CODES[w["code"]](**w["params"]))
+            for w in (definition.summary or {}).get("warnings", []) if w.get("code") in CODES]
+
+
+def _summary(info: ProcessInfo, warnings: list[DefinitionProblem]) -> dict[str, object]:
     return {
+        "warnings": [{"file": w.file, "element": w.element, "code": w.message.code, "params": w.message.params}
+                     for w in warnings],
         "lanes": list(info.lanes),
         "user_tasks": [asdict(task) for task in info.user_tasks],
         "messages": list(info.messages),

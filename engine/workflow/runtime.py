@@ -35,6 +35,7 @@ from engine.workflow.operators_bridge import Dispatcher, OperatorScriptEngine
 from engine.workflow.specs import load_specs
 from engine.workflow.state import StoredWorkflow, fresh, restore
 from engine.workflow.views import StateDelta, TaskRecord, TaskView, TimerView
+from forms import CONFIRMATION_FORM
 from forms.vocabulary import PHASES
 
 _ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
@@ -138,7 +139,7 @@ class WorkflowRuntime:
                 title_zh=props.get("name_zh") or None,
                 subject=self._subject(task, props.get("subject")),
                 lane=task.task_spec.lane,
-                form_key=props.get("formKey"),
+                form_key=props.get("formKey") or CONFIRMATION_FORM,
                 phase=self._phase_of(task),
                 due_at=due.get(key),
                 properties=dict(props),

@@ -8,8 +8,7 @@ phases are ours, service tasks call known operators.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from lxml import etree
 
@@ -19,12 +18,11 @@ from engine.workflow.spec_docs import (
     Doc,
     Problems,
     decision_ids,
-    local,
     process_elements,
     properties,
     spiff_extensions,
 )
-from engine.workflow.spec_expressions import check_bpmn_expressions, check_dmn_expressions, refusal
+from engine.workflow.spec_expressions import check_bpmn_expressions, check_dmn_expressions
 from engine.workflow.spec_flows import check_data_objects, check_flows
 from engine.workflow.spec_messages import (
     CALL_RECURSES,
@@ -33,23 +31,18 @@ from engine.workflow.spec_messages import (
     DECISION_ID_REPEATED,
     DMN_NO_TABLE,
     DMN_ONE_DECISION,
-    LANE_NOT_ROLE,
     OPERATOR_NOT_KNOWN,
     OPERATOR_WITHOUT_ID,
     PHASE_UNKNOWN,
     PROCESS_ID_REPEATED,
     RULE_UNKNOWN,
     RULE_WITHOUT_DECISION,
-    SUBJECT_REFUSED,
-    USER_TASK_UNKNOWN_FORM,
-    USER_TASK_WITHOUT_FORM,
-    USER_TASK_WITHOUT_LANE,
 )
+from engine.workflow.spec_seats import check_seats_and_forms
 from forms.vocabulary import PHASES
 
 __all__ = ["check_bundle"]
 
-_ROLE_KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
 
 def check_bundle(docs: list[Doc], problems: Problems, *, known_form_keys: set[str] | None,
@@ -59,11 +52,12 @@ def check_bundle(docs: list[Doc], problems: Problems, *, known_form_keys: set[st
     unsafe: set[str] = set()
     for doc in docs:
         if doc.kind == "bpmn":
-            _check_lanes_and_forms(doc, known_form_keys, problems)
+            check_seats_and_forms(doc, known_form_keys, problems)
             check_bpmn_expressions(doc, problems)
             check_flows(doc, problems)
             unsafe |= check_data_objects(doc, problems)
             _check_operators(doc, known_operators, problems)
+            _check_phases(doc, problems)
         else:
             check_dmn_expressions(doc, problems)
     return _check_duplicates(docs, problems), _check_references(docs, problems) | unsafe
@@ -160,40 +154,10 @@ def _check_call_cycles(docs: list[Doc], needs: dict[str, set[str]], problems: Pr
                 problems.add(doc.name, call.get("id"), CALL_RECURSES(loop=loop))
 
 
-# --- conventions: lanes, forms, phases, operators -------------------------------------------
+# --- conventions: phases, operators (seats and forms: spec_seats) -------------------------------------------
 
 
-def _lane_of(element: etree._Element, lanes: Mapping[str, str | None]) -> str | None:
-    """The lane SpiffWorkflow will give `element`: an enclosing subprocess's lane wins
-    (outermost first, see NodeParser/SubprocessParser), else the element's own lane."""
-    containers = [a for a in element.iterancestors() if local(a) in CONTAINERS[1:]]
-    for container in reversed(containers):
-        lane = lanes.get(container.get("id"))
-        if lane is not None:
-            return lane
-    return lanes.get(element.get("id"))
-
-
-def _check_lanes_and_forms(doc: Doc, known_form_keys: set[str] | None,
-                           problems: Problems) -> None:
-    lanes = {ref.text: ref.getparent().get("name") for ref in doc.xpath("//bpmn:flowNodeRef")}
-    for lane in doc.xpath("//bpmn:lane"):
-        name = lane.get("name")
-        if not name or not _ROLE_KEY.fullmatch(name):
-            problems.add(doc.name, lane.get("id"), LANE_NOT_ROLE(name=name or ""))
-    for task in doc.xpath("//bpmn:userTask"):
-        task_id = task.get("id")
-        if not _lane_of(task, lanes):
-            problems.add(doc.name, task_id, USER_TASK_WITHOUT_LANE())
-        form_key = properties(spiff_extensions(doc, task, problems)).get("formKey")
-        if not form_key:
-            problems.add(doc.name, task_id, USER_TASK_WITHOUT_FORM())
-        elif known_form_keys is not None and form_key not in known_form_keys:
-            problems.add(doc.name, task_id, USER_TASK_UNKNOWN_FORM(form_key=form_key))
-        subject = properties(spiff_extensions(doc, task, problems)).get("subject")
-        refused = refusal(subject) if subject else None
-        if refused:
-            problems.add(doc.name, task_id, SUBJECT_REFUSED(subject=subject, reason=refused))
+def _check_phases(doc: Doc, problems: Problems) -> None:
     for element in doc.xpath("//*[bpmn:extensionElements]"):
         phase = properties(spiff_extensions(doc, element, problems)).get("phase")
         if phase is not None and phase not in PHASES:

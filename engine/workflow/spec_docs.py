@@ -52,6 +52,8 @@ CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
 class Problems:
     def __init__(self) -> None:
         self.items: list[DefinitionProblem] = []
+        #: What deploys but is worth saying (a user task given the confirmation form, …).
+        self.warnings: list[DefinitionProblem] = []
         self._seen: set[tuple[str | None, str | None, str]] = set()
         self._elements: set[tuple[str | None, str | None]] = set()
 
@@ -65,6 +67,10 @@ class Problems:
         """For SpiffWorkflow's findings: one per element we already reported is noise."""
         if element is None or (file, element) not in self._elements:
             self.add(file, element, message)
+
+    def warn(self, file: str | None, element: str | None, message: Message) -> None:
+        if all((w.file, w.element, w.message) != (file, element, message) for w in self.warnings):
+            self.warnings.append(DefinitionProblem(file, element, message))
 
     def raise_if_any(self) -> None:
         if self.items:

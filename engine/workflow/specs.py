@@ -52,6 +52,8 @@ from engine.workflow.spec_messages import (
     SPIFF_FINDING_AT,
     SPIFF_UNRESOLVED,
 )
+from engine.workflow.spec_seats import seats_of
+from forms import CONFIRMATION_FORM
 from forms.vocabulary import PHASES
 
 __all__ = [
@@ -94,6 +96,8 @@ class ProcessInfo:
 @dataclass(frozen=True)
 class ParsedBundle:
     processes: Mapping[str, ProcessInfo]  # executable top-level processes by process id
+    #: What deploys but is worth saying (spec_seats: the confirmation form, a first candidate group).
+    warnings: tuple[DefinitionProblem, ...] = ()
 
 
 def parse_bundle(files: Mapping[str, bytes], *, known_form_keys: set[str],
@@ -101,16 +105,16 @@ def parse_bundle(files: Mapping[str, bytes], *, known_form_keys: set[str],
     """Validate a bundle; raise InvalidDefinition listing every problem found.
 
     `known_operators`: the operator names service tasks may call; None does not check them."""
-    parser, built = _validate(files, known_form_keys, known_operators)
+    parser, built, warnings = _validate(files, known_form_keys, known_operators)
     infos = {pid: _process_info(pid, spec, subs, parser) for pid, (spec, subs) in built.items()}
-    return ParsedBundle(processes=MappingProxyType(infos))
+    return ParsedBundle(processes=MappingProxyType(infos), warnings=tuple(warnings))
 
 
 def build_specs(files: Mapping[str, bytes], process_id: str) -> Specs:
     """Parse the bundle again (safely, with every check except form-key and operator
     membership) and return the spec of `process_id` with the specs of all its subprocesses and
     called processes."""
-    _, built = _validate(files, None, None)
+    _, built, _ = _validate(files, None, None)
     if process_id not in built:
         message = PROCESS_NOT_IN_BUNDLE(process_id=process_id, found=", ".join(sorted(built)))
         raise InvalidDefinition([DefinitionProblem(None, process_id, message)])
@@ -181,7 +185,7 @@ def _restore(text: str) -> Specs:
 
 def _validate(
     files: Mapping[str, bytes], known_form_keys: set[str] | None, known_operators: set[str] | None
-) -> tuple[SpiffBpmnParser, dict[str, Specs]]:
+) -> tuple[SpiffBpmnParser, dict[str, Specs], list[DefinitionProblem]]:
     problems = Problems()
     docs = load_docs(files, problems)
     clashes, broken = check_bundle(docs, problems, known_form_keys=known_form_keys,
@@ -214,7 +218,19 @@ def _validate(
     if docs and not executable:
         problems.add(None, None, NO_EXECUTABLE_PROCESS())
     problems.raise_if_any()
-    return parser, built
+    _seat_tasks(built, seats_of(docs))
+    return parser, built, problems.warnings
+
+
+def _seat_tasks(built: Mapping[str, Specs], seats: Mapping[tuple[str, str], str]) -> None:
+    """A user task that names its seat (candidateGroups, potentialOwner) gets it as its lane, so the
+    runtime and `_process_info` see it as they see lanes."""
+    for spec, subs in built.values():
+        for process in (spec, *subs.values()):
+            for task_spec in process.task_specs.values():
+                seat = seats.get((process.file, str(task_spec.bpmn_id)))
+                if seat is not None and isinstance(task_spec, UserTask):
+                    task_spec.lane = seat
 
 
 def _spiff(problems: Problems, docs: list[Doc], file: str | None,
@@ -248,7 +264,7 @@ def _process_info(pid: str, spec: BpmnProcessSpec, subs: Mapping[str, BpmnProces
             spec_name=ts.name,
             title=ts.bpmn_name or ts.bpmn_id or ts.name,
             lane=ts.lane or "",
-            form_key=properties(ts.extensions).get("formKey", ""),
+            form_key=properties(ts.extensions).get("formKey") or CONFIRMATION_FORM,
             phase=properties(ts.extensions).get("phase"),
             file=s.file,
         )

@@ -4,21 +4,27 @@ problems with their codes."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Api
 
-# Four problems of four kinds: a lane that is not a role, a user task without a form, a condition
-# the sandbox refuses, a timer without its quotes.
+FOREIGN = Path(__file__).parents[1] / "fixtures" / "foreign"
+
+# Four problems of four kinds: a lane that is not a role, a user task with an unknown form, a
+# condition the sandbox refuses, a timer without its quotes.
 BROKEN = b"""<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core">
   <bpmn:process id="broken" isExecutable="true">
     <bpmn:laneSet id="ls"><bpmn:lane id="lane" name="Duty Officer">
       <bpmn:flowNodeRef>check</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
     <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:userTask id="check"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:userTask id="check"><bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="formKey" value="no_such_form"/></spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
     <bpmn:exclusiveGateway id="gw" default="f4"><bpmn:incoming>f2</bpmn:incoming>
       <bpmn:outgoing>f3</bpmn:outgoing><bpmn:outgoing>f4</bpmn:outgoing></bpmn:exclusiveGateway>
     <bpmn:intermediateCatchEvent id="wait"><bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f5</bpmn:outgoing>
@@ -36,13 +42,13 @@ BROKEN = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 IN_CHINESE = {
     "lane": "泳道名称“Duty Officer”不是岗位代号",
-    "check": "用户任务没有 formKey 扩展属性",
+    "check": "用户任务的 formKey“no_such_form”没有表单定义",
     "f3": "条件 `__import__('os')` 被拒绝",
     "wait": "定时器的 timeDuration `PT5M` 必须是 Python 字符串字面量",
 }
 IN_ENGLISH = {
     "lane": "lane name 'Duty Officer' is not a role key",
-    "check": "userTask has no formKey extension property",
+    "check": "userTask formKey 'no_such_form' has no form schema",
     "f3": "condition `__import__('os')` is refused",
     "wait": "timer timeDuration `PT5M` must be a Python string literal",
 }
@@ -80,7 +86,30 @@ def test_the_api_answers_each_problem_with_its_code(web_app: Any) -> None:
     codes = {path: found["code"] for path, found in answer.json()["error"]["field_codes"].items()}
     assert codes == {
         "broken.bpmn:lane": "model.lane_not_role",
-        "broken.bpmn:check": "model.user_task_without_form",
+        "broken.bpmn:check": "model.user_task_unknown_form",
         "broken.bpmn:f3": "model.expression_refused",
         "broken.bpmn:wait": "model.timer_needs_quotes",
     }
+
+
+def test_a_chinese_deploy_page_shows_the_warnings_of_what_deployed(browser: Any) -> None:
+    admin = browser("admin")
+    assert admin.post("/ui/language", {"language": "zh", "next": "/ui/tasks"}).status_code == 303
+    token = admin.csrf("/ui/definitions/deploy")
+    answer = admin.client.post("/ui/definitions/deploy", data={"csrf_token": token}, files=[
+        ("files", ("camunda_review.bpmn", (FOREIGN / "camunda_review.bpmn").read_bytes(), "application/xml"))])
+    assert answer.status_code == 200 and 'id="warnings"' in answer.text
+    shown = answer.text.replace("&#34;", '"').replace("&#39;", "'")
+    assert "用户任务没有 formKey：它将使用内置的确认表单（task_confirmation：已完成及说明）" in shown
+    assert "此处一个任务只有一个岗位，即“duty_officer”" in shown
+
+
+def test_the_api_answers_the_warnings_of_what_deployed(web_app: Any) -> None:
+    with TestClient(web_app) as client:
+        answer = Api(client).as_("admin").post("/definitions", key="camunda-1", files=[
+            ("files", ("camunda_review.bpmn", (FOREIGN / "camunda_review.bpmn").read_bytes(), "application/xml"))])
+    assert answer.status_code == 201, answer.text
+    [definition] = answer.json()["definitions"]
+    assert sorted((w["element"], w["message_code"]) for w in definition["warnings"]) == [
+        ("Activity_check", "model.user_task_confirmation"), ("Activity_check", "model.user_task_first_group"),
+        ("Activity_write", "model.user_task_confirmation")]
