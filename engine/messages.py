@@ -125,6 +125,7 @@ HAZARD_NOT_FOUND = code("hazard.not_found", "no hazard {hazard_id}")
 HAZARD_NO_SUCH = code("hazard.no_such", "no such hazard")
 HAZARD_FINDING_NOT_VALID = code("hazard.finding_not_valid", "finding {number}: {problem}")
 IMPROVEMENT_ACTION_NO_SUCH = code("improvement_action.no_such", "no such improvement action")
+PLAN_VERSION_NOT_FOUND = code("plan.version_not_found", "the plan of '{unit}' has no version {version}")
 PLAN_SELF_APPROVAL = code("plan.self_approval", "a plan cannot be approved by the person who drafted it")
 RESOURCE_NOT_FOUND = code("resource.not_found", "no resource {resource_id} in the register")
 RESOURCE_SHORT = code("resource.short",

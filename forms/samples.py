@@ -118,7 +118,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "drill_evaluation": {"objectives_met": "most", "what_worked": "Evacuation was calm and fast.",
                          "gaps": "Nobody had the valve room key.", "drill_improvement_actions": [_ACTION]},
     "plan_draft": {"summary": "Gas leak plan of Hehua Compound", "content": "1. Duty officer calls the gas company...",
-                   "change_note": "Valve room key kept at the service station."},
+                   "change_note": "Valve room key kept at the service station.",
+                   "section_changes": [{"section": "first_response",
+                                        "text": "Close the riser valve; its key is at the service station."}]},
     "plan_approval": {"approved": True, "comments": "Clear and short."},
 }
 

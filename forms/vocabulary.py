@@ -116,6 +116,23 @@ HAZARD_STATUSES = ("open", "rectifying", "rectified", "escalated", "verified", "
 #: Hazard statuses that still need someone's attention.
 OPEN_HAZARD_STATUSES = ("open", "rectifying", "rectified", "escalated")
 ACTION_SOURCES = ("after_action_review", "drill")
+#: The sections of a unit's emergency plan (一点一案), each revised on its own and shown to the
+#: tasks it serves; the recovery plan is prepared in advance.
+PLAN_SECTIONS = ("risks", "contacts", "evacuation", "shelters", "resources", "first_response", "recovery")
+PLAN_SECTION_LABELS: Labels = {
+    "risks": ("Risks", "风险"), "contacts": ("Seats and contacts", "席位与联系方式"),
+    "evacuation": ("Evacuation routes", "疏散路线"), "shelters": ("Shelters", "避难场所"),
+    "resources": ("Resources", "应急资源"), "first_response": ("First-response actions", "先期处置措施"),
+    "recovery": ("Recovery plan (prepared in advance)", "恢复重建预案"),
+}
+#: Which section of the plan in force a task shows: by its form where one fits, else by its phase.
+FORM_PLAN_SECTIONS: Mapping[str, str] = {
+    "evacuation_report": "evacuation", "sheltering_report": "shelters", "drill_plan": "first_response",
+    "screening_plan": "risks", "resource_replenishment": "resources",
+}
+PHASE_PLAN_SECTIONS: Mapping[str, str] = {"prevention": "risks", "response": "first_response",
+                                          "recovery": "recovery"}
+
 #: The preparedness resources register: what a reserve consumes when drawn, the rest is occupied.
 RESOURCE_KINDS = ("reserve", "equipment", "shelter", "fire_station", "service_station")
 CONSUMED_KINDS = ("reserve",)
@@ -139,6 +156,7 @@ ENUMS: Mapping[str, tuple[tuple[str, ...], Labels]] = {
     "level": (LEVELS, LEVEL_LABELS), "category": (CATEGORIES, CATEGORY_LABELS), "phase": (PHASES, PHASE_LABELS),
     "urgency": (URGENCIES, URGENCY_LABELS), "ruling": (RULINGS, RULING_LABELS),
     "hazard_grade": (HAZARD_GRADES, GRADE_LABELS), "resource_kind": (RESOURCE_KINDS, RESOURCE_KIND_LABELS),
+    "plan_section": (PLAN_SECTIONS, PLAN_SECTION_LABELS),
 }
 
 #: Every labelled list by the name pages use for it (`label("level", "II", lang)`).
@@ -146,4 +164,5 @@ LABELS: Mapping[str, Labels] = {
     "phase": PHASE_LABELS, "level": LEVEL_LABELS, "status": STATUS_LABELS, "category": CATEGORY_LABELS,
     "role": SEAT_LABELS, "urgency": URGENCY_LABELS, "ruling": RULING_LABELS, "grade": GRADE_LABELS,
     "criterion": CRITERIA_LABELS, "resource_kind": RESOURCE_KIND_LABELS,
+    "plan_section": PLAN_SECTION_LABELS,
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import incidents
+from engine import registers
 from engine.clock import ManualClock
 from engine.db import Database
 from engine.errors import Forbidden
@@ -90,7 +90,7 @@ def test_a_drill_revises_the_plan_that_the_next_incident_starts_from(library: Li
     (started,) = library.audit(incident_id, "incident_started")
     assert started["plan_version"] == 2
     with library.db.read() as session:
-        assert incidents.current_plan(session=session, unit=UNIT).summary.startswith("Gas leak plan v2")
+        assert registers.plan_in_force(session=session, unit=UNIT).summary.startswith("Gas leak plan v2")
 
 
 def test_a_drill_started_as_a_live_incident_is_refused(library: Library) -> None:

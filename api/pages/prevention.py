@@ -16,7 +16,7 @@ from engine import registers
 from engine.errors import InvalidInput
 from engine.messages import OPERATOR_INTEGER_FIELD, RESOURCE_NOT_VALID
 from forms.messages import FIELD_DATE, FIELD_REQUIRED
-from forms.vocabulary import RESOURCE_KINDS
+from forms.vocabulary import PLAN_SECTIONS, RESOURCE_KINDS
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 FIELDS = ("kind", "name", "unit", "location", "measure", "quantity", "minimum", "expires_on")
@@ -84,3 +84,17 @@ def resource_page(ctx: Page, resource_id: Annotated[int, Path(ge=1, le=MAX_ID)])
         resource = registers.get_resource(session=session, resource_id=resource_id)
         moved = registers.movements(session=session, resource_id=resource_id)
     return render(ctx, "resource.html", r=resource, movements=moved)
+
+
+@router.get("/plans")
+def plans_page(ctx: Page, unit: str | None = None, older: int | None = None, newer: int | None = None) -> Response:
+    """A unit's plan in force by section, its versions, and what changed between two of them."""
+    ctx.require_user()
+    unit = (unit or "").strip()[:200]
+    with ctx.database.read() as session:
+        versions = registers.plan_versions(session=session, unit=unit) if unit else []
+        changes = None
+        if versions and older and newer and 1 <= older <= MAX_ID and 1 <= newer <= MAX_ID:
+            changes = registers.plan_diff(session=session, unit=unit, older=older, newer=newer)
+    return render(ctx, "plans.html", unit=unit, versions=versions, sections=PLAN_SECTIONS, changes=changes,
+                  older=older, newer=newer)

@@ -103,11 +103,12 @@ def _task_page(ctx: Page, task_id: str, values: dict[str, Any] | None = None,
         schema = tasks.form_of(session=session, task=task)
         people = _people(session, schema, task.incident_id)
         about = task_context(session, task, ctx.lang, ctx.zone, lambda t: task_title(t, ctx.lang))
+        guidance = tasks.guidance_for(session=session, task=task)
     shown = values if values is not None else (task.data or {})
     made = fields.fields_of(schema, shown, errors or {}, ctx.lang)
     unseated = sorted({seat for f in made if f.widget == "person" for seat in f.seats} - set(people))
     return render(ctx, "task.html", status=status, task=task, incident=incident, schema=schema,
-                  fields=made, people=people, about=about, conflict=conflict,
+                  fields=made, people=people, about=about, conflict=conflict, guidance=guidance,
                   unseated=unseated if user.is_admin and may_act else [], seat_errors=seat_errors or {},
                   candidates=_candidates(ctx) if user.is_admin and unseated else [],
                   other_errors=fields.form_errors(errors or {}, schema, ctx.lang),

@@ -15,6 +15,7 @@ from api.schemas.registers import (
     ImprovementActionOut,
     ImprovementActionPage,
     PlanVersionOut,
+    SectionChangeOut,
 )
 from engine import registers
 
@@ -66,3 +67,14 @@ def list_actions(
 def plan_versions(unit: Annotated[str, Query(min_length=1, max_length=200)], _: CurrentUser,
                   session: SessionDep) -> list[PlanVersionOut]:
     return [PlanVersionOut.model_validate(p) for p in registers.plan_versions(session=session, unit=unit)]
+
+
+PlanVersion = Annotated[int, Query(ge=1, le=MAX_ID)]
+
+
+@router.get("/plans/diff", response_model=list[SectionChangeOut], responses=ERRORS,
+            summary="The sections that changed between two versions of a unit's plan")
+def plan_diff(unit: Annotated[str, Query(min_length=1, max_length=200)], older: PlanVersion, newer: PlanVersion,
+              _: CurrentUser, session: SessionDep) -> list[SectionChangeOut]:
+    return [SectionChangeOut.model_validate(c, from_attributes=True)
+            for c in registers.plan_diff(session=session, unit=unit, older=older, newer=newer)]

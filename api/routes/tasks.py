@@ -30,7 +30,8 @@ def inbox(principal: CurrentUser, session: SessionDep, limit: Limit = 100,
 def show(task_id: TaskId, principal: CurrentUser, session: SessionDep) -> TaskDetail:
     task = tasks.get(session=session, task_id=task_id)
     require_task_visible(session, principal, task)
-    return TaskDetail.of(task, tasks.form_of(session=session, task=task))
+    return TaskDetail.of(task, tasks.form_of(session=session, task=task),
+                         tasks.guidance_for(session=session, task=task))
 
 
 @router.post("/{task_id}/claim", response_model=TaskOut, responses=COMMAND_ERRORS,

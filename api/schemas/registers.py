@@ -57,8 +57,15 @@ class PlanVersionOut(ResponseModel):
     version: int
     summary: str
     content: str
+    sections: dict[str, str] = Field(description="Every section of this version, whole (一点一案).")
     drafted_by: str
     approved_by: str
     improvement_action_id: int | None
     revision_incident_id: int | None
     published_at: datetime
+
+
+class SectionChangeOut(ResponseModel):
+    section: str
+    before: str | None = Field(description="The older version's text; null when it had no such section.")
+    after: str | None = Field(description="The newer version's text; null when the section was dropped.")

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from api.schemas.common import JsonObject, RequestModel, ResponseModel, Username
 from engine.models import HumanTask
+from engine.tasks import Guidance
 
 
 class TaskOut(ResponseModel):
@@ -30,13 +31,33 @@ class TaskOut(ResponseModel):
     completed_at: datetime | None
 
 
+class PlanSectionOut(ResponseModel):
+    unit: str
+    version: int = Field(description="The version of the plan in force.")
+    section: str = Field(description="risks | contacts | evacuation | shelters | resources | first_response | recovery")
+    text: str
+
+
+class OpenActionOut(ResponseModel):
+    id: int
+    title: str
+    owner_seat: str
+    due_at: datetime
+
+
 class TaskDetail(TaskOut):
     form_schema: dict[str, Any] = Field(description="JSON Schema (2020-12) the completion data must match.")
     data: dict[str, Any] | None = Field(description="Submitted data, once completed.")
+    plan_section: PlanSectionOut | None = Field(None, description="The section of the unit's plan in force that "
+                                                                  "this task works from (一点一案).")
+    open_actions: list[OpenActionOut] = Field([], description="Improvement actions still open for the unit.")
 
     @classmethod
-    def of(cls, task: HumanTask, form_schema: dict[str, Any]) -> TaskDetail:
-        return cls(**TaskOut.model_validate(task).model_dump(), form_schema=form_schema, data=task.data)
+    def of(cls, task: HumanTask, form_schema: dict[str, Any], guidance: Guidance) -> TaskDetail:
+        return cls(**TaskOut.model_validate(task).model_dump(), form_schema=form_schema, data=task.data,
+                   plan_section=PlanSectionOut.model_validate(guidance.plan_section, from_attributes=True)
+                   if guidance.plan_section else None,
+                   open_actions=[OpenActionOut.model_validate(a) for a in guidance.open_actions])
 
 
 class CompleteTask(RequestModel):

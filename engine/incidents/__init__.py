@@ -21,14 +21,13 @@ from engine.incidents.service import (
     send_message,
     state,
 )
-from engine.incidents.starting import current_plan, start, start_instance
+from engine.incidents.starting import start, start_instance
 
 __all__ = [
     "MAX_ID",
     "IncidentFilter",
     "IncidentState",
     "TimerState",
-    "current_plan",
     "end",
     "get",
     "get_by_reference",

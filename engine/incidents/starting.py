@@ -12,10 +12,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, definitions, seats
+from engine import audit, definitions, registers, seats
 from engine.actors import Actor
 from engine.db import now
 from engine.errors import Forbidden, InvalidInput
@@ -29,7 +28,7 @@ from engine.messages import (
     INCIDENT_UNIT_REQUIRED,
     INCIDENT_VARIABLE_NAME,
 )
-from engine.models import EmergencyPlan, Incident, PhaseHistory, ProcessDefinition
+from engine.models import Incident, PhaseHistory, ProcessDefinition
 from engine.operators import Context, dispatcher_for
 from engine.workflow import Dispatcher
 from forms.messages import FIELD_AT_MOST_CHARACTERS, FIELD_OBJECT, FIELD_ONE_OF, Message
@@ -77,13 +76,6 @@ def start(
                           unit=unit, exercise=exercise, data=data)
 
 
-def current_plan(*, session: Session, unit: str) -> EmergencyPlan | None:
-    """The unit's emergency plan in force: its newest published version."""
-    return session.scalars(
-        select(EmergencyPlan).where(EmergencyPlan.unit == unit).order_by(EmergencyPlan.version.desc()).limit(1)
-    ).first()
-
-
 def start_instance(
     *, session: Session, actor: Actor, definition: ProcessDefinition, title: str, category: str, unit: str,
     exercise: bool, data: dict[str, Any], parent_id: int | None = None,
@@ -92,7 +84,7 @@ def start_instance(
     check_start_input(title, category, unit, data)
     moment = now(session)
     reference = next_reference(session, definition.process_id, moment.year)
-    plan = current_plan(session=session, unit=unit.strip())
+    plan = registers.plan_in_force(session=session, unit=unit.strip())
     variables = {
         **data, "incident_reference": reference, "incident_title": title.strip(),
         "incident_category": category, "unit": unit.strip(), "exercise": bool(exercise),

@@ -4,11 +4,12 @@ and the versioned emergency plan of each governance unit (一点一案)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.models.base import Base
+from engine.models.base import Base, JSONType
 
 
 class Hazard(Base):
@@ -63,6 +64,8 @@ class EmergencyPlan(Base):
     version: Mapped[int]
     summary: Mapped[str] = mapped_column(Text)
     content: Mapped[str] = mapped_column(Text)
+    #: Every section of this version, whole (section code -> text): a version never depends on another.
+    sections: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     drafted_by: Mapped[str] = mapped_column(String(64))
     approved_by: Mapped[str] = mapped_column(String(64))
     improvement_action_id: Mapped[int | None] = mapped_column(ForeignKey("improvement_actions.id"))

@@ -1,4 +1,5 @@
-"""Hazard register operators (风险隐患台账): register a screening's findings, update a hazard."""
+"""Hazard register operators (风险隐患台账): register a screening's findings (which starts a revision
+of the unit plan's risk section), update a hazard."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from engine import audit
+from engine import audit, registers
 from engine.db import now
 from engine.errors import InvalidInput, NotFound
 from engine.messages import HAZARD_FINDING_NOT_VALID, HAZARD_NO_SUCH
-from engine.models import Hazard
+from engine.models import Hazard, Incident
 from engine.operators.params import choice, integer, items, text
 from engine.operators.registry import Context, operator
 from forms.vocabulary import FACILITIES, HAZARD_GRADES, HAZARD_STATUSES
@@ -43,10 +44,24 @@ def register_hazards(ctx: Context, params: Mapping[str, Any]) -> list[dict[str, 
         ctx.session.add(hazard)
         created.append(hazard)
     ctx.session.flush()
+    revision = _revise_risks(ctx, unit or "", created) if created else None
     audit.record(session=ctx.session, actor=ctx.actor.username, action="hazards_registered",
                  incident_id=ctx.incident.id,
-                 payload={"hazards": [_hazard_view(h) for h in created], "unit": unit})
+                 payload={"hazards": [_hazard_view(h) for h in created], "unit": unit,
+                          "plan_revision": revision.reference if revision else None})
     return [_hazard_view(h) for h in created]
+
+
+def _revise_risks(ctx: Context, unit: str, found: list[Hazard]) -> Incident:
+    """Hazards found change the plan's risk section: the plan owner revises it, another approves."""
+    plan = registers.plan_in_force(session=ctx.session, unit=unit)
+    risks = (plan.sections.get("risks") if plan else None) or ""
+    lines = "\n".join(f"- [{h.grade}] {h.location}: {h.description} (#{h.id})" for h in found)
+    return ctx.start_instance(
+        process_id="plan_revision", title=f"Risk section: {len(found)} hazard(s) found by {ctx.incident.reference}",
+        category=ctx.incident.category, unit=unit, exercise=ctx.incident.exercise,
+        data={"improvement_action_id": None, "action_title": "Update the risk section with the hazards found",
+              "proposed_risks": f"{risks}\n{lines}".strip()})
 
 
 @operator("update_hazard")

@@ -1,6 +1,7 @@
 """The registers kept as rows: hazards (风险隐患台账), improvement actions, units' plans (一点一案),
 and the preparedness resources (reserves, equipment, shelters, fire stations, the service station)."""
 
+from engine.registers.plans import PlanSection, SectionChange, plan_diff, plan_in_force, section_for
 from engine.registers.queries import (
     MAX_PAGE,
     ActionFilter,
@@ -31,6 +32,11 @@ __all__ = [
     "list_improvement_actions",
     "plan_versions",
     "EXPIRY_NOTICE",
+    "PlanSection",
+    "SectionChange",
+    "plan_diff",
+    "plan_in_force",
+    "section_for",
     "ResourceFilter",
     "draw",
     "get_resource",

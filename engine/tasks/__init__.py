@@ -1,7 +1,8 @@
 """Human tasks: inboxes, claiming and releasing, reassigning, completing with validated data."""
 
 from engine.tasks.forms import form_of
+from engine.tasks.guidance import Guidance, guidance_for
 from engine.tasks.service import claim, complete, completed_tasks, get, inbox, may_act_on, open_tasks, reassign, release
 
-__all__ = ["claim", "complete", "completed_tasks", "form_of", "get", "inbox", "may_act_on", "open_tasks", "reassign",
-           "release"]
+__all__ = ["Guidance", "claim", "complete", "completed_tasks", "form_of", "get", "guidance_for", "inbox", "may_act_on",
+           "open_tasks", "reassign", "release"]
