@@ -66,4 +66,4 @@ def require_task_visible(session: Session, principal: Principal, task: HumanTask
         return
     if may_oversee(session, principal, task.incident_id):
         return
-    raise Forbidden(TASK_SEAT_NOT_HELD, task=task.title, role=task.role)
+    raise Forbidden(TASK_SEAT_NOT_HELD, task=task.title, task_zh=task.title_zh, role=task.role)

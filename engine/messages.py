@@ -26,6 +26,11 @@ INCIDENT_VARIABLE_NAME = code("incident.variable_name",
                               "variable names are letters, digits and '_', starting with a letter")
 INCIDENT_INVALID_OUTCOME = code("incident.invalid_outcome", "invalid outcome")
 INCIDENT_OUTCOMES = code("incident.outcomes", "must be 'cancelled' or 'closed'")
+INCIDENT_ENDED_BY_PROCESS = code("incident.ended_by_process", "the process reached its end")
+#: Titles the engine and the models make: stored in English, read back in the reader's language
+#: (api.pages.i18n.Translator.stored matches the stored text against these templates).
+TITLE_INCIDENT_AFTER_WARNING = code("title.incident_after_warning", "Incident after warning {warning}: {area}")
+TITLE_PLAN_REVISION = code("title.plan_revision", "Plan revision: {action}")
 INCIDENT_END_REASON = code("incident.end_reason", "say why the incident ends")
 REASON_REQUIRED = code("reason.required", "a reason is required")
 MESSAGE_INVALID_NAME = code("message.invalid_name", "invalid message name")

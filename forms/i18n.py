@@ -9,9 +9,10 @@ engine nor api.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from forms.messages import FIELD_ONE_OF, Message
 from forms.vocabulary import LABELS, LANGUAGES
 
 DEFAULT = "en"
@@ -53,3 +54,14 @@ def enum_label(schema: Mapping[str, Any], value: object, lang: str) -> str:
         if isinstance(labels, Mapping) and str(value) in labels:
             return str(labels[str(value)])
     return str(value)
+
+
+def one_of(values: Iterable[object], *, kind: str | None = None, schema: Mapping[str, Any] | None = None) -> Message:
+    """"Must be one of …" naming the choices by their labels (a vocabulary `kind`, or a form
+    schema's enum labels) in English, and in Chinese for a Chinese reader — never by their codes."""
+    values = list(values)
+
+    def words(lang: str) -> list[str]:
+        return [label(kind, v, lang) if kind else enum_label(schema or {}, v, lang) for v in values]
+
+    return FIELD_ONE_OF(choices=", ".join(words("en")), choices_zh="、".join(words("zh")))

@@ -61,7 +61,10 @@ class Template:
         return placeholders(self.english)
 
     def __call__(self, **params: Any) -> Message:
-        if set(params) != self.names:
+        """`name_zh=` beside a `name` gives that value's Chinese (a task's Chinese title, the labels
+        of the choices): a Chinese reader sees it in place of `name`."""
+        companions = {key for key in params if key.endswith("_zh") and key[:-3] in self.names}
+        if set(params) - companions != self.names:
             raise TypeError(f"message {self.code!r} takes {sorted(self.names)}, got {sorted(params)}")
         return Message(self.english.format(**params), code=self.code, template=self.english, params=params)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from forms.i18n import one_of
 from forms.messages import (
     FIELD_ABOVE,
     FIELD_BELOW,
@@ -39,7 +40,6 @@ from forms.messages import (
     FIELD_NULL,
     FIELD_NUMBER,
     FIELD_OBJECT,
-    FIELD_ONE_OF,
     FIELD_PATTERN,
     FIELD_REQUIRED,
     FIELD_TEXT,
@@ -244,7 +244,7 @@ def _message(keyword: object, expected: Any, error: ValidationError) -> Message:
     if isinstance(keyword, str) and keyword in _LIMITS:
         return _LIMITS[keyword](limit=expected)
     if keyword == "enum":
-        return FIELD_ONE_OF(choices=", ".join(str(v) for v in expected))
+        return one_of(expected, schema=error.schema if isinstance(error.schema, Mapping) else {})
     if keyword == "format":
         return FIELD_DATE() if expected == "date" else FIELD_FORMAT(format=expected)
     if keyword == "const":

@@ -247,7 +247,8 @@ def test_not_in_enum() -> None:
     data = dict(SAMPLES["activate_response"], confirmed_level="V")
     errors = validate("activate_response", data)
     assert list(errors) == ["confirmed_level"]
-    assert errors["confirmed_level"].startswith("must be one of: I, II, III, IV")
+    assert errors["confirmed_level"] == "must be one of: I particularly serious, II serious, III relatively serious, " \
+                                       "IV general"  # the choices by their labels, not their codes
 
 
 def test_unknown_extra_fields_are_named() -> None:
@@ -261,7 +262,7 @@ def test_unknown_extra_fields_are_named() -> None:
 def test_every_error_is_reported_at_once() -> None:
     data = {"status": "finished", "people_rescued": -2, "extra": 1}
     assert validate("department_report", data) == {
-        "status": "must be one of: done, partial, blocked",
+        "status": "must be one of: Done, Partly done, Blocked",
         "people_rescued": "must be at least 0",
         "actions_taken": "this field is required",
         "extra": "unknown field",

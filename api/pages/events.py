@@ -26,6 +26,8 @@ EVENTS: dict[str, Template] = {
     "response_level_changed": code("event.response_level_changed", "Response level {from} → {to}"),
     "decision_recorded": code("event.decision_recorded", "On-scene decision: {choice}"),
     "decision_flagged": code("event.decision_flagged", "Decision #{decision_id} flagged for review: {reason}"),
+    "ruling_proposed": code("event.ruling_proposed", "Proposed ruling on decision #{decision_id}: {proposed_ruling}"),
+    "incident_failed": code("event.incident_failed", "Incident stopped by an error: {error}"),
     "fault_tolerance_ruling": code("event.fault_tolerance_ruling", "Ruling on decision #{decision_id}: {ruling}"),
     "message_received": code("event.message_received", "Message '{name}'"),
     "seat_granted": code("event.seat_granted", "{username} seated as {role}"),
@@ -92,8 +94,13 @@ def describe_event(action: str, payload: Mapping[str, Any], lang: str, words: Mo
     if action == "phase_changed":
         values["from"] = label("phase", payload.get("from"), lang)
         values["to"] = label("phase", payload.get("to"), lang)
-    if action == "task_completed" or action == "seat_granted":
-        values["role"] = label("role", payload.get("role"), lang)
+    for key in ("role", "seat", "owner_seat"):  # seats by their names, never their codes
+        if isinstance(payload.get(key), str):
+            values[key] = label("role", payload[key], lang)
+    if isinstance(payload.get("proposed_ruling"), str):
+        values["proposed_ruling"] = label("ruling", payload["proposed_ruling"], lang)
+    if isinstance(payload.get("title"), str):
+        values["title"] = _.stored(payload["title"])
     if isinstance(payload.get("reason"), str):
         values["reason"] = _.stored(payload["reason"])
     if action == "fault_tolerance_ruling":

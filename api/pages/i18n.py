@@ -22,6 +22,7 @@ entries, translated, to the .po file of their part (renxing.po holds the first p
 from __future__ import annotations
 
 import gettext
+import re
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -34,10 +35,14 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import escape
 
-from forms.i18n import lang_of
+from forms.i18n import label, lang_of
 from forms.messages import CODES, Message, Template
-from forms.vocabulary import LANGUAGES
+from forms.vocabulary import LANGUAGES, RULING_LABELS, SEAT_LABELS
 
+#: Message parameters that name a seat by its role key.
+_SEATS = frozenset({"role", "seat", "owner_seat"})
+#: … and those that name a fault-tolerance ruling by its code.
+_RULINGS = frozenset({"ruling", "proposed"})
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "renxing"
 
@@ -104,13 +109,34 @@ class Translator:
         if not isinstance(text, Message):
             return text
         params = {name: self.say(value) if isinstance(value, str) else value for name, value in text.params.items()}
+        for name in list(params):
+            if self.lang == "zh" and params.get(f"{name}_zh"):  # the value's own Chinese (a task's title)
+                params[name] = params[f"{name}_zh"]
+            if name in _SEATS and params[name] in SEAT_LABELS:  # a seat by its name, never its code
+                params[name] = label("role", params[name], self.lang)
+            if name in _RULINGS and params[name] in RULING_LABELS:
+                params[name] = label("ruling", params[name], self.lang)
         return self.catalog.pgettext(text.code, text.template).format(**params)
 
     def stored(self, text: str) -> str:
-        """Text read back from the database (a flag's reason): the engine's own words are the English
-        of a message without parameters and get translated; people's words stay as they wrote them."""
+        """Text read back from the database (a flag's reason, a generated title): the engine's own
+        words — the English of a message without parameters, or of a `title.*` template with its
+        values — get translated; people's words stay as they wrote them."""
         template = _without_parameters(len(CODES)).get(text)
-        return self.template(template) if template else text
+        if template:
+            return self.template(template)
+        for pattern, titled in _title_patterns(len(CODES)):
+            found = pattern.match(text or "")
+            if found:
+                return self.template(titled).format(**found.groupdict())
+        return text
+
+
+@cache
+def _title_patterns(_defined: int) -> list[tuple[re.Pattern[str], Template]]:
+    """A pattern per `title.*` template: "Plan revision: {action}" matches "Plan revision: …"."""
+    return [(re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(t.english)) + "$", re.S), t)
+            for t in CODES.values() if t.code.startswith("title.") and t.names]
 
 
 @cache

@@ -20,7 +20,8 @@ from engine.errors import Conflict, InvalidInput, NotFound
 from engine.learning import decisions
 from engine.models import Incident
 from engine.overview import diagram
-from forms.messages import FIELD_ONE_OF, FIELD_REQUIRED, Message
+from forms.i18n import one_of
+from forms.messages import FIELD_REQUIRED, Message
 from forms.vocabulary import (
     CLOSED_PHASE,
     INCIDENT_STATUSES,
@@ -152,7 +153,7 @@ def change_level(ctx: Page, ref: str, form: Posted) -> Response:
     level, reason = str(form.get("level") or ""), str(form.get("reason") or "").strip()
     errors: dict[str, Message] = {}
     if level not in LEVELS:
-        errors["level"] = FIELD_ONE_OF(choices=", ".join(LEVELS))
+        errors["level"] = one_of(LEVELS, kind="level")
     if not reason:
         errors["reason"] = FIELD_REQUIRED()
 

@@ -31,6 +31,8 @@ from api.pages import times
 from api.pages.events import describe_event
 from api.pages.session import CSRF_FIELD, CsrfRefused, PageContext, SignInRequired, page_context
 from engine.errors import RenxingError
+from engine.models import ProcessDefinition
+from engine.workflow import model_names
 from forms import FormNotFound, i18n, load_schema
 
 log = logging.getLogger(__name__)
@@ -112,6 +114,8 @@ def render_html(ctx: PageContext, template: str, **values: Any) -> str:
         ctx=ctx, user=ctx.user, lang=lang, csrf=ctx.csrf,
         L=lambda kind, value: i18n.label(kind, value, lang),
         say=translator.say, stored=translator.stored, task_title=lambda task: task_title(task, lang),
+        process_name=lambda d: model_name(d, None, d.name, lang),
+        element_name=lambda d, element, fallback: model_name(d, element, fallback or element, lang),
         event_text=lambda action, payload: describe_event(action, payload, lang, values.get("titles")),
         schema_title=lambda schema, fallback="": i18n.schema_title(schema, lang, fallback),
         criterion=lambda value: ruling_labels.get(str(value), str(value)),
@@ -126,6 +130,16 @@ def task_title(task: Any, lang: str) -> str:
     if task is None:
         return ""
     return str((getattr(task, "title_zh", None) if lang == "zh" else None) or task.title)
+
+
+def model_name(definition: ProcessDefinition, element: str | None, fallback: str, lang: str) -> str:
+    """A deployed model's name (`element` None) or one of its elements' names, in `lang`."""
+    if lang == "zh":
+        names = model_names(definition.files)
+        found = names.processes.get(definition.process_id) if element is None else names.by_id.get(element)
+        if found:
+            return found
+    return str(fallback)
 
 
 def render(ctx: PageContext, template: str, status: int = 200, **values: Any) -> Response:

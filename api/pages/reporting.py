@@ -26,11 +26,11 @@ from engine.actors import Actor
 from engine.errors import InvalidInput
 from engine.messages import INCIDENT_CANNOT_START
 from engine.models import Incident
+from forms.i18n import one_of
 from forms.messages import (
     FIELD_AT_MOST_CHARACTERS,
     FIELD_INTEGER,
     FIELD_MAXIMUM,
-    FIELD_ONE_OF,
     FIELD_REQUIRED,
     Message,
 )
@@ -105,7 +105,7 @@ def first_report(ctx: Page, values: dict[str, str]) -> tuple[dict[str, Any], dic
         if not values[name]:
             errors[name] = FIELD_REQUIRED()
     if values["category"] not in CATEGORIES:
-        errors["category"] = FIELD_ONE_OF(choices=", ".join(CATEGORIES))
+        errors["category"] = one_of(CATEGORIES, kind="category")
     counts = {name: _count(values[name], name, errors) for name in COUNTS}
     occurred = _occurred(ctx, values["occurred_at"], errors)
     report: dict[str, Any] = {

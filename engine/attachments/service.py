@@ -68,7 +68,7 @@ def add(*, session: Session, actor: Actor, store: LocalStore, limits: Limits, ta
     accepted; written to the store, recorded with its hash in the audit trail."""
     task = tasks.get(session=session, task_id=task_id)
     if not tasks.may_act_on(session=session, actor=actor, task=task):
-        raise Forbidden(TASK_SEAT_NOT_HELD, task=task.title, role=task.role)
+        raise Forbidden(TASK_SEAT_NOT_HELD, task=task.title, task_zh=task.title_zh, role=task.role)
     if kind not in KINDS:
         raise InvalidInput(ATTACHMENT_INVALID, fields={"kind": ATTACHMENT_WRONG_KIND()})
     if not data:

@@ -100,6 +100,8 @@ class TimerState:
     element: str
     due_at: datetime | None
     attached_to: str | None
+    #: The model's Chinese name of the timer (`name_zh`), where it has one.
+    name_zh: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def state(*, session: Session, incident_id: int) -> IncidentState:
     views = (incident.workflow_meta or {}).get("views", {})
     timers = [
         TimerState(t["name"], t["element"], datetime.fromisoformat(t["due_at"]) if t["due_at"] else None,
-                   t.get("attached_to"))
+                   t.get("attached_to"), t.get("name_zh"))
         for t in views.get("timers", [])
     ]
     history = list(session.scalars(

@@ -31,7 +31,8 @@ from engine.messages import (
 from engine.models import Incident, PhaseHistory, ProcessDefinition
 from engine.operators import Context, dispatcher_for
 from engine.workflow import Dispatcher
-from forms.messages import FIELD_AT_MOST_CHARACTERS, FIELD_OBJECT, FIELD_ONE_OF, Message
+from forms.i18n import one_of
+from forms.messages import FIELD_AT_MOST_CHARACTERS, FIELD_OBJECT, Message
 from forms.vocabulary import ACTIVE, CATEGORIES
 
 #: Process variable names (and message names): what a model's expressions can refer to.
@@ -45,7 +46,7 @@ def check_start_input(title: str, category: str, unit: str, data: Any) -> None:
     elif len(title) > 200:
         fields["title"] = FIELD_AT_MOST_CHARACTERS(limit=200)
     if category not in CATEGORIES:
-        fields["category"] = FIELD_ONE_OF(choices=", ".join(CATEGORIES))
+        fields["category"] = one_of(CATEGORIES, kind="category")
     if not isinstance(unit, str) or not unit.strip():
         fields["unit"] = INCIDENT_UNIT_REQUIRED()
     elif len(unit) > 200:

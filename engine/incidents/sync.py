@@ -13,6 +13,7 @@ from engine import audit, notifications
 from engine.actors import TIMER_WORKER, Actor
 from engine.db import now
 from engine.incidents.store import remember_after_commit, save_runtime
+from engine.messages import INCIDENT_ENDED_BY_PROCESS
 from engine.models import HumanTask, Incident, PhaseHistory, User
 from engine.workflow import TaskView, TimerView, WorkflowRuntime
 from forms.vocabulary import ACTIVE, CLOSED
@@ -105,7 +106,7 @@ def sync(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: 
         **delta.meta,
         "views": {
             "timers": [
-                {"name": t.name, "element": t.element, "attached_to": t.attached_to,
+                {"name": t.name, "name_zh": t.name_zh, "element": t.element, "attached_to": t.attached_to,
                  "due_at": t.due_at.isoformat() if t.due_at else None}
                 for t in timers
             ],
@@ -115,7 +116,7 @@ def sync(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: 
     if runtime.is_completed() and incident.status == ACTIVE:
         incident.status = CLOSED
         incident.ended_at = now(session)
-        incident.end_reason = incident.end_reason or "the process reached its end"
+        incident.end_reason = incident.end_reason or str(INCIDENT_ENDED_BY_PROCESS())
         audit.record(session=session, actor=actor.username, action="incident_closed",
                      incident_id=incident.id, payload={"reason": incident.end_reason})
     incident.version += 1

@@ -32,6 +32,7 @@ from engine.messages import (
     REASON_REQUIRED,
 )
 from engine.models import Decision, DecisionFlag, FaultToleranceReview
+from forms.i18n import one_of
 from forms.messages import FIELD_AT_MOST_CHARACTERS, FIELD_ONE_OF, FIELD_REQUIRED, FIELD_TEXT, Message
 from forms.vocabulary import DECISION_KINDS, REVIEWER, URGENCIES
 
@@ -71,7 +72,7 @@ def record(
     elif len(options) > _OPTIONS_LIMIT:
         fields["options_considered"] = DECISION_OPTIONS_LIMIT(limit=_OPTIONS_LIMIT)
     if urgency not in URGENCIES:
-        fields["urgency"] = FIELD_ONE_OF(choices=", ".join(URGENCIES))
+        fields["urgency"] = one_of(URGENCIES, kind="urgency")
     if kind not in DECISION_KINDS:
         fields["kind"] = FIELD_ONE_OF(choices=", ".join(DECISION_KINDS))
     if kind != "decision" and supersedes_id is None:

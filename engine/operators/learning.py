@@ -9,6 +9,7 @@ from typing import Any
 
 from engine import audit
 from engine.db import now
+from engine.messages import TITLE_PLAN_REVISION
 from engine.models import ImprovementAction
 from engine.operators.params import choice, integer, items, text
 from engine.operators.registry import Context, operator
@@ -31,7 +32,7 @@ def record_improvement_actions(ctx: Context, params: Mapping[str, Any]) -> list[
         ctx.session.add(action)
         ctx.session.flush()
         child = ctx.start_instance(
-            process_id="plan_revision", title=f"Plan revision: {action.title}"[:200],
+            process_id="plan_revision", title=str(TITLE_PLAN_REVISION(action=action.title))[:200],
             category=ctx.incident.category, unit=action.plan_unit, exercise=False,
             data={"improvement_action_id": action.id, "action_title": action.title,
                   "owner_seat": action.owner_seat, "due_at": action.due_at.isoformat()},

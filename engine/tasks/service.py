@@ -95,7 +95,7 @@ def may_act_on(*, session: Session, actor: Actor, task: HumanTask) -> bool:
 
 def _require_seat(session: Session, actor: Actor, task: HumanTask) -> None:
     if not may_act_on(session=session, actor=actor, task=task):
-        raise Forbidden(TASK_SEAT_NOT_HELD, task=task.title, role=task.role)
+        raise Forbidden(TASK_SEAT_NOT_HELD, task=task.title, task_zh=task.title_zh, role=task.role)
 
 
 def claim(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
@@ -110,7 +110,8 @@ def claim(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.refresh(task)
-        raise Conflict(TASK_NOT_READY if task.state != READY else TASK_CLAIMED_BY_OTHER, task=task.title)
+        raise Conflict(TASK_NOT_READY if task.state != READY else TASK_CLAIMED_BY_OTHER,
+                       task=task.title, task_zh=task.title_zh)
     session.refresh(task)
     audit.record(session=session, actor=actor.username, action="task_claimed", incident_id=task.incident_id,
                  payload={"task_id": task.id, "task": task.task_spec})
@@ -120,7 +121,7 @@ def claim(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
 def release(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
     task = get(session=session, task_id=task_id)
     if task.state != READY:
-        raise Conflict(TASK_NOT_READY, task=task.title)
+        raise Conflict(TASK_NOT_READY, task=task.title, task_zh=task.title_zh)
     is_commander = seats.holds(session=session, actor=actor, role=seats.COMMANDER, incident_id=task.incident_id)
     if task.assignee_id != actor.user_id and not (is_commander or actor.is_admin):
         raise Forbidden(TASK_RELEASE_FORBIDDEN)
@@ -137,7 +138,7 @@ def reassign(*, session: Session, actor: Actor, task_id: str, username: str) -> 
                                            incident_id=task.incident_id)):
         raise Forbidden(TASK_REASSIGN_FORBIDDEN)
     if task.state != READY:
-        raise Conflict(TASK_NOT_READY, task=task.title)
+        raise Conflict(TASK_NOT_READY, task=task.title, task_zh=task.title_zh)
     target = seats.get_user(session=session, username=username)
     if task.role not in seats.roles_of(session=session, user_id=target.id, incident_id=task.incident_id):
         raise InvalidInput(SEAT_NOT_HELD, username=username, role=task.role,
@@ -153,17 +154,17 @@ def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> Huma
     task = get(session=session, task_id=task_id)
     _require_seat(session, actor, task)
     if task.excluded_user is not None and task.excluded_user == actor.username:
-        raise Forbidden(TASK_FOUR_EYES, task=task.title, username=actor.username)
+        raise Forbidden(TASK_FOUR_EYES, task=task.title, task_zh=task.title_zh, username=actor.username)
     errors = validate(task.form_key, data, schema=bundled_form(session=session, task=task))
     if errors:
-        raise InvalidInput(TASK_DATA_NOT_VALID, task=task.title, fields=errors)
+        raise InvalidInput(TASK_DATA_NOT_VALID, task=task.title, task_zh=task.title_zh, fields=errors)
 
     def change(locked: Locked) -> None:
         session.refresh(task)
         if task.state != READY:
-            raise Conflict(TASK_NOT_READY_STATE, task=task.title, state=task.state)
+            raise Conflict(TASK_NOT_READY_STATE, task=task.title, task_zh=task.title_zh, state=task.state)
         if task.assignee_id is not None and task.assignee_id != actor.user_id:
-            raise Conflict(TASK_CLAIMED_BY_OTHER, task=task.title)
+            raise Conflict(TASK_CLAIMED_BY_OTHER, task=task.title, task_zh=task.title_zh)
         # What the task drew from the resources register changes in this same transaction.
         field = draws_field(form_of(session=session, task=task))
         short = registers.draw(session=session, actor=actor, incident_id=task.incident_id,

@@ -46,7 +46,7 @@ def test_timeline_and_diagram_name_tasks_timers_and_messages_in_chinese(
     _complete(db, incident, "fire_rescue", "fire")
     _complete(db, incident, "escalate_fire_delay", "commander")
     commander = browser("commander")
-    assert commander.post(f"/ui/incidents/{incident}/response-over").status_code == 303
+    assert commander.post(f"/ui/incidents/{incident}/response-over", {"confirm": "yes"}).status_code == 303
     english = commander.get(f"/ui/incidents/{incident}").text
     assert "Message &#39;response_over&#39;" in english and "Timer fired: 30 min deadline" in english
     commander.post("/ui/language", {"language": "zh", "next": "/ui/tasks"})
