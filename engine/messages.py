@@ -188,7 +188,11 @@ IDEMPOTENCY_KEY_REUSED = code("idempotency.key_reused",
                               "this Idempotency-Key was already used for a different request")
 IDEMPOTENCY_NEW_KEY = code("idempotency.new_key", "use a new key for a new command")
 
-# --- operations: backups and restores ------------------------------------------------------------
+# --- operations: upgrades, backups and restores ------------------------------------------------------------
+DATABASE_NEWER = code("database.newer",
+                      "the database was written by a newer release (schema revision {revision}): this release "
+                      "cannot use it and will not downgrade it; run the newer release, or restore a backup "
+                      "taken before the upgrade")
 BACKUP_TARGET_EXISTS = code("backup.target_exists", "{path} already exists; name a new file")
 BACKUP_IN_MEMORY = code("backup.in_memory", "an in-memory database cannot be backed up or restored")
 BACKUP_TOOL_MISSING = code("backup.tool_missing",

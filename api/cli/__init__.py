@@ -159,7 +159,7 @@ def worker(
 def audit_verify(database: DatabaseOption = None) -> None:
     """Walk every hash chain and name the first broken event."""
     db = open_db(database)
-    with db.read() as session:
+    with db.read(snapshot=True) as session:
         result = audit.verify(session=session)
     if result.ok:
         out.print(f"audit log intact: {result.events} events in {result.chains} chains")

@@ -20,7 +20,7 @@ from engine.db import backup as backups
 
 def _verify(database: Database) -> str:
     """The audit chains of `database`, verified; exit 1 naming the first break."""
-    with database.read() as session:
+    with database.read(snapshot=True) as session:
         result = audit.verify(session=session)
     database.dispose()
     if not result.ok:

@@ -53,7 +53,8 @@ def open_db(url: str | None, *, upgrade: bool = True) -> Database:
     settings = get_settings()
     database = Database(url or settings.database_url, expression_timeout=settings.expression_timeout_seconds)
     if upgrade:
-        migrate.upgrade(database.engine)
+        with errors_as_exit():
+            migrate.upgrade(database.engine)
     return database
 
 

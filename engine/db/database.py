@@ -105,9 +105,13 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for queries; never commits."""
+    def read(self, *, snapshot: bool = False) -> Iterator[Session]:
+        """A session for queries; never commits. With `snapshot`, every query of the session sees
+        one moment even while others commit (PostgreSQL: REPEATABLE READ; a SQLite read
+        transaction is one already): what walking the audit chains of a working database needs."""
         session = self._reader(info=self._info())
+        if snapshot and self.dialect == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         try:
             yield session
         finally:

@@ -11,6 +11,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from engine.errors import Conflict
+from engine.messages import DATABASE_NEWER
+
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 
@@ -22,10 +25,20 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to `revision`; a database whose revision this code does not know (written by a newer
+    release) is refused, never touched: this code cannot downgrade it without losing data."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        if current is not None and current not in _known_revisions():
+            raise Conflict(DATABASE_NEWER, revision=current)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+@lru_cache(maxsize=1)
+def _known_revisions() -> frozenset[str]:
+    return frozenset(r.revision for r in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions())
 
 
 @lru_cache(maxsize=1)
