@@ -12,6 +12,8 @@ from fastapi.responses import Response, StreamingResponse
 from api.messages import DAMAGE_FORBIDDEN, REPORT_FORBIDDEN
 from api.pages import exports
 from api.pages.events import ModelWords, model_words
+from api.pages.figures import key_figures
+from api.pages.i18n import Translator
 from api.pages.render import PREFIX, Page, PageRoute, render, render_html
 from api.policies import require_auditor, require_oversight
 from api.schemas.audit import AuditEventOut
@@ -54,7 +56,7 @@ def export(ctx: Page, ref: str) -> Response:
         "Content-Disposition": f"attachment; filename={incident.reference}-audit.jsonl"})
 
 
-def _report(ctx: Page, ref: str) -> tuple[reports.AfterActionReport, ModelWords]:
+def _report(ctx: Page, ref: str) -> tuple[reports.AfterActionReport, ModelWords, list[tuple[str, str]]]:
     """The after-action report: the incident's commander, auditors and administrators."""
     user = ctx.require_user()
     with ctx.database.read() as session:
@@ -62,20 +64,30 @@ def _report(ctx: Page, ref: str) -> tuple[reports.AfterActionReport, ModelWords]
         require_oversight(session, user.principal, incident_id, REPORT_FORBIDDEN)
         found = reports.after_action(session=session, incident_id=incident_id)
         definition = definitions.get_by_id(session=session, definition_id=found.incident.definition_id)
-        return found, model_words(definition, ctx.lang)
+        figures = key_figures(session, found, ctx.lang, ctx.database.clock.now())
+        return found, model_words(definition, ctx.lang), figures
 
 
 @router.get("/incidents/{ref}/report")
 def report(ctx: Page, ref: str) -> Response:
-    found, titles = _report(ctx, ref)
-    return render(ctx, "report.html", r=found, incident=found.incident, titles=titles)
+    found, titles, figures = _report(ctx, ref)
+    return render(ctx, "report.html", r=found, incident=found.incident, titles=titles, figures=figures,
+                  pdf_missing=exports.pdf_missing())
 
 
 @router.get("/incidents/{ref}/report.pdf")
 def report_pdf(ctx: Page, ref: str) -> Response:
-    """The same report as a PDF, in the reader's language and time zone."""
-    found, titles = _report(ctx, ref)
-    html = render_html(ctx, "report.html", r=found, incident=found.incident, titles=titles, printing=True)
+    """The same report as a PDF, in the reader's language and time zone (503 where WeasyPrint or
+    Pango is missing on the server, saying so and pointing to the browser's printing)."""
+    found, titles, figures = _report(ctx, ref)
+    missing = exports.pdf_missing()
+    if missing is not None:
+        _ = Translator(ctx.lang)
+        return render(ctx, "error.html", status=503, status_code=503, detail=_(
+            "The PDF export is not available on this server (%(reason)s). Open the report and use the "
+            "browser's Print button to save it as PDF.", reason=missing))
+    html = render_html(ctx, "report.html", r=found, incident=found.incident, titles=titles, figures=figures,
+                       printing=True)
     return Response(exports.pdf(html), media_type="application/pdf", headers={
         "Content-Disposition": f"attachment; filename={found.incident.reference}-after-action.pdf",
         "Cache-Control": "no-store"})

@@ -4,7 +4,13 @@ Excel workbook (openpyxl), and the incident list as CSV. Shared by the pages and
 
 The PDF renderer fetches nothing from the network: only the pages' own static files are read,
 from disk. CJK text needs a CJK font on the system (fonts-wqy-zenhei or fonts-noto-cjk); the
-report's CSS names them."""
+report's CSS names them.
+
+Why WeasyPrint may be missing and the pages still start: it loads Pango (a system library) when
+imported, and raises OSError where Pango is not installed. Then `PDF_MISSING` says why, the
+report page offers the browser's own printing instead of the PDF link, and the PDF route answers
+503 with that reason — everything else (pages, the workbook, the CSV) works as usual. `.ci/run`
+installs Pango."""
 
 from __future__ import annotations
 
@@ -17,8 +23,14 @@ from urllib.parse import urlparse
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from weasyprint import HTML, URLFetcher
-from weasyprint.urls import URLFetcherResponse
+
+try:
+    from weasyprint import HTML, URLFetcher
+    from weasyprint.urls import URLFetcherResponse
+except (ImportError, OSError) as missing:  # no WeasyPrint, or no Pango for it to load
+    PDF_MISSING: str | None = f"{type(missing).__name__}: {missing}"[:300]
+else:
+    PDF_MISSING = None
 
 from api.pages.i18n import Translator
 from api.pages.render import STATIC, task_title
@@ -30,25 +42,32 @@ BASE_URL = "https://renxing.local/"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class _OwnFilesOnly(URLFetcher):  # type: ignore[misc]
-    """Resources of the report: our static files from disk, and data: URLs; nothing else."""
+if PDF_MISSING is None:
+    class _OwnFilesOnly(URLFetcher):  # type: ignore[misc]
+        """Resources of the report: our static files from disk, and data: URLs; nothing else."""
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=("https", "data"))
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("https", "data"))
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        parsed = urlparse(url)
-        if parsed.scheme == "data":
-            return super().fetch(url, headers)
-        path = (STATIC / parsed.path.removeprefix("/ui/static/")).resolve()
-        if f"{parsed.scheme}://{parsed.netloc}/" != BASE_URL or not parsed.path.startswith("/ui/static/") \
-                or STATIC not in path.parents or not path.is_file():
-            raise ValueError(f"the PDF export loads only the pages' own static files, not {url}")
-        kind = "text/css" if path.suffix == ".css" else "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            path = (STATIC / parsed.path.removeprefix("/ui/static/")).resolve()
+            if f"{parsed.scheme}://{parsed.netloc}/" != BASE_URL or not parsed.path.startswith("/ui/static/") \
+                    or STATIC not in path.parents or not path.is_file():
+                raise ValueError(f"the PDF export loads only the pages' own static files, not {url}")
+            kind = "text/css" if path.suffix == ".css" else "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+
+def pdf_missing() -> str | None:
+    """Why PDFs cannot be made here (WeasyPrint or Pango missing), or None when they can."""
+    return PDF_MISSING
 
 
 def pdf(html: str) -> bytes:
+    """The report as PDF; only when `pdf_missing()` is None."""
     return bytes(HTML(string=html, base_url=BASE_URL, url_fetcher=_OwnFilesOnly()).write_pdf())
 
 

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from api.pages import exports
 from engine import incidents, seats
 from engine.db import Database
 from tests.web.test_pages import _complete
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _into_recovery(db: Database, incident: str) -> None:
@@ -71,3 +78,39 @@ def test_incident_list_csv_opens(browser: Any, db: Database, incident: str) -> N
     assert rows[0][:3] == ["Reference", "Title", "Category"]
     assert rows[1][0] == incident and rows[1][1] == "Gas explosion" and rows[1][8].startswith("2026-05-12 14:")
     assert len(duty.get("/ui/incidents.csv", params={"status": "closed"}).content.decode("utf-8-sig").splitlines()) == 1
+
+
+def test_without_weasyprint_or_pango_the_pdf_says_why_and_the_rest_works(
+        browser: Any, db: Database, incident: str, monkeypatch: Any) -> None:
+    monkeypatch.setattr(exports, "PDF_MISSING", "OSError: cannot load library 'libpango-1.0-0'")
+    _into_recovery(db, incident)
+    commander = browser("commander")
+    page = commander.get(f"/ui/incidents/{incident}/report").text
+    assert 'id="pdf-link"' not in page and 'id="pdf-missing"' in page and 'id="damage-link"' in page
+    answer = commander.get(f"/ui/incidents/{incident}/report.pdf")
+    assert answer.status_code == 503 and "libpango" in answer.text and "Print" in answer.text
+    assert commander.get(f"/ui/incidents/{incident}/damage.xlsx").status_code == 200
+
+
+def test_the_pages_start_when_weasyprint_cannot_load() -> None:
+    """A missing Pango makes `import weasyprint` raise OSError: the module notes why and goes on."""
+    script = ("import sys; sys.modules['weasyprint'] = None\n"
+              "from api.pages import exports\n"
+              "assert 'weasyprint' in (exports.pdf_missing() or '')\n"
+              "from api.app import create_app\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_report_opens_with_key_figures_and_ends_with_a_sign_off(browser: Any, db: Database,
+                                                                   incident: str) -> None:
+    _into_recovery(db, incident)
+    commander = browser("commander")
+    commander.post("/ui/language", {"language": "zh", "next": "/ui/tasks"})
+    page = commander.get(f"/ui/incidents/{incident}/report").text
+    figures = dict(re.findall(r"<div><dt>([^<]+)</dt><dd>([^<]+)</dd></div>",
+                              page.split('id="key-figures"')[1].split("</section>")[0]))
+    assert figures["已完成任务"] == "6" and figures["逾期完成"] == "0" and figures["历时"]
+    sign_off = page.split('id="sign-off"')[1].split("</section>")[0]
+    assert [label for label in ("编制", "审核", "签发") if label in sign_off] == ["编制", "审核", "签发"]
+    assert page.index('id="key-figures"') < page.index('id="phases"') < page.index('id="sign-off"')
