@@ -65,6 +65,8 @@ KEY_ROTATED = code("ops.key_rotated",
 
 # --- operations: backups --------------------------------------------------------------------------
 BACKUP_WRITTEN = code("ops.backup_written", "backup written to {path}")
-BACKUP_VERIFIED = code("ops.backup_verified", "audit log verified: {events} events in {chains} chains")
+BACKUP_VERIFIED = code("ops.backup_verified", "audit log intact: {events} events in {chains} chains")
 RESTORED = code("ops.restored", "restored from {path}")
 CHAIN_BROKEN = code("ops.chain_broken", "audit log BROKEN at chain {chain} event #{seq}: {reason}")
+ARCHIVE_WRITTEN = code("ops.archive_written", "{incidents} closed incident(s) archived to {path} (digest {digest})")
+BUNDLE_UNREADABLE = code("ops.bundle_unreadable", "cannot read the bundle {path}: {error}")

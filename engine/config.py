@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     #: Attachments (photos and files on tasks): the folder they are kept in, and the largest accepted.
     attachments_dir: str = "./attachments"
     attachment_max_bytes: int = 10 * 1024 * 1024
+    #: `renxing archive export` takes incidents closed at least this many days ago.
+    archive_after_days: int = 365
     #: Logs: `text` lines, or `json` lines (one object a line, with the request id).
     log_format: Literal["text", "json"] = "text"
     #: On SIGTERM `serve` drains this long (/readyz 503, requests still served) before it stops

@@ -177,6 +177,8 @@ AUDIT_EVENTS_MISSING = code("audit.events_missing",
                             "expected event #{expected} of the chain, found #{found} (events missing)")
 AUDIT_PREVIOUS_HASH = code("audit.previous_hash", "its previous-hash does not match the event before it")
 AUDIT_ROW_ALTERED = code("audit.row_altered", "its content does not match its hash (the row was altered)")
+BUNDLE_RECORDS_ALTERED = code("audit.bundle_records_altered",
+                              "the bundle's records do not match its digest (altered, or not a renxing archive)")
 AUDIT_END_REMOVED = code("audit.end_removed",
                          "the chain ends at #{last} but its head records #{head} (events removed from the end)")
 

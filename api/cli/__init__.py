@@ -5,6 +5,7 @@ groups live beside this module (incidents, users, operations), what they share i
 
 from __future__ import annotations
 
+import json
 import logging.config
 import signal
 import sys
@@ -17,12 +18,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from api import commands
-from api.cli.backups import backup, restore
+from api.cli.backups import archive_app, backup, restore, verified
 from api.cli.incidents import incidents_app
 from api.cli.operations import keys_app, serve
 from api.cli.support import DatabaseOption, command, errors_as_exit, fail, open_db, out, parse_json
 from api.cli.users import users_app
 from api.logs import log_config
+from api.messages import BUNDLE_UNREADABLE
 from api.worker import NotificationWorker
 from engine import audit, definitions, notifications, tasks
 from engine.config import get_settings
@@ -42,6 +44,7 @@ app.add_typer(tasks_app, name="tasks")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
+app.add_typer(archive_app, name="archive")
 
 
 # --- db --------------------------------------------------------------------------------------
@@ -156,18 +159,22 @@ def worker(
 
 
 @audit_app.command("verify")
-def audit_verify(database: DatabaseOption = None) -> None:
-    """Walk every hash chain and name the first broken event."""
+def audit_verify(
+    database: DatabaseOption = None,
+    bundle: Annotated[Path | None, typer.Option("--bundle", help="Verify an archive bundle offline "
+                                                                 "(`renxing archive export`) instead.")] = None,
+) -> None:
+    """Walk every hash chain and name the first broken event (of the database, or of a bundle)."""
+    if bundle is not None:
+        try:
+            document = json.loads(bundle.read_text())
+        except (OSError, ValueError) as exc:
+            fail(BUNDLE_UNREADABLE(path=str(bundle), error=str(exc)), 2)
+        out.print(verified(audit.bundle.verify_bundle(document)))
+        return
     db = open_db(database)
     with db.read(snapshot=True) as session:
-        result = audit.verify(session=session)
-    if result.ok:
-        out.print(f"audit log intact: {result.events} events in {result.chains} chains")
-        return
-    broken = result.first_break
-    assert broken is not None
-    fail(f"audit log BROKEN at chain {broken.chain} event #{broken.seq}"
-         f"{f' (row id {broken.event_id})' if broken.event_id else ''}: {broken.reason}")
+        out.print(verified(audit.verify(session=session)))
 
 
 @app.command("demo")

@@ -1,5 +1,7 @@
-"""The tamper-evident audit log: append events in the command's transaction, verify the chains."""
+"""The tamper-evident audit log: append events in the command's transaction, verify the chains;
+archive bundles of closed incidents, verified offline."""
 
+from engine.audit import bundle
 from engine.audit.chain import (
     GENESIS,
     REQUEST_ID,
@@ -17,6 +19,7 @@ __all__ = [
     "GENESIS",
     "REQUEST_ID",
     "ChainBreak",
+    "bundle",
     "VerifyResult",
     "canonical_json",
     "chain_of",

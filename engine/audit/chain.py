@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -115,14 +115,22 @@ class VerifyResult:
 
 
 def _walk(session: Session, chain: str, head: AuditChainHead | None) -> tuple[int, ChainBreak | None]:
-    expected_prev, expected_seq, count = GENESIS, 1, 0
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
     ).yield_per(1000)
+    return walk(chain, events, head)
+
+
+def walk(chain: str, events: Iterable[AuditEvent], head: AuditChainHead | None) -> tuple[int, ChainBreak | None]:
+    """Check one chain's events in seq order (rows, or events read back from an archive bundle):
+    how many were read, and the first break."""
+    expected_prev, expected_seq, count = GENESIS, 1, 0
     for event in events:
         count += 1
         reason: Message | None = None
-        if event.seq != expected_seq:
+        if event.chain != chain:
+            reason = AUDIT_PREVIOUS_HASH()
+        elif event.seq != expected_seq:
             reason = AUDIT_EVENTS_MISSING(expected=expected_seq, found=event.seq)
         elif event.prev_hash != expected_prev:
             reason = AUDIT_PREVIOUS_HASH()

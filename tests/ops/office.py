@@ -46,9 +46,10 @@ def ready_task(session: Session, reference: str) -> str:
     return ready[0]
 
 
-def complete_watch(db: Database, reference: str, comment: str) -> None:
-    """Complete the watch's ready task in-process (as the duty officer)."""
+def complete_watch(db: Database, reference: str, comment: str, *, verified: bool = False) -> None:
+    """Complete the watch's ready task in-process (as the duty officer); a verified situation
+    report leads to closing the watch."""
     with db.transaction() as session:
         actor = seats.actor_for(seats.get_user(session=session, username=DUTY))
         tasks.complete(session=session, actor=actor, task_id=ready_task(session, reference),
-                       data={"verified": False, "comment": comment})
+                       data={"verified": verified, "comment": comment})
