@@ -128,7 +128,7 @@ def test_deploy_prints_warnings_and_refusals(url: str) -> None:
     deployed = runner.invoke(app, ["definitions", "deploy", str(foreign / "camunda_review.bpmn"), "--database", url])
     assert deployed.exit_code == 0, deployed.output
     assert "camunda_review v1" in deployed.output
-    assert "warning: camunda_review.bpmn:Activity_write: userTask has no formKey" in deployed.output
+    assert "warning: camunda_review.bpmn:Activity_write: the task has no formKey" in deployed.output
     forms = Path(__file__).parent / "fixtures" / "bundle_forms"
     refused = runner.invoke(app, ["definitions", "deploy", str(forms / "site_check.bpmn"), "--database", url])
     assert refused.exit_code != 0

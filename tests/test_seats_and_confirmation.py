@@ -45,12 +45,15 @@ def test_a_camunda_model_runs_with_seats_from_candidate_groups_and_confirmation_
 
 def test_potential_owner_and_the_extension_property_name_seats_too(db: Database) -> None:
     scenario = Scenario(db)
-    assert [w.element for w in _deploy(db, "owners.bpmn")] == ["by_owner"]  # no form: the confirmation form
+    assert sorted(w.element for w in _deploy(db, "owners.bpmn")) == ["by_owner", "tidy_up"]  # confirmation forms
     incident = scenario.start(process_id="owners")
     assert scenario.task(incident, "by_owner").role == "medical"
     scenario.complete(incident, "by_owner", {"done": True})
     assert (scenario.task(incident, "by_property").role, scenario.task(incident, "by_property").form_key) == (
         "fire", "verification")
+    scenario.complete(incident, "by_property", {"verified": True})
+    tidy = scenario.task(incident, "tidy_up")  # a plain task waits for a person too
+    assert (tidy.role, tidy.form_key) == ("grid_worker", "task_confirmation")
 
 
 @pytest.mark.parametrize(("old", "new", "code"), [

@@ -59,15 +59,15 @@ SPIFF_CANNOT_PARSE = code("model.spiff_cannot_parse", "SpiffWorkflow could not p
 # --- our conventions: lanes, forms, phases, operators ---------------------------------------------
 LANE_NOT_ROLE = code("model.lane_not_role",
                      "lane name '{name}' is not a role key: lanes name roles in snake_case, e.g. duty_officer")
-USER_TASK_WITHOUT_SEAT = code("model.user_task_without_seat", "userTask has no seat: put it in a lane or give it "
-                              "candidateGroups (the lanes of a called process are its own)")
+USER_TASK_WITHOUT_SEAT = code("model.user_task_without_seat", "the task waits for a person but has no seat: put it "
+                              "in a lane or give it candidateGroups (the lanes of a called process are its own)")
 CANDIDATE_GROUP_NOT_ROLE = code("model.candidate_group_not_role",
                                 "candidate group '{group}' is not a seat key: seats are snake_case, e.g. duty_officer")
 # Warnings: the bundle deploys, and the deploy answer says what was assumed.
-USER_TASK_CONFIRMATION = code("model.user_task_confirmation", "userTask has no formKey: it gets the built-in "
+USER_TASK_CONFIRMATION = code("model.user_task_confirmation", "the task has no formKey: it gets the built-in "
                               "confirmation form ({form_key}: done and a comment)")
 USER_TASK_FIRST_GROUP = code("model.user_task_first_group",
-                             "userTask names several candidate groups ({groups}): a task has one seat here, '{seat}'")
+                             "the task names several candidate groups ({groups}): a task has one seat here, '{seat}'")
 USER_TASK_UNKNOWN_FORM = code("model.user_task_unknown_form",
                               "userTask formKey '{form_key}' has no form schema (forms/schemas/{form_key}.json)")
 SUBJECT_REFUSED = code("model.subject_refused", "subject '{subject}' is refused: {reason}")

@@ -1,4 +1,5 @@
-"""Who works on a user task, and with which form — checked at deploy.
+"""Who works on a human task, and with which form — checked at deploy. Human tasks are what
+SpiffWorkflow waits on a person for: user tasks, manual tasks and plain (abstract) tasks.
 
 A user task's seat comes from Camunda's ``camunda:candidateGroups`` attribute, a SpiffWorkflow
 extension property ``candidateGroups``, or BPMN's ``potentialOwner`` (its formal expression), and
@@ -36,6 +37,7 @@ __all__ = ["check_seats_and_forms", "seats_of"]
 
 ROLE_KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 CAMUNDA_GROUPS = "{http://camunda.org/schema/1.0/bpmn}candidateGroups"
+HUMAN_TASKS = "//bpmn:userTask | //bpmn:manualTask | //bpmn:task"
 _OWNER = "bpmn:potentialOwner/bpmn:resourceAssignmentExpression/bpmn:formalExpression"
 
 
@@ -50,7 +52,7 @@ def seats_of(docs: list[Doc]) -> dict[tuple[str, str], str]:
     """(file, task id) -> the seat named by the task itself, for the tasks that name one."""
     ignored = Problems()
     return {(doc.name, str(task.get("id"))): groups[0] for doc in docs if doc.kind == "bpmn"
-            for task in doc.xpath("//bpmn:userTask") if (groups := candidate_groups(doc, task, ignored))}
+            for task in doc.xpath(HUMAN_TASKS) if (groups := candidate_groups(doc, task, ignored))}
 
 
 def _lane_of(element: etree._Element, lanes: Mapping[str, str | None]) -> str | None:
@@ -70,7 +72,7 @@ def check_seats_and_forms(doc: Doc, known_form_keys: set[str] | None, problems: 
         name = lane.get("name")
         if not name or not ROLE_KEY.fullmatch(name):
             problems.add(doc.name, lane.get("id"), LANE_NOT_ROLE(name=name or ""))
-    for task in doc.xpath("//bpmn:userTask"):
+    for task in doc.xpath(HUMAN_TASKS):
         task_id = task.get("id")
         groups = candidate_groups(doc, task, problems)
         for group in groups[:1]:

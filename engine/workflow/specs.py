@@ -28,7 +28,6 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
-from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.mixins.service_task import ServiceTask
@@ -229,7 +228,7 @@ def _seat_tasks(built: Mapping[str, Specs], seats: Mapping[tuple[str, str], str]
         for process in (spec, *subs.values()):
             for task_spec in process.task_specs.values():
                 seat = seats.get((process.file, str(task_spec.bpmn_id)))
-                if seat is not None and isinstance(task_spec, UserTask):
+                if seat is not None and task_spec.manual:
                     task_spec.lane = seat
 
 
@@ -264,11 +263,11 @@ def _process_info(pid: str, spec: BpmnProcessSpec, subs: Mapping[str, BpmnProces
             spec_name=ts.name,
             title=ts.bpmn_name or ts.bpmn_id or ts.name,
             lane=ts.lane or "",
-            form_key=properties(ts.extensions).get("formKey") or CONFIRMATION_FORM,
-            phase=properties(ts.extensions).get("phase"),
+            form_key=properties(getattr(ts, "extensions", {})).get("formKey") or CONFIRMATION_FORM,
+            phase=properties(getattr(ts, "extensions", {})).get("phase"),
             file=s.file,
         )
-        for s, ts in tasks if isinstance(ts, UserTask)
+        for s, ts in tasks if ts.manual  # user tasks, manual tasks and plain tasks wait for a person
     )
     messages: set[str] = set()
     for _, ts in tasks:

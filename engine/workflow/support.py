@@ -36,6 +36,8 @@ SUPPORT: tuple[Support, ...] = (
             "form of the bundle or the built-in library, else the built-in confirmation form (with a warning)",
             "foreign/camunda_review.bpmn"),
     Support("userTask with `potentialOwner`", RUNS, "the formal expression names the seat", "foreign/owners.bpmn"),
+    Support("task (abstract) and manualTask", LIMITS, "SpiffWorkflow waits for a person on them, as on a user "
+            "task: they need a seat and get the confirmation form", "foreign/owners.bpmn"),
     Support("scriptTask", LIMITS, "Python in the sandbox: no imports or underscore names, a short list of "
             "builtins, bounded time and memory; checked at deploy", "foreign/bpmnio_gateways.bpmn"),
     Support("exclusiveGateway", LIMITS, "conditions are Python expressions; a default flow is honoured",

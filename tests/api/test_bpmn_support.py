@@ -76,3 +76,23 @@ def test_a_foreign_model_is_refused_naming_the_element_and_the_reason(api: Api, 
     assert refused.status_code == 422
     codes = {found["code"] for found in refused.json()["error"]["field_codes"].values()}
     assert code in codes
+
+
+#: SpiffWorkflow's own test models (tests/fixtures/foreign/spiffworkflow/README.md): what deploy says.
+SPIFF_MODELS = {
+    "ExclusiveGatewayIfElseAndDecision.bpmn": {("TaskDecision", "model.rule_without_decision")},
+    "gateway_loop_input.bpmn": {("Flow_0r5ndy6", "model.flow_back_edge"), ("task", "model.user_task_without_seat")},
+    "standard_loop.bpmn": {("any_task", "model.user_task_without_seat")},
+    "token_trial_parallel_simple.bpmn": {("UserTask_0fd3nql", "model.user_task_without_seat")},
+    "message_test.bpmn": {("Flow_1tfirpy", "model.flow_back_edge"),
+                          ("Activity_EnterPlan", "model.user_task_without_seat")},
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), SPIFF_MODELS.items())
+def test_spiffworkflows_own_models_are_refused_naming_element_and_reason(
+        api: Api, name: str, expected: set[tuple[str, str]]) -> None:
+    refused = _deploy(api, f"spiffworkflow/{name}", f"deploy-{name}")
+    assert refused.status_code == 422, refused.text
+    found = {(path.split(":")[-1], detail["code"]) for path, detail in refused.json()["error"]["field_codes"].items()}
+    assert expected <= found
