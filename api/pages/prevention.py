@@ -4,7 +4,7 @@ stations, the service station) — what is held, what is short or expiring, and 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
@@ -37,7 +37,7 @@ def resources_page(ctx: Page, unit: str | None = None, saved: str | None = None)
     return _resources_page(ctx, unit=(unit or "").strip()[:200], saved=saved == "1")
 
 
-def _parsed(typed: dict[str, str]) -> dict[str, object]:
+def _parsed(typed: dict[str, str]) -> dict[str, Any]:
     """The form's text as the register's values; every problem named by its field."""
     problems = {}
     numbers = {}
