@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from api.pages.i18n import Translator
 from engine import notifications
 from engine.config import Settings
 from engine.db import Database
@@ -65,4 +66,4 @@ class NotificationWorker(_Loop):
 
     def target(self) -> tuple[Callable[..., None], tuple[Any, ...], dict[str, Any]]:
         return notifications.run_worker, (self.database, notifications.channels_from(self.settings)), {
-            "interval": self.settings.notify_interval_seconds}
+            "interval": self.settings.notify_interval_seconds, "say": Translator("zh").say}

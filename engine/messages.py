@@ -26,6 +26,11 @@ INCIDENT_VARIABLE_NAME = code("incident.variable_name",
                               "variable names are letters, digits and '_', starting with a letter")
 INCIDENT_INVALID_OUTCOME = code("incident.invalid_outcome", "invalid outcome")
 INCIDENT_OUTCOMES = code("incident.outcomes", "must be 'cancelled' or 'closed'")
+# --- notifications: what a webhook or an e-mail says (in Chinese through the pages' catalog) ---
+NOTIFY_TASK_ASSIGNED = code("notify.task_assigned", "New task: {task} ({incident} {incident_title})")
+NOTIFY_TASK_ESCALATED = code("notify.task_escalated", "Escalated task: {task} ({incident} {incident_title})")
+NOTIFY_TASK_OVERDUE = code("notify.task_overdue", "Task overdue: {task} ({incident} {incident_title})")
+NOTIFY_TASK_CANCELLED = code("notify.task_cancelled", "Task cancelled: {task} ({incident} {incident_title})")
 INCIDENT_ENDED_BY_PROCESS = code("incident.ended_by_process", "the process reached its end")
 #: Titles the engine and the models make: stored in English, read back in the reader's language
 #: (api.pages.i18n.Translator.stored matches the stored text against these templates).

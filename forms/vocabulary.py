@@ -22,7 +22,7 @@ PHASES = ("prevention", "response", "recovery", "learning")
 CLOSED_PHASE = "closed"
 PHASE_LABELS: Labels = {
     "prevention": ("Prevention", "预防"), "response": ("Response", "响应"),
-    "recovery": ("Recovery", "恢复"), "learning": ("Learning", "总结评估"), CLOSED_PHASE: ("Closed", "关闭"),
+    "recovery": ("Recovery", "恢复重建"), "learning": ("Learning", "总结评估"), CLOSED_PHASE: ("Closed", "已办结"),
 }
 
 # --- incidents -------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ EXPIRY_NOTICE_DAYS = 30
 ACTION_STATUSES = ("open", "done")
 
 STATUS_LABELS: Labels = {
-    ACTIVE: ("Active", "进行中"), CLOSED: ("Closed", "已关闭"), CANCELLED: ("Cancelled", "已取消"),
+    ACTIVE: ("Active", "进行中"), CLOSED: ("Closed", "已办结"), CANCELLED: ("Cancelled", "已取消"),
     FAILED: ("Failed", "故障"), TASK_READY: ("Ready", "待办"), TASK_COMPLETED: ("Completed", "已完成"),
     "open": ("Open", "未整改"), "rectifying": ("Rectifying", "整改中"), "done": ("Done", "已完成"),
 }

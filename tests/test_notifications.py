@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from api.pages.i18n import Translator
 from engine import incidents, notifications
 from engine.clock import ManualClock
 from engine.db import Database
@@ -23,6 +24,9 @@ from engine.models import Notification, NotificationDelivery
 from engine.notifications import EmailChannel, WebhookChannel
 from engine.seats import preferences
 from tests.scenario import Scenario
+
+#: The catalog's Chinese, as the worker of `renxing serve` / `renxing worker` passes it.
+CHINESE = Translator("zh").say
 
 
 class Receiver:
@@ -81,11 +85,14 @@ def test_the_assignment_reaches_the_webhook_after_commit_and_a_rollback_sends_no
 
     incident_id = play.start(title="Gas leak at Block 2")
     assert receiver.bodies == []  # the command itself sends nothing
-    assert notifications.deliver_due(db, channels) == 1
+    assert notifications.deliver_due(db, channels, say=CHINESE) == 1
     [body] = receiver.bodies
     assert body["event"] == "task_assigned" and body["seat"] == "duty_officer"
     assert body["incident"] == play.incident(incident_id).reference and body["incident_title"] == "Gas leak at Block 2"
-    assert body["task"] == play.task(incident_id, "record_report").title and "新任务" in body["text"]
+    assert body["task"] == play.task(incident_id, "record_report").title
+    reference = body["incident"]
+    assert body["text"] == (f"【韧性】新任务：登记事件首报（{reference} Gas leak at Block 2）"
+                            f" · New task: Record the incident report ({reference} Gas leak at Block 2)")
     assert notifications.deliver_due(db, channels) == 0  # delivered once
 
 
@@ -103,7 +110,7 @@ def test_escalation_overdue_report_and_cancellation(db: Database, clock: ManualC
     kinds = _kinds(db)
     assert ("task_overdue", "fire") in kinds
     assert {role for kind, role in kinds if kind == "task_cancelled"} >= {"fire", "medical", "commander"}
-    notifications.deliver_due(db, [WebhookChannel(receiver.url, "robot")], limit=100)
+    notifications.deliver_due(db, [WebhookChannel(receiver.url, "robot")], limit=100, say=CHINESE)
     texts = [b["text"]["content"] for b in receiver.bodies]
     assert all(b["msgtype"] == "text" for b in receiver.bodies) and len(texts) == len(kinds)
     assert any(t.startswith("【韧性】升级任务") for t in texts) and any("任务已超时" in t for t in texts)

@@ -25,6 +25,7 @@ from api.cli.support import DatabaseOption, command, errors_as_exit, fail, open_
 from api.cli.users import users_app
 from api.logs import log_config
 from api.messages import BUNDLE_UNREADABLE
+from api.pages.i18n import Translator
 from api.worker import NotificationWorker
 from engine import audit, definitions, notifications, tasks
 from engine.config import get_settings
@@ -134,7 +135,7 @@ def worker(
     if once:
         result = timers.sweep(db, limit=settings.worker_batch_size)
         notifications.note_overdue(db)
-        sent = notifications.deliver_due(db, notifications.channels_from(settings))
+        sent = notifications.deliver_due(db, notifications.channels_from(settings), say=Translator("zh").say)
         out.print(f"advanced {len(result.advanced)} incident(s), {len(result.failed)} failed; "
                   f"{sent} notification(s) sent")
         if result.failed:

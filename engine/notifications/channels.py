@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import smtplib
 import urllib.request
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any, Protocol
 
@@ -21,15 +21,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.config import Settings
+from engine.messages import NOTIFY_TASK_ASSIGNED, NOTIFY_TASK_CANCELLED, NOTIFY_TASK_ESCALATED, NOTIFY_TASK_OVERDUE
 from engine.models import Notification, RoleAssignment, User
+from forms.messages import Message, Template
 
-#: What each kind of notification says, in both languages (the office reads Chinese first).
-HEADLINES = {
-    "task_assigned": ("新任务", "New task"),
-    "task_escalated": ("升级任务", "Escalated task"),
-    "task_overdue": ("任务已超时", "Task overdue"),
-    "task_cancelled": ("任务已取消", "Task cancelled"),
+#: What each kind of notification says: a message code, so its Chinese is in the catalog.
+NOTICES: dict[str, Template] = {
+    "task_assigned": NOTIFY_TASK_ASSIGNED, "task_escalated": NOTIFY_TASK_ESCALATED,
+    "task_overdue": NOTIFY_TASK_OVERDUE, "task_cancelled": NOTIFY_TASK_CANCELLED,
 }
+#: Says a message in the office's language (the doors pass the catalog's Chinese); None: English only.
+Say = Callable[[Message], str]
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,20 @@ class Outgoing:
 
     kind: str
     payload: dict[str, Any]
+    say: Say | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def message(self) -> Message:
+        p = self.payload
+        return NOTICES[self.kind](task=str(p.get("task")), task_zh=p.get("task_zh"), incident=str(p.get("incident")),
+                                  incident_title=str(p.get("incident_title")))
 
     @property
     def text(self) -> str:
-        zh, en = HEADLINES.get(self.kind, (self.kind, self.kind))
-        p = self.payload
-        return (f"【韧性】{zh}：{p.get('task_zh') or p.get('task')}（{p.get('incident')} {p.get('incident_title')}）"
-                f" · {en}: {p.get('task')} ({p.get('incident')})")
+        """The office's language first (Chinese through the catalog), then English."""
+        if self.say is None:
+            return f"[Renxing] {self.message}"
+        return f"【韧性】{self.say(self.message)} · {self.message}"
 
     def document(self) -> dict[str, Any]:
         return {"event": self.kind, **self.payload, "text": self.text}

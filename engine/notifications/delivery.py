@@ -14,7 +14,7 @@ from sqlalchemy import exists, select
 
 from engine.db import Database
 from engine.models import HumanTask, Incident, Notification, NotificationDelivery
-from engine.notifications.channels import Channel, Outgoing
+from engine.notifications.channels import Channel, Outgoing, Say
 from engine.notifications.outbox import OVERDUE, record
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def _fan_out(db: Database, channels: Sequence[Channel], limit: int) -> None:
             notification.dispatched = True
 
 
-def _due(db: Database, limit: int) -> list[tuple[int, str, str, Outgoing]]:
+def _due(db: Database, limit: int, say: Say | None) -> list[tuple[int, str, str, Outgoing]]:
     with db.read() as session:
         rows = session.execute(
             select(NotificationDelivery.id, NotificationDelivery.channel, NotificationDelivery.target,
@@ -45,7 +45,7 @@ def _due(db: Database, limit: int) -> list[tuple[int, str, str, Outgoing]]:
             .join(Notification, Notification.id == NotificationDelivery.notification_id)
             .where(NotificationDelivery.status == "pending", NotificationDelivery.next_attempt_at <= db.clock.now())
             .order_by(NotificationDelivery.id).limit(limit)).all()
-    return [(row.id, row.channel, row.target, Outgoing(row.kind, dict(row.payload))) for row in rows]
+    return [(row.id, row.channel, row.target, Outgoing(row.kind, dict(row.payload), say)) for row in rows]
 
 
 def _settle(db: Database, delivery_id: int, error: str | None) -> None:
@@ -68,11 +68,12 @@ def _settle(db: Database, delivery_id: int, error: str | None) -> None:
                         delivery.channel, delivery.attempts, error)
 
 
-def deliver_due(db: Database, channels: Sequence[Channel], *, limit: int = 50) -> int:
-    """Fan out new notifications and send every delivery that is due; the number sent."""
+def deliver_due(db: Database, channels: Sequence[Channel], *, limit: int = 50, say: Say | None = None) -> int:
+    """Fan out new notifications and send every delivery that is due; the number sent. `say` puts
+    each message in the office's language (the doors pass the catalog's Chinese)."""
     _fan_out(db, channels, limit)
     sent = 0
-    for delivery_id, name, target, message in _due(db, limit):
+    for delivery_id, name, target, message in _due(db, limit, say):
         channel = next((c for c in channels if c.name == name and c.accepts(target)), None)
         try:
             if channel is None:
@@ -100,12 +101,12 @@ def note_overdue(db: Database, *, limit: int = 100) -> int:
 
 
 def run_worker(db: Database, channels: Sequence[Channel], *, interval: float,
-               stop: threading.Event | None = None) -> None:
+               stop: threading.Event | None = None, say: Say | None = None) -> None:
     """Note overdue tasks and deliver, until `stop` is set; errors are logged and the loop goes on."""
     while stop is None or not stop.is_set():
         try:
             note_overdue(db)
-            deliver_due(db, channels)
+            deliver_due(db, channels, say=say)
         except Exception:  # a database hiccup must not end the worker
             log.exception("notification worker pass failed")
         if stop is not None:
