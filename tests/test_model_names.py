@@ -68,3 +68,17 @@ def test_the_check_finds_an_element_without_one(tmp_path: Path) -> None:
       </bpmn:process></bpmn:definitions>""")
     assert _missing(model) == ['lane l2 "Somebody" (not a seat of forms/vocabulary.py)',
                                'userTask t "Check the house"', 'sequenceFlow f "Yes"']
+
+
+#: Machine words a Chinese emergency office does not use, and what it says instead (docs/models.md).
+MACHINE_WORDS = {"计时器": "时限", "释放": "取消认领", "学习阶段": "总结评估"}
+
+
+def test_no_machine_words_in_the_chinese_texts() -> None:
+    """The catalogs, the vocabulary and the models' names speak the office's language."""
+    repository = Path(__file__).resolve().parents[1]
+    roots = [BUNDLE_DIR, repository / "api" / "pages" / "locale", repository / "forms"]
+    found = [f"{path.name}: {word} (say {instead})" for root in roots for path in sorted(root.rglob("*"))
+             if path.suffix in (".po", ".py", ".json", ".bpmn") for word, instead in MACHINE_WORDS.items()
+             if word in path.read_text(encoding="utf-8")]
+    assert found == []
