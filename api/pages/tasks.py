@@ -109,7 +109,7 @@ def _task_page(ctx: Page, task_id: str, values: dict[str, Any] | None = None,
     unseated = sorted({seat for f in made if f.widget == "person" for seat in f.seats} - set(people))
     return render(ctx, "task.html", status=status, task=task, incident=incident, schema=schema,
                   fields=made, people=people, about=about, conflict=conflict, guidance=guidance,
-                  unseated=unseated if user.is_admin and may_act else [], seat_errors=seat_errors or {},
+                  unseated=unseated if user.is_admin and task.state == "ready" else [], seat_errors=seat_errors or {},
                   candidates=_candidates(ctx) if user.is_admin and unseated else [],
                   other_errors=fields.form_errors(errors or {}, schema, ctx.lang),
                   has_errors=bool(errors), may_act=may_act and task.state == "ready",

@@ -7,8 +7,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine import incidents, seats, tasks
 from engine.db import Database
-from tests.scenario import ANSWERS
+from engine.definitions.bundled import deploy_bundled
+from forms.samples import SAMPLES
+from tests.scenario import ADMIN, ANSWERS
 from tests.web.test_pages import _complete, _task_id
 from tests.web.test_reporting import _report
 
@@ -50,3 +53,26 @@ def test_the_task_page_shows_its_context(browser: Any, db: Database) -> None:
     assert "关于此任务" in context and "commander" in context  # the commander by name
     assert "首报" in context and "Building 3" in context and "grid worker Zhang" in context
     assert "此前的填报" in context and "Hehua Compound" in context
+
+
+def test_a_person_picker_says_when_nobody_holds_the_seat_and_an_admin_seats_someone(
+        browser: Any, db: Database) -> None:
+    with db.transaction() as session:
+        deploy_bundled(session=session, actor=ADMIN)
+        duty = seats.actor_for(seats.get_user(session=session, username="duty"))
+        ref = incidents.start(session=session, actor=duty, process_id="incident_lifecycle", title="Picker",
+                              category="accident_disaster", unit="Hehua Compound").reference
+    with db.transaction() as session:
+        tasks.complete(session=session, actor=duty, task_id=_task_id(db, ref, "record_report"),
+                       data=SAMPLES["incident_full_report"])
+    task = _task_id(db, ref, "appoint_commander")
+    admin = browser("admin")
+    page = admin.get(f"/ui/tasks/{task}").text
+    assert 'id="f-commander_username-nobody"' in page and "Community commander" in page
+    assert 'id="seat-for-task-form"' in page
+    assert 'id="seat-for-task-form"' not in browser("duty").get(f"/ui/tasks/{task}").text  # admins seat
+    seated = admin.post(f"/ui/tasks/{task}/seat", {"username": "commander", "role": "community_commander"},
+                        page=f"/ui/tasks/{task}")
+    assert seated.status_code == 303
+    picker = admin.get(f"/ui/tasks/{task}").text.split('id="f-commander_username"')[1].split("</select>")[0]
+    assert '<optgroup label="Community commander">' in picker and '<option value="commander">' in picker
