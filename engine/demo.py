@@ -1,10 +1,11 @@
 """`renxing demo`: the whole disaster lifecycle on the bundled process library.
 
-A gas alarm raises an early warning (prevention) that turns into an incident: level II, so a
-district commander is seated; the fire team misses its deadline and the timer escalates to the
-commander, who records an on-scene decision that departs from the plan; the response ends, recovery
-runs, and in learning the after-action review files an improvement action while a reviewer who is
-not the decision's maker rules on it (fault tolerance, 容错). The improvement action's plan revision
+A gas alarm raises an early warning (prevention) that turns into an incident: three dead make it
+较大 (level III), so the city leads and its commander takes the scene; the fire team misses its
+deadline and the timer escalates to the commander, who records an on-scene decision that departs
+from the plan; the response ends, recovery runs, and in learning the after-action review files an
+improvement action while a reviewer who is not the decision's maker rules on it (fault tolerance,
+容错). The improvement action's plan revision
 publishes the compound's new plan, and the timeline of all three processes is printed with the
 audit chain verified. Time is simulated (a manual clock starting now), so deadlines pass at once.
 """
@@ -34,6 +35,7 @@ PEOPLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "wang.duty": ("Wang Fang 王芳", ("duty_officer",)),
     "li.community": ("Li Wei 李伟", ("community_commander",)),
     "chen.district": ("Chen Jun 陈军", ("district_commander",)),
+    "qin.city": ("Qin Lei 秦磊", ("city_commander",)),
     "liu.fire": ("Liu Gang 刘刚", ("fire",)),
     "sun.medical": ("Sun Jing 孙静", ("medical",)),
     "zhou.police": ("Zhou Qiang 周强", ("police",)),
@@ -47,8 +49,9 @@ PEOPLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "lin.reviewer": ("Lin Na 林娜", ("reviewer",)),
     "deng.auditor": ("Deng Chao 邓超", ("auditor",)),
 }
-LEVEL_II_REPORT = {**SAMPLES["incident_full_report"], "casualties": 12, "trapped": 4, "people_affected": 800,
-                   "economic_loss": 350, "description": "Gas explosion in building 3; fire on floors 4-6."}
+LEVEL_III_REPORT = {**SAMPLES["incident_full_report"], "deaths": 3, "seriously_injured": 12, "trapped": 4,
+                    "relocated": 150, "people_affected": 800, "economic_loss": 350,
+                    "description": "Gas explosion in building 3; fire on floors 4-6."}
 ACTION = {"title": "Keep the valve room key at the service station", "owner_seat": "plan_owner",
           "due_in_days": 14, "plan_unit": UNIT}
 
@@ -128,8 +131,8 @@ def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
     player.play(warning, "decide_warning_outcome", outcome="open_incident", reason="Explosion in building 3.")
 
     incident = player.child_of(warning)
-    player.play(incident, "record_report", **LEVEL_II_REPORT)
-    player.play(incident, "appoint_commander", commander_username="chen.district")
+    player.play(incident, "record_report", **LEVEL_III_REPORT)
+    player.play(incident, "appoint_commander", commander_username="qin.city")
     player.play(incident, "activate_response", evacuation_ordered=True, evacuation_area="Buildings 2-4")
     for element in ("medical_care", "volunteer_mobilisation", "logistics_supply", "police_traffic",
                     "evacuate_residents"):
@@ -139,12 +142,12 @@ def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
     player.play(incident, "escalate_fire_rescue")
     with player.db.transaction() as session:
         decisions.record(
-            session=session, actor=player.actors["chen.district"], incident_id=incident,
+            session=session, actor=player.actors["qin.city"], incident_id=incident,
             situation="Fire lane blocked by parked cars; the engine cannot reach building 3.",
             options_considered=["Wait for the owners", "Tow the cars now", "Attack from the street"],
             choice="Tow the cars now, without waiting for the owners",
             rationale="Four residents trapped; every minute counts.",
-            authority_basis="Level II response in force; on-scene command authority",
+            authority_basis="Level III response in force; on-scene command authority",
             expected_effect="Engine reaches building 3 within 10 minutes", departs_from_plan=True,
             urgency="immediate")
     player.play(incident, "fire_rescue")

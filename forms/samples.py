@@ -18,9 +18,11 @@ _ACTION = {"title": "Keep the fire lane of building 3 clear", "owner_seat": "pla
 SAMPLES: dict[str, dict[str, Any]] = {
     # the small core model (bpmn/community_incident.bpmn, community_recovery.bpmn)
     "incident_report": {"category": "accident_disaster", "location": "Building 3, Hehua Compound",
-                        "casualties": 12, "people_affected": 800, "trapped": 4, "economic_loss": 350,
+                        "deaths": 2, "seriously_injured": 55, "missing": 0, "trapped": 4, "relocated": 150,
+                        "people_affected": 800, "economic_loss": 350,
                         "description": "Gas explosion in a residential building; fire on floors 4-6."},
-    "escalation_report": {"summary": "Level II gas explosion, 12 casualties, 4 trapped.", "reported_to": "district"},
+    "escalation_report": {"summary": "Level II gas explosion: 2 dead, 55 seriously injured, 4 trapped.",
+                          "reported_to": "district"},
     "activate_response": {"confirmed_level": "II", "command_post": "Hehua Compound gate",
                           "notes": "Evacuate buildings 2-4."},
     "escalation_ack": {"action": "reinforce", "note": "Second engine company dispatched."},
@@ -33,7 +35,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     # the process library
     "incident_full_report": {
         "category": "accident_disaster", "unit": UNIT, "location": "Building 3",
-        "casualties": 0, "people_affected": 40, "trapped": 0, "economic_loss": 5,
+        "deaths": 0, "seriously_injured": 0, "missing": 0, "trapped": 0, "relocated": 0, "people_affected": 40,
+        "economic_loss": 5,
         "hazards_present": ["gas_leak"], "description": "Gas smell in the stairwell of building 3.",
     },
     "commander_appointment": {"commander_username": "li.community", "note": "On duty at the service station."},

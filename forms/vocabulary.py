@@ -32,6 +32,13 @@ LEVEL_LABELS: Labels = {
     "I": ("I particularly serious", "I 级 特别重大"), "II": ("II serious", "II 级 重大"),
     "III": ("III relatively serious", "III 级 较大"), "IV": ("IV general", "IV 级 一般"),
 }
+#: Below 一般: the community's to handle (at response level IV); grade_severity.dmn decides.
+MINOR = "minor"
+SEVERITIES = (*LEVELS, MINOR)
+SEVERITY_LABELS: Labels = {
+    "I": ("I particularly serious", "特别重大"), "II": ("II serious", "重大"),
+    "III": ("III relatively serious", "较大"), "IV": ("IV general", "一般"), MINOR: ("Below general", "一般以下"),
+}
 CATEGORIES = ("natural_disaster", "accident_disaster", "public_health", "social_security")
 CATEGORY_LABELS: Labels = {
     "natural_disaster": ("Natural disaster", "自然灾害"), "accident_disaster": ("Accident or disaster", "事故灾难"),
@@ -65,16 +72,20 @@ SEAT_LABELS: Labels = {
     "plan_approver": ("Plan approver", "预案审批人"),
     REVIEWER: ("Fault-tolerance reviewer", "容错审查人"), AUDITOR: ("Auditor", "审计人员"),
     "street_commander": ("Street commander", "街道指挥"), "district_commander": ("District commander", "区级指挥"),
-    "community_commander": ("Community commander", "社区指挥"),
+    "community_commander": ("Community commander", "社区指挥"), "city_commander": ("City commander", "市级指挥"),
+    "province_commander": ("Province commander", "省级指挥"),
     "district_reviewer": ("Reviewer of the level above", "上级容错复核人"),
     "community_committee": ("Community party organisation / two committees", "社区党组织/两委"),
     "street_emergency_committee": ("Street emergency management committee", "街道应急管理委员会"),
     "service_station": ("Community emergency service station", "社区应急服务站"),
 }
 #: The tiers of governance, lowest first: a community escalates to the street, the street to the district.
-GOVERNANCE_LEVELS = ("grid", "community", "street", "district")
+#: A response is led by one of them from the community up (response_command.dmn: who leads each
+#: severity); city and province lead the most serious events.
+GOVERNANCE_LEVELS = ("grid", "community", "street", "district", "city", "province")
 GOVERNANCE_LEVEL_LABELS: Labels = {"grid": ("Grid", "网格"), "community": ("Community", "社区"),
-                                   "street": ("Street", "街道"), "district": ("District", "区")}
+                                   "street": ("Street", "街道"), "district": ("District / county", "区（县）"),
+                                   "city": ("City", "市"), "province": ("Province", "省")}
 #: The tier each seat acts at. Rulings are made by the body above the decision's maker, and a
 #: departure from the proposed ruling needs a second reviewer of the tier above the first.
 SEAT_LEVELS: Mapping[str, str] = {
@@ -157,6 +168,7 @@ ENUMS: Mapping[str, tuple[tuple[str, ...], Labels]] = {
     "urgency": (URGENCIES, URGENCY_LABELS), "ruling": (RULINGS, RULING_LABELS),
     "hazard_grade": (HAZARD_GRADES, GRADE_LABELS), "resource_kind": (RESOURCE_KINDS, RESOURCE_KIND_LABELS),
     "plan_section": (PLAN_SECTIONS, PLAN_SECTION_LABELS),
+    "severity": (SEVERITIES, SEVERITY_LABELS), "tier": (GOVERNANCE_LEVELS, GOVERNANCE_LEVEL_LABELS),
 }
 
 #: Every labelled list by the name pages use for it (`label("level", "II", lang)`).
@@ -164,5 +176,5 @@ LABELS: Mapping[str, Labels] = {
     "phase": PHASE_LABELS, "level": LEVEL_LABELS, "status": STATUS_LABELS, "category": CATEGORY_LABELS,
     "role": SEAT_LABELS, "urgency": URGENCY_LABELS, "ruling": RULING_LABELS, "grade": GRADE_LABELS,
     "criterion": CRITERIA_LABELS, "resource_kind": RESOURCE_KIND_LABELS,
-    "plan_section": PLAN_SECTION_LABELS,
+    "plan_section": PLAN_SECTION_LABELS, "severity": SEVERITY_LABELS, "tier": GOVERNANCE_LEVEL_LABELS,
 }

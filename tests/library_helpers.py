@@ -34,6 +34,8 @@ PEOPLE: dict[str, tuple[str, ...]] = {
     "zhao.street": ("street_commander",),
     "chen.district": ("district_commander",),
     "qian.district": ("district_commander",),
+    "qin.city": ("city_commander",),
+    "yan.province": ("province_commander",),
     "liu.fire": ("fire",),
     "sun.medical": ("medical",),
     "zhou.police": ("police",),
@@ -61,7 +63,7 @@ FORM_SAMPLES = SAMPLES
 
 #: Element-specific answers where the form's sample does not fit.
 ANSWERS: dict[str, dict[str, Any]] = {
-    "appoint_commander_for_level": {"commander_username": "chen.district", "note": "District takes command."},
+    "appoint_commander_for_level": {"commander_username": "yan.province", "note": "The province takes command."},
 }
 
 

@@ -51,8 +51,9 @@ def test_deploy_list_start_show_complete_and_verify(url: str, tmp_path: Path) ->
     shown = runner.invoke(app, ["incidents", "show", reference, "--database", url])
     assert "Record the incident report" in shown.output
     task_id = next(line.split()[1] for line in shown.output.splitlines() if "duty_officer" in line)
-    data = json.dumps({"category": "natural_disaster", "location": "Grid 3", "casualties": 0,
-                       "people_affected": 10, "economic_loss": 1})
+    data = json.dumps({"category": "natural_disaster", "location": "Grid 3", "deaths": 0,
+                       "seriously_injured": 0, "missing": 0, "trapped": 0, "relocated": 0,
+                       "economic_loss": 1})
     # Nobody holds the duty officer's seat yet: the local operator cannot act for a seat.
     refused = runner.invoke(app, ["tasks", "complete", task_id, "--as", "nobody", "--data", data,
                                   "--database", url])

@@ -29,9 +29,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "incident_report": {
         "category": "natural_disaster",
         "location": "Block 3, Heping Road",
-        "casualties": 2,
+        "deaths": 0,
+        "seriously_injured": 2,
+        "missing": 0,
         "people_affected": 350,
         "trapped": 4,
+        "relocated": 40,
         "economic_loss": 12.5,
         "description": "Waterlogging after a rainstorm; basement garages flooded.",
     },
@@ -150,8 +153,9 @@ def _assert_bounded(properties: dict[str, dict[str, Any]]) -> None:
 
 def test_incident_report_matches_the_grading_inputs() -> None:
     schema = load_schema("incident_report")
-    # The grading decision table reads these three, so they can never be missing.
-    assert {"casualties", "people_affected", "economic_loss"} <= set(schema["required"])
+    # The grading decision table reads these, each on its own count, so they can never be missing.
+    assert {"deaths", "seriously_injured", "missing", "trapped", "relocated", "economic_loss"} <= set(
+        schema["required"])
     category = schema["properties"]["category"]
     assert category["x-enum-labels-zh"] == {
         "natural_disaster": "自然灾害",
@@ -204,23 +208,23 @@ def test_empty_payload_names_every_required_field(form_key: str) -> None:
 
 def test_missing_required_field() -> None:
     data = dict(SAMPLES["incident_report"])
-    del data["casualties"]
-    assert validate("incident_report", data) == {"casualties": "this field is required"}
+    del data["deaths"]
+    assert validate("incident_report", data) == {"deaths": "this field is required"}
 
 
 def test_optional_fields_may_be_left_out() -> None:
     data = {
-        k: v for k, v in SAMPLES["incident_report"].items() if k not in ("trapped", "description")
+        k: v for k, v in SAMPLES["incident_report"].items() if k not in ("people_affected", "description")
     }
     assert validate("incident_report", data) == {}
 
 
 def test_wrong_types() -> None:
     data = dict(SAMPLES["incident_report"])
-    data.update(casualties="3", people_affected=2.5, trapped=True, location=7, economic_loss="x")
+    data.update(deaths="3", people_affected=2.5, trapped=True, location=7, economic_loss="x")
     errors = validate("incident_report", data)
-    assert set(errors) == {"casualties", "people_affected", "trapped", "location", "economic_loss"}
-    assert errors["casualties"] == "must be a whole number"
+    assert set(errors) == {"deaths", "people_affected", "trapped", "location", "economic_loss"}
+    assert errors["deaths"] == "must be a whole number"
     assert errors["location"] == "must be text"
     assert errors["economic_loss"] == "must be a number"
     assert validate("verification", {"verified": "true"}) == {"verified": "must be true or false"}
@@ -228,9 +232,9 @@ def test_wrong_types() -> None:
 
 def test_out_of_bounds() -> None:
     data = dict(SAMPLES["incident_report"])
-    data.update(casualties=-1, economic_loss=-0.5, description="x" * 2001)
+    data.update(deaths=-1, economic_loss=-0.5, description="x" * 2001)
     assert validate("incident_report", data) == {
-        "casualties": "must be at least 0",
+        "deaths": "must be at least 0",
         "economic_loss": "must be at least 0",
         "description": "must be at most 2000 characters",
     }
@@ -278,7 +282,7 @@ def test_nested_array_item_path() -> None:
     }
 
 
-@pytest.mark.parametrize("payload", [None, [], ["casualties"], "text", 3, True])
+@pytest.mark.parametrize("payload", [None, [], ["deaths"], "text", 3, True])
 def test_non_object_payload(payload: object) -> None:
     assert validate("incident_report", payload) == {"": "must be an object"}
 
@@ -324,7 +328,10 @@ def test_coerce_types_follow_the_schema() -> None:
     raw = {
         "category": "public_health",
         "location": "  Building 5  ",
-        "casualties": "3",
+        "deaths": "3",
+        "seriously_injured": "0",
+        "missing": " 1 ",
+        "relocated": "20",
         "people_affected": " 1200 ",
         "trapped": "0",
         "economic_loss": "12.5",
@@ -333,7 +340,10 @@ def test_coerce_types_follow_the_schema() -> None:
     assert coerce("incident_report", raw) == {
         "category": "public_health",
         "location": "Building 5",
-        "casualties": 3,
+        "deaths": 3,
+        "seriously_injured": 0,
+        "missing": 1,
+        "relocated": 20,
         "people_affected": 1200,
         "trapped": 0,
         "economic_loss": 12.5,
@@ -357,7 +367,7 @@ def test_coerce_drops_empty_strings() -> None:
 
 def test_coerce_keeps_what_it_cannot_convert() -> None:
     raw = {
-        "casualties": "three",
+        "deaths": "three",
         "people_affected": "1.5",
         "economic_loss": "nan",
         "trapped": "inf",
@@ -365,7 +375,7 @@ def test_coerce_keeps_what_it_cannot_convert() -> None:
     converted = coerce("incident_report", raw)
     assert converted == raw
     errors = validate("incident_report", converted)
-    assert errors["casualties"] == "must be a whole number"
+    assert errors["deaths"] == "must be a whole number"
     assert errors["people_affected"] == "must be a whole number"
     assert errors["economic_loss"] == "must be a number"
 

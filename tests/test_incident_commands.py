@@ -54,8 +54,9 @@ def test_cancelling_drops_open_tasks_and_refuses_further_commands(scenario: Scen
     assert scenario.open_tasks(incident_id) == []
     with pytest.raises(Conflict, match="cancelled"), scenario.db.transaction() as session:
         tasks.complete(session=session, actor=scenario.actors["duty_officer"], task_id=task.id,
-                       data={"category": "natural_disaster", "location": "x", "casualties": 0,
-                             "people_affected": 0, "economic_loss": 0})
+                       data={"category": "natural_disaster", "location": "x", "deaths": 0,
+                             "seriously_injured": 0, "missing": 0, "trapped": 0, "relocated": 0,
+                             "economic_loss": 0})
 
 
 def test_a_seat_for_one_incident_works_there_only(scenario: Scenario) -> None:

@@ -15,8 +15,8 @@ from engine.incidents import timers
 from engine.models import AuditEvent, HumanTask, PhaseHistory
 from tests.scenario import Scenario
 
-LOW_REPORT = {"category": "natural_disaster", "location": "Grid 3", "casualties": 0, "people_affected": 40,
-              "economic_loss": 5}
+LOW_REPORT = {"category": "natural_disaster", "location": "Grid 3", "deaths": 0, "seriously_injured": 0,
+              "missing": 0, "trapped": 0, "relocated": 0, "economic_loss": 5}
 
 
 @pytest.fixture(params=[False, True], ids=["cached", "restored"])
@@ -31,7 +31,7 @@ def test_level_ii_incident_runs_from_report_to_closed(scenario: Scenario, clock:
 
     scenario.complete(incident_id, "record_report")
     incident = scenario.incident(incident_id)
-    assert incident.response_level == "II"  # 12 casualties: graded by the DMN table
+    assert incident.response_level == "II"  # 55 seriously injured: graded by the one grading table
     assert scenario.open_elements(incident_id) == ["report_to_district"]
 
     scenario.complete(incident_id, "report_to_district")

@@ -204,7 +204,7 @@ def test_a_maker_relieved_of_command_can_still_make_a_statement(db: Database, cl
     library = Library(db, clock)
     incident_id = _respond(library)
     library.decide(incident_id, departs_from_plan=True)  # li.community, the community commander
-    library.message(incident_id, "change_level", {"level": "II", "reason": "Gas reached building 4"})
+    library.message(incident_id, "change_level", {"level": "IV", "reason": "A resident died in building 4"})
     library.complete(incident_id, "appoint_commander_for_level", commander_username="chen.district")
     _to_learning(library, incident_id)
     task = library.task(incident_id, "add_maker_statement")

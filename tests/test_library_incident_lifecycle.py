@@ -18,7 +18,7 @@ from engine.models import FaultToleranceReview, ImprovementAction, PhaseHistory
 from tests.library_helpers import FORM_SAMPLES, UNIT, Library
 
 REPORT = FORM_SAMPLES["incident_full_report"]
-LEVEL_I_REPORT = {**REPORT, "casualties": 35, "trapped": 6, "people_affected": 2000, "economic_loss": 800}
+LEVEL_I_REPORT = {**REPORT, "deaths": 35, "trapped": 6, "people_affected": 2000, "economic_loss": 800}
 FIRST_TIER = ["fire_rescue", "medical_care", "volunteer_mobilisation"]
 SECOND_TIER = ["logistics_supply", "police_traffic"]
 RECOVERY = ["loss_assessment", "relief_distribution", "requisition_compensation"]
@@ -51,7 +51,8 @@ def test_level_iv_is_commanded_by_the_community_and_closes_without_reviews(libra
     assert library.incident(incident_id).phase == "response"
     library.complete(incident_id, "record_report")
     assert library.incident(incident_id).response_level == "IV"
-    assert library.task(incident_id, "appoint_commander").role == "duty_officer"
+    # below 一般: the community leads, and its command seat (not the duty officer) appoints
+    assert library.task(incident_id, "appoint_commander").role == "community_commander"
 
     library.complete(incident_id, "appoint_commander", commander_username="li.community")
     assert library.commander(incident_id) == "li.community"
@@ -88,11 +89,11 @@ def test_level_iv_is_commanded_by_the_community_and_closes_without_reviews(libra
 
 
 def test_level_i_runs_every_phase_with_escalation_reports_evacuation_and_review(library: Library) -> None:
-    incident_id = _to_response(library, LEVEL_I_REPORT, "chen.district", evacuate=True)
+    incident_id = _to_response(library, LEVEL_I_REPORT, "yan.province", evacuate=True)
     incident = library.incident(incident_id)
     assert incident.response_level == "I"
-    assert library.commander(incident_id) == "chen.district"
-    assert [a["seat"] for a in library.audit(incident_id, "commander_seated")] == ["district_commander"]
+    assert library.commander(incident_id) == "yan.province"
+    assert [a["seat"] for a in library.audit(incident_id, "commander_seated")] == ["province_commander"]
     # level I: the second tier opens at once, and the commander ordered an evacuation
     assert library.open_elements(incident_id) == sorted(FIRST_TIER + SECOND_TIER + ["evacuate_residents"])
     fire = library.task(incident_id, "fire_rescue")
@@ -129,7 +130,7 @@ def test_level_i_runs_every_phase_with_escalation_reports_evacuation_and_review(
     assert (revision.reference[:3], revision.unit) == ("PLN", UNIT)
     # the flagged decision is reviewed: its maker may comment, a reviewer who is not the maker rules
     assert library.open_elements(incident_id) == ["add_maker_statement"]
-    assert library.person_for(library.task(incident_id, "add_maker_statement")) == "chen.district"
+    assert library.person_for(library.task(incident_id, "add_maker_statement")) == "yan.province"
     library.complete(incident_id, "add_maker_statement")
     library.complete(incident_id, "rule_on_decision", ruling="mitigated", motive="negligence",
                      mitigation="A written reminder.")
@@ -157,15 +158,16 @@ def test_a_level_change_reseats_command_and_calls_in_the_second_tier(
     incident = library.incident(incident_id)
     assert incident.response_level == "II"
     assert library.audit(incident_id, "response_level_changed")[-1] == {"from": "IV", "to": "II"}
-    # command moves up to the district: the duty officer names the district commander
+    # command moves up to the province: its command seat (not the duty officer) names the commander
     assert library.open_elements(incident_id) == ["appoint_commander_for_level", "medical_care",
                                                   "volunteer_mobilisation"]
+    assert library.task(incident_id, "appoint_commander_for_level").role == "province_commander"
     with pytest.raises(InvalidInput):  # a community commander cannot command a level II response
         library.complete(incident_id, "appoint_commander_for_level", commander_username="li.community")
-    library.complete(incident_id, "appoint_commander_for_level", commander_username="chen.district")
-    assert library.commander(incident_id) == "chen.district"
+    library.complete(incident_id, "appoint_commander_for_level", commander_username="yan.province")
+    assert library.commander(incident_id) == "yan.province"
     assert [a["username"] for a in library.audit(incident_id, "commander_seated")] == [
-        "li.community", "chen.district"]
+        "li.community", "yan.province"]
     assert library.open_elements(incident_id) == sorted(["medical_care", "volunteer_mobilisation", *SECOND_TIER])
 
     # a stale branch completing later does not pull the level back
@@ -180,12 +182,12 @@ def test_a_level_change_reseats_command_and_calls_in_the_second_tier(
 
 
 def test_a_rise_within_the_command_level_keeps_the_commander(library: Library) -> None:
-    incident_id = _to_response(library, {**REPORT, "casualties": 12}, "chen.district")
+    incident_id = _to_response(library, {**REPORT, "deaths": 12}, "yan.province")
     assert library.incident(incident_id).response_level == "II"
     assert library.open_elements(incident_id) == sorted(FIRST_TIER + SECOND_TIER)
     library.message(incident_id, "change_level", {"level": "I", "reason": "Explosion risk"})
     assert library.incident(incident_id).response_level == "I"
-    assert library.commander(incident_id) == "chen.district"  # II -> I: still the district's command
+    assert library.commander(incident_id) == "yan.province"  # II -> I: still the province's command
     assert library.open_elements(incident_id) == sorted(FIRST_TIER + SECOND_TIER)  # nothing new to open
     assert library.state(incident_id).waiting_messages == ["change_level", "response_over"]
     library.message(incident_id, "response_over", {"summary": "Contained."})
@@ -196,10 +198,10 @@ def test_a_rise_within_the_command_level_keeps_the_commander(library: Library) -
 def test_two_level_changes_then_the_end_of_the_response(request: pytest.FixtureRequest, library: Library) -> None:
     incident_id = _to_response(library, REPORT, "li.community")
     library.message(incident_id, "change_level", {"level": "III", "reason": "More residents affected"})
-    library.complete(incident_id, "appoint_commander_for_level", commander_username="zhao.street")
+    library.complete(incident_id, "appoint_commander_for_level", commander_username="qin.city")
     library.message(incident_id, "change_level", {"level": "IV", "reason": "Leak closed"})
-    library.complete(incident_id, "appoint_commander_for_level", commander_username="li.community")
-    assert library.commander(incident_id) == "li.community"
+    library.complete(incident_id, "appoint_commander_for_level", commander_username="chen.district")
+    assert library.commander(incident_id) == "chen.district"  # 一般 is the district's to lead
     library.message(incident_id, "response_over", {"summary": "Contained."})  # the command post's third round
     library.complete(incident_id, "damage_statistics")
     assert library.incident(incident_id).response_level == "IV"
@@ -210,8 +212,8 @@ def test_a_level_change_is_refused_while_the_new_commander_is_not_seated(library
     library.message(incident_id, "change_level", {"level": "III", "reason": "More residents affected"})
     assert library.open_elements(incident_id)[0] == "appoint_commander_for_level"
     assert library.state(incident_id).waiting_messages == []  # hand over command first
-    library.complete(incident_id, "appoint_commander_for_level", commander_username="zhao.street")
-    assert library.commander(incident_id) == "zhao.street"
+    library.complete(incident_id, "appoint_commander_for_level", commander_username="qin.city")
+    assert library.commander(incident_id) == "qin.city"
     assert library.state(incident_id).waiting_messages == ["change_level", "response_over"]
 
 
@@ -220,10 +222,10 @@ def test_the_commander_must_hold_the_command_seat_of_the_level(library: Library)
     library.complete(incident_id, "record_report", LEVEL_I_REPORT)
     with pytest.raises(InvalidInput) as refused:
         library.complete(incident_id, "appoint_commander", commander_username="li.community")
-    assert "district_commander" in str(refused.value)
+    assert "province_commander" in str(refused.value)
     assert library.open_elements(incident_id) == ["appoint_commander"]
-    library.complete(incident_id, "appoint_commander", commander_username="qian.district")
-    assert library.commander(incident_id) == "qian.district"
+    library.complete(incident_id, "appoint_commander", commander_username="yan.province")
+    assert library.commander(incident_id) == "yan.province"
 
 
 def test_statistics_sent_back_are_reported_again(library: Library) -> None:
@@ -253,4 +255,5 @@ def test_a_malformed_level_change_is_refused_with_field_errors_and_changes_nothi
     assert (incident.response_level, incident.status) == ("IV", "active")
     assert library.open_elements(incident_id) == FIRST_TIER
     library.message(incident_id, "change_level", {"level": "IV", "reason": "Confirmed as general"})
-    assert library.commander(incident_id) == "li.community"
+    assert library.task(incident_id, "appoint_commander_for_level").role == "district_commander"
+    assert library.commander(incident_id) == "li.community"  # until the district seats its own

@@ -13,7 +13,6 @@ from lxml import etree
 
 from bpmn import BUNDLE_DIR
 from engine import definitions
-from engine.clock import ManualClock
 from engine.db import Database
 from engine.definitions.bundled import bundled_files
 from engine.workflow import parse_bundle
@@ -54,7 +53,8 @@ def test_the_bundle_deploys_through_the_engines_validation(db: Database) -> None
     assert set(LIBRARY) <= set(deployed)
     assert set(deployed["incident_lifecycle"].summary["called_processes"]) == {"fault_tolerance_review"}
     assert set(deployed["emergency_drill"].summary["called_processes"]) >= {"incident_lifecycle"}
-    assert sorted(deployed["incident_lifecycle"].summary["decisions"]) == ["grade_incident", "propose_ruling"]
+    assert sorted(deployed["incident_lifecycle"].summary["decisions"]) == [
+        "grade_severity", "propose_ruling", "response_command"]
     assert deployed["early_warning"].summary["decisions"] == ["warning_prepositioning"]
     with db.transaction() as session:  # the same content again is a no-op
         again = definitions.deploy(session=session, actor=ADMIN, files=bundled_files())
@@ -125,26 +125,6 @@ def test_human_tasks_sit_in_lanes_and_subprocesses_do_not(process_id: str) -> No
     assert all(task.get("id") in in_lanes for task in root.iterfind(".//bpmn:userTask", NS))
     # an embedded subprocess in a lane would force its lane on every task inside it
     assert not any(sub.get("id") in in_lanes for sub in root.iterfind(".//bpmn:subProcess", NS))
-
-
-@pytest.mark.parametrize(("report", "level", "commander"), [
-    ({"casualties": 35}, "I", "chen.district"),
-    ({"trapped": 12}, "II", "chen.district"),
-    ({"economic_loss": 1200}, "III", "zhao.street"),
-    ({"category": "natural_disaster", "people_affected": 100000}, "I", "chen.district"),
-    ({"category": "public_health", "people_affected": 1500}, "II", "chen.district"),
-    ({"category": "social_security", "people_affected": 400}, "III", "zhao.street"),
-    ({"category": "natural_disaster", "people_affected": 400}, "IV", "li.community"),
-    ({"casualties": 2, "trapped": 2, "economic_loss": 999}, "IV", "li.community"),
-])
-def test_grading_sets_the_level_and_the_command_seat(db: Database, clock: ManualClock, report: dict, level: str,
-                                                     commander: str) -> None:
-    library = Library(db, clock)
-    incident_id = library.start("incident_lifecycle")
-    library.complete(incident_id, "record_report", **report)
-    assert library.incident(incident_id).response_level == level
-    library.complete(incident_id, "appoint_commander", commander_username=commander)
-    assert library.commander(incident_id) == commander
 
 
 NESTED_DATA_OBJECT = """<?xml version="1.0" encoding="UTF-8"?>

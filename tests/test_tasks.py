@@ -33,10 +33,11 @@ def _snapshot(db: Database, incident_id: int) -> tuple:
 def test_invalid_form_data_is_refused_with_field_errors_and_changes_nothing(scenario: Scenario) -> None:
     incident_id = scenario.start()
     before = _snapshot(scenario.db, incident_id)
-    bad = {"category": "meteor", "location": "Grid 3", "casualties": -1}
+    bad = {"category": "meteor", "location": "Grid 3", "deaths": -1}
     with pytest.raises(InvalidInput) as caught:
         scenario.complete(incident_id, "record_report", bad)
-    assert set(caught.value.fields) == {"category", "casualties", "people_affected", "economic_loss"}
+    assert set(caught.value.fields) == {"category", "deaths", "seriously_injured", "missing", "trapped", "relocated",
+                                        "economic_loss"}
     assert _snapshot(scenario.db, incident_id) == before
     assert scenario.open_elements(incident_id) == ["record_report"]
 
@@ -47,8 +48,9 @@ def test_completing_a_task_twice_is_a_conflict(scenario: Scenario) -> None:
     scenario.complete(incident_id, "record_report")
     with pytest.raises(Conflict), scenario.db.transaction() as session:
         tasks.complete(session=session, actor=scenario.actors["duty_officer"], task_id=task.id,
-                       data={"category": "natural_disaster", "location": "x", "casualties": 0,
-                             "people_affected": 0, "economic_loss": 0})
+                       data={"category": "natural_disaster", "location": "x", "deaths": 0,
+                             "seriously_injured": 0, "missing": 0, "trapped": 0, "relocated": 0,
+                             "economic_loss": 0})
     assert scenario.incident(incident_id).response_level == "II"
 
 
@@ -133,8 +135,9 @@ def test_the_same_task_completed_concurrently_succeeds_exactly_once(scenario: Sc
         try:
             with scenario.db.transaction() as session:
                 tasks.complete(session=session, actor=scenario.actors["duty_officer"], task_id=task.id,
-                               data={"category": "natural_disaster", "location": "x", "casualties": 0,
-                                     "people_affected": 0, "economic_loss": 0})
+                               data={"category": "natural_disaster", "location": "x", "deaths": 0,
+                                     "seriously_injured": 0, "missing": 0, "trapped": 0,
+                                     "relocated": 0, "economic_loss": 0})
             outcomes.append("ok")
         except Conflict:
             outcomes.append("conflict")

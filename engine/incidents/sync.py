@@ -44,8 +44,8 @@ def _sync_human_tasks(
             continue
         task = HumanTask(
             id=task_id, incident_id=incident.id, task_spec=view.element, title=view.title, title_zh=view.title_zh,
-            subject=view.subject,
-            role=view.lane or "", form_key=view.form_key or "", phase=view.phase, state="ready",
+            subject=view.subject, role=_named_user(view, "seat") or view.lane or "", form_key=view.form_key or "",
+            phase=view.phase, state="ready",
             due_at=view.due_at, created_at=moment, assignee_id=_assignee(session, view),
             excluded_user=_named_user(view, "notBy"),
         )
@@ -61,7 +61,9 @@ def _deadline_passed(row: HumanTask, view: TaskView, moment: datetime) -> bool:
 
 
 def _named_user(view: TaskView, prop: str) -> str | None:
-    """The username held by the data variable a task property names (`assignee`, `notBy`)."""
+    """The value of the data variable a task property names: a username (`assignee`, `notBy`) or
+    the seat that owns the task where the model decides it at run time (`seat`, e.g. the leading
+    tier's command seat); the lane stays the default."""
     variable = view.properties.get(prop)
     value = view.data.get(variable) if variable else None
     return value if isinstance(value, str) and value else None

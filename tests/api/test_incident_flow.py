@@ -46,7 +46,7 @@ def test_each_seat_works_an_incident_from_report_to_closed(
     assert api.as_("fire").get("/tasks/inbox").json() == []
     task_id = inbox[0]["id"]
     shown = api.as_("duty").get(f"/tasks/{task_id}").json()
-    assert shown["form_schema"]["type"] == "object" and "casualties" in shown["form_schema"]["properties"]
+    assert shown["form_schema"]["type"] == "object" and "deaths" in shown["form_schema"]["properties"]
     assert api.as_("fire").get(f"/tasks/{task_id}").status_code == 403
     assert api.as_("commander").get(f"/tasks/{task_id}").status_code == 200
     assert api.as_("auditor").get(f"/tasks/{task_id}").status_code == 200
@@ -56,9 +56,9 @@ def test_each_seat_works_an_incident_from_report_to_closed(
     assert api.as_("fire").get(f"/incidents/{ref}").json()["open_tasks"] == []
 
     # Invalid form data: 422 naming each field; the wrong seat: 403; nothing changes.
-    bad = api.as_("duty").post(f"/tasks/{task_id}/complete", {"data": {"category": "meteor", "casualties": -1}})
+    bad = api.as_("duty").post(f"/tasks/{task_id}/complete", {"data": {"category": "meteor", "deaths": -1}})
     assert bad.status_code == 422
-    assert {"category", "casualties", "location"} <= set(bad.json()["error"]["fields"])
+    assert {"category", "deaths", "location"} <= set(bad.json()["error"]["fields"])
     wrong_seat = api.as_("fire").complete(ref, "record_report")
     assert wrong_seat.status_code == 403 and "duty_officer" in wrong_seat.json()["error"]["message"]
     assert api.as_("auditor").complete(ref, "record_report").status_code == 403
@@ -68,8 +68,9 @@ def test_each_seat_works_an_incident_from_report_to_closed(
     again = api.as_("duty").post(f"/tasks/{task_id}/complete", {"data": done})
     assert again.status_code in (409, 422)
     again = api.as_("duty").post(f"/tasks/{task_id}/complete",
-                                 {"data": {"category": "natural_disaster", "location": "x", "casualties": 0,
-                                           "people_affected": 0, "economic_loss": 0}})
+                                 {"data": {"category": "natural_disaster", "location": "x", "deaths": 0,
+                                           "seriously_injured": 0, "missing": 0, "trapped": 0,
+                                           "relocated": 0, "economic_loss": 0}})
     assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
 
     state = api.as_("commander").get(f"/incidents/{ref}").json()

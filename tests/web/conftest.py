@@ -23,7 +23,7 @@ from tests.scenario import ADMIN
 
 #: The models page tests run on: community_incident and what it calls (not the whole library, which
 #: other work changes and which takes seconds to deploy for every test).
-MODELS = ("community_incident.bpmn", "community_recovery.bpmn", "grade_response_level.dmn")
+MODELS = ("community_incident.bpmn", "community_recovery.bpmn", "grade_severity.dmn")
 LEVEL_DRILL = Path(__file__).parent / "fixtures" / "level_drill.bpmn"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -62,22 +62,23 @@ def test_staff_submits_invalid_then_valid_data_on_a_phone(site: Site, phone: Any
     shot(phone, "inbox-phone")
     card.get_by_role("link", name="Record the incident report").click()
     phone.wait_for_url("**/ui/tasks/*")
-    phone.fill("#f-casualties", "-5")
+    phone.fill("#f-deaths", "-5")
     phone.select_option("#f-category", "accident_disaster")
     phone.click("#submit-task")
     assert phone.locator("#form-errors").is_visible()
-    assert "must be at least 0" in phone.locator("#field-casualties .error").inner_text()
+    assert "must be at least 0" in phone.locator("#field-deaths .error").inner_text()
     assert "this field is required" in phone.locator("#field-location .error").inner_text()
-    assert phone.input_value("#f-casualties") == "-5"  # the typed value is kept
+    assert phone.input_value("#f-deaths") == "-5"  # the typed value is kept
     assert phone.input_value("#f-category") == "accident_disaster"
     shot(phone, "task-errors-phone")
     answers = ANSWERS["record_report"]
-    for name in ("location", "casualties", "people_affected", "trapped", "economic_loss", "description"):
+    for name in ("location", "deaths", "seriously_injured", "missing", "trapped", "relocated", "people_affected",
+                 "economic_loss", "description"):
         phone.fill(f"#f-{name}", str(answers[name]))
     phone.click("#submit-task")
     phone.wait_for_url("**/ui/tasks?done=task_completed")
     assert "Task completed." in phone.locator(".flash").inner_text()
-    assert "report_to_district" in site.open_elements(ref)  # casualties 12 grade it level II
+    assert "report_to_district" in site.open_elements(ref)  # 55 seriously injured grade it level II
 
 
 def test_commander_records_a_decision_in_chinese(site: Site, page: Any) -> None:

@@ -87,9 +87,9 @@ def test_staff_inbox_form_errors_and_completion(browser: Any, db: Database, inci
     task_id = _task_id(db, incident, "record_report")
     form = duty.get(f"/ui/tasks/{task_id}").text
     assert '<option value="accident_disaster">Accident or disaster</option>' in form
-    assert re.search(r'id="f-casualties"[^>]*type="number"[^>]*step="1"[^>]*min="0"[^>]*max="100000"', form)
+    assert re.search(r'id="f-deaths"[^>]*type="number"[^>]*step="1"[^>]*min="0"[^>]*max="100000"', form)
     assert re.search(r'<textarea id="f-description"[^>]*maxlength="2000"', form)
-    bad = duty.post(f"/ui/tasks/{task_id}", {"casualties": "-5", "economic_loss": "lots", "category": "public_health"},
+    bad = duty.post(f"/ui/tasks/{task_id}", {"deaths": "-5", "economic_loss": "lots", "category": "public_health"},
                     page=f"/ui/tasks/{task_id}")
     assert bad.status_code == 422
     assert "must be at least 0" in bad.text and "must be a number" in bad.text and "this field is required" in bad.text
@@ -231,8 +231,8 @@ def test_both_languages_and_the_choice_is_remembered(browser: Any, db: Database,
     assert "我的任务" in inbox and '<html lang="zh-CN">' in inbox
     task_id = _task_id(db, incident, "record_report")
     form = duty.get(f"/ui/tasks/{task_id}").text
-    assert "事件信息报告" in form and "伤亡人数" in form and ">事故灾难</option>" in form
-    bad = duty.post(f"/ui/tasks/{task_id}", {"casualties": "-1"}, page=f"/ui/tasks/{task_id}")
+    assert "事件信息报告" in form and "死亡人数" in form and ">事故灾难</option>" in form
+    bad = duty.post(f"/ui/tasks/{task_id}", {"deaths": "-1"}, page=f"/ui/tasks/{task_id}")
     assert "不能小于 0" in bad.text and "此项必填" in bad.text
     again = browser("duty")  # a new browser: the stored language comes back at sign-in
     assert "我的任务" in again.get("/ui/tasks").text
