@@ -18,7 +18,7 @@ from engine.definitions.bundled import bundled_files
 from engine.workflow import parse_bundle
 from forms import available_form_keys, load_schema
 from forms.vocabulary import SEAT_LABELS
-from tests.library_helpers import ADMIN, FORM_SAMPLES, Library
+from tests.library_helpers import ADMIN, FORM_SAMPLES
 
 LIBRARY = {
     "incident_lifecycle": ("incident_lifecycle.bpmn", ("response", "recovery", "learning")),
