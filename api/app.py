@@ -21,6 +21,7 @@ from api.routes import (
     health,
     incidents,
     registers,
+    reports,
     resources,
     tasks,
     users,
@@ -100,8 +101,8 @@ def create_app(
     app.state.draining = threading.Event()
     app.state.metrics = Metrics(database)
     errors.install(app)
-    for module in (auth, incidents, tasks, attachments, decisions, registers, resources, definitions, audit, users,
-                   health):
+    for module in (auth, incidents, reports, tasks, attachments, decisions, registers, resources, definitions,
+                   audit, users, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # sees every answer

@@ -1,7 +1,9 @@
 """`renxing demo`: the whole disaster lifecycle on the bundled process library.
 
 A gas alarm raises an early warning (prevention) that turns into an incident: three dead make it
-较大 (level III), so the city leads and its commander takes the scene; the fire team misses its
+较大 (level III), so the city leads and its commander takes the scene; the initial report (首报)
+goes to the street by phone and to the district in writing within the hour, follow-up reports
+(续报) every four hours and the final report (终报) when the response is over; the fire team misses its
 deadline and the timer escalates to the commander, who records an on-scene decision that departs
 from the plan; the response ends, recovery runs, and in learning the after-action review files an
 improvement action while a reviewer who is not the decision's maker rules on it (fault tolerance,
@@ -18,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import audit, incidents, seats, tasks
+from engine import audit, incidents, response, seats, tasks
 from engine.actors import Actor
 from engine.clock import ManualClock
 from engine.db import Database
@@ -131,7 +133,9 @@ def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
     player.play(warning, "decide_warning_outcome", outcome="open_incident", reason="Explosion in building 3.")
 
     incident = player.child_of(warning)
+    player.play(incident, "initial_report_phone")  # 首报 to the street by phone, at once
     player.play(incident, "record_report", **LEVEL_III_REPORT)
+    player.play(incident, "initial_report_written")  # and in writing to the district within the hour
     player.play(incident, "appoint_commander", commander_username="qin.city")
     player.play(incident, "activate_response", evacuation_ordered=True, evacuation_area="Buildings 2-4")
     for element in ("medical_care", "volunteer_mobilisation", "logistics_supply", "police_traffic",
@@ -152,7 +156,7 @@ def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
             urgency="immediate")
     player.play(incident, "fire_rescue")
     player.play(incident, "open_shelters")
-    player.clock.advance(timedelta(hours=1, minutes=30))
+    player.clock.advance(timedelta(hours=4))  # level III: a follow-up report (续报) every four hours
     timers.sweep(player.db)
     player.play(incident, "situation_report")
     player.message(incident, "response_over", {"summary": "All residents accounted for."})
@@ -203,6 +207,19 @@ def _timeline(db: Database, ids: tuple[int, ...]) -> list[str]:
     return lines
 
 
+def _report_register(db: Database, incident_id: int) -> list[str]:
+    """The incident's 信息报告台账: each report owed upward, to whom, due and sent."""
+    with db.read() as session:
+        found = response.report_register(session=session, incident_id=incident_id, now=db.clock.now())
+    lines = ["report register (信息报告台账):"]
+    for entry in found:
+        sent = f"{entry.sent_at:%m-%d %H:%M}" if entry.sent_at else "not sent"
+        due = f"{entry.due_at:%m-%d %H:%M}" if entry.due_at else "-"
+        lines.append(f"  {entry.title:<36} to {entry.addressee or '-':<9} due {due}  sent {sent}"
+                     + ("  LATE" if entry.late else ""))
+    return lines
+
+
 def run_demo(db: Database) -> DemoReport:
     clock = ManualClock(db.clock.now())
     db.clock = clock
@@ -218,6 +235,7 @@ def run_demo(db: Database) -> DemoReport:
                                 + (f", level {instance.response_level}" if instance.response_level else ""))
         report.lines.append("(simulated clock)")
     report.lines.extend(_timeline(db, ids))
+    report.lines.extend(_report_register(db, ids[1]))
     with db.read() as session:
         result = audit.verify(session=session)
         closed = all(session.get_one(Incident, i).status == "closed" for i in ids)

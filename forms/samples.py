@@ -55,6 +55,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
                          "injured_so_far": 1, "missing_so_far": 0, "resources_committed": "1 engine, 12 volunteers",
                          "threats": "Gas pocket in the basement.", "planned_actions": "Ventilate, then re-enter.",
                          "next_report_due_hours": 2},
+    "initial_report": {"received_by": "Zhang Min, street duty room", "summary": "Gas smell in building 3 stairwell; "
+                       "residents of floors 1-3 moved out; nobody hurt.", "deaths": 0, "seriously_injured": 0,
+                       "trapped": 0, "missing": 0},
+    "final_report": {"received_by": "Duty room, district emergency bureau",
+                     "summary": "Leak closed at the riser valve; residents back home the same evening.",
+                     "deaths": 0, "seriously_injured": 0, "missing": 0, "relocated": 40, "economic_loss": 5},
     "damage_statistics": {"houses_damaged": 3, "direct_loss": 12.5, "people_resettled": 10},
     "verification": {"verified": True, "comment": "Checked door to door."},
     "task_confirmation": {"done": True, "comment": "Done as the model says."},

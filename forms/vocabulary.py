@@ -119,6 +119,13 @@ CRITERIA_LABELS: Labels = {
     "urgency": ("Urgency", "紧急程度"), "prompt_correction": ("Prompt correction and reporting", "及时纠错与报告"),
 }
 
+# --- information reports (信息报告) -------------------------------------------------------------
+REPORT_KINDS = ("initial", "follow_up", "final")
+REPORT_KIND_LABELS: Labels = {"initial": ("Initial report", "首报"), "follow_up": ("Follow-up report", "续报"),
+                              "final": ("Final report", "终报")}
+#: The form of each kind of report task: how the report register recognises them.
+REPORT_FORMS = {"initial_report": "initial", "situation_report": "follow_up", "final_report": "final"}
+
 # --- registers -------------------------------------------------------------------------------
 FACILITIES = ("house", "building", "gas", "electricity", "living_facility", "vulnerable_resident")
 HAZARD_GRADES = ("major", "general")
@@ -177,4 +184,5 @@ LABELS: Mapping[str, Labels] = {
     "role": SEAT_LABELS, "urgency": URGENCY_LABELS, "ruling": RULING_LABELS, "grade": GRADE_LABELS,
     "criterion": CRITERIA_LABELS, "resource_kind": RESOURCE_KIND_LABELS,
     "plan_section": PLAN_SECTION_LABELS, "severity": SEVERITY_LABELS, "tier": GOVERNANCE_LEVEL_LABELS,
+    "report_kind": REPORT_KIND_LABELS,
 }

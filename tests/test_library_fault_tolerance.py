@@ -27,6 +27,8 @@ def library(request: pytest.FixtureRequest, db: Database, clock: ManualClock) ->
 
 def _respond(library: Library) -> int:
     incident_id = library.start("incident_lifecycle")
+    library.complete(incident_id, "initial_report_phone")
+    library.complete(incident_id, "initial_report_written")
     library.complete(incident_id, "record_report")
     library.complete(incident_id, "appoint_commander", commander_username="li.community")
     library.complete(incident_id, "activate_response")
@@ -35,7 +37,7 @@ def _respond(library: Library) -> int:
 
 def _to_learning(library: Library, incident_id: int) -> None:
     library.message(incident_id, "response_over", {"summary": "Contained."})
-    for element in ("damage_statistics", "verify_statistics", "loss_assessment", "relief_distribution",
+    for element in ("final_report", "damage_statistics", "verify_statistics", "loss_assessment", "relief_distribution",
                     "requisition_compensation", "reconstruction_plan", "after_action_review"):
         library.complete(incident_id, element)
 

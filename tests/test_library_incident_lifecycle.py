@@ -27,8 +27,15 @@ def library(request: pytest.FixtureRequest, db: Database, clock: ManualClock) ->
     return Library(db, clock, restore=request.param)
 
 
+def _report_initially(library: Library, incident_id: int) -> None:
+    """The initial report (首报), by phone and in writing, on time."""
+    library.complete(incident_id, "initial_report_phone")
+    library.complete(incident_id, "initial_report_written")
+
+
 def _to_response(library: Library, report: dict, commander: str, *, evacuate: bool = False) -> int:
     incident_id = library.start("incident_lifecycle")
+    _report_initially(library, incident_id)
     library.complete(incident_id, "record_report", report)
     library.complete(incident_id, "appoint_commander", commander_username=commander)
     library.complete(incident_id, "activate_response", evacuation_ordered=evacuate,
@@ -37,6 +44,7 @@ def _to_response(library: Library, report: dict, commander: str, *, evacuate: bo
 
 
 def _recover(library: Library, incident_id: int) -> None:
+    library.complete(incident_id, "final_report")  # the final report (终报) comes first
     library.complete(incident_id, "damage_statistics")
     library.complete(incident_id, "verify_statistics")
     assert library.open_elements(incident_id) == RECOVERY
@@ -47,8 +55,9 @@ def _recover(library: Library, incident_id: int) -> None:
 
 def test_level_iv_is_commanded_by_the_community_and_closes_without_reviews(library: Library) -> None:
     incident_id = library.start("incident_lifecycle")
-    assert library.open_elements(incident_id) == ["record_report"]
+    assert library.open_elements(incident_id) == ["initial_report_phone", "initial_report_written", "record_report"]
     assert library.incident(incident_id).phase == "response"
+    _report_initially(library, incident_id)
     library.complete(incident_id, "record_report")
     assert library.incident(incident_id).response_level == "IV"
     # below 一般: the community leads, and its command seat (not the duty officer) appoints
@@ -64,14 +73,15 @@ def test_level_iv_is_commanded_by_the_community_and_closes_without_reviews(libra
     state = library.state(incident_id)
     assert state.waiting_messages == ["change_level", "response_over"]
     assert {t.element for t in state.timers} == {
-        "fire_rescue_deadline", "medical_care_deadline", "volunteer_mobilisation_deadline", "situation_report_due"}
+        "fire_rescue_deadline", "medical_care_deadline", "volunteer_mobilisation_deadline", "follow_up_due"}
     for element in FIRST_TIER:
         library.complete(incident_id, element)
     assert library.advance(minutes=90) == []  # every deadline met: nothing escalates
 
     library.message(incident_id, "response_over", {"summary": "Leak closed, residents back home."})
     assert library.incident(incident_id).phase == "recovery"
-    assert library.state(incident_id).timers == []  # the situation report cycle ended with the response
+    # the follow-up cycle ended with the response; the final report is due within a day
+    assert [t.element for t in library.state(incident_id).timers] == ["final_report_deadline"]
     _recover(library, incident_id)
     assert library.incident(incident_id).phase == "learning"
     library.complete(incident_id, "after_action_review")  # no improvement actions, no flagged decision
@@ -111,16 +121,18 @@ def test_level_i_runs_every_phase_with_escalation_reports_evacuation_and_review(
     library.complete(incident_id, "open_shelters")
     decision_id = library.decide(incident_id, departs_from_plan=True)
 
-    # situation reports every two hours while the response runs
-    library.advance(hours=1, minutes=30)
+    # level I: a follow-up report (续报) every hour while the response runs
+    library.advance(minutes=30)
     assert library.open_elements(incident_id) == ["situation_report"]
     assert library.task(incident_id, "situation_report").role == "duty_officer"
     library.complete(incident_id, "situation_report")
-    library.advance(hours=2)
+    library.advance(hours=1)
     assert library.open_elements(incident_id) == ["situation_report"]  # the next one; left open
 
     library.message(incident_id, "response_over", {"summary": "All residents accounted for."})
-    assert library.open_elements(incident_id) == ["damage_statistics"]  # the open report was closed
+    # the follow-up report that fell due is still owed (and late in the register); the final report is due too
+    assert library.open_elements(incident_id) == ["final_report", "situation_report"]
+    library.complete(incident_id, "situation_report")
     _recover(library, incident_id)
 
     action = {"title": "Keep the valve room key at the station", "owner_seat": "plan_owner", "due_in_days": 14,
@@ -175,7 +187,7 @@ def test_a_level_change_reseats_command_and_calls_in_the_second_tier(
     assert library.incident(incident_id).response_level == "II"
 
     library.message(incident_id, "response_over", {"summary": "Contained."})
-    assert library.open_elements(incident_id) == ["damage_statistics"]  # still-open tasks were closed
+    assert library.open_elements(incident_id) == ["final_report"]  # still-open tasks were closed
     _recover(library, incident_id)
     assert library.incident(incident_id).response_level == "II"
     assert [a["to"] for a in library.audit(incident_id, "response_level_changed")] == ["IV", "II"]
@@ -191,7 +203,7 @@ def test_a_rise_within_the_command_level_keeps_the_commander(library: Library) -
     assert library.open_elements(incident_id) == sorted(FIRST_TIER + SECOND_TIER)  # nothing new to open
     assert library.state(incident_id).waiting_messages == ["change_level", "response_over"]
     library.message(incident_id, "response_over", {"summary": "Contained."})
-    assert library.open_elements(incident_id) == ["damage_statistics"]
+    assert library.open_elements(incident_id) == ["final_report"]
     assert library.incident(incident_id).response_level == "I"
 
 
@@ -203,6 +215,7 @@ def test_two_level_changes_then_the_end_of_the_response(request: pytest.FixtureR
     library.complete(incident_id, "appoint_commander_for_level", commander_username="chen.district")
     assert library.commander(incident_id) == "chen.district"  # 一般 is the district's to lead
     library.message(incident_id, "response_over", {"summary": "Contained."})  # the command post's third round
+    library.complete(incident_id, "final_report")
     library.complete(incident_id, "damage_statistics")
     assert library.incident(incident_id).response_level == "IV"
 
@@ -219,6 +232,7 @@ def test_a_level_change_is_refused_while_the_new_commander_is_not_seated(library
 
 def test_the_commander_must_hold_the_command_seat_of_the_level(library: Library) -> None:
     incident_id = library.start("incident_lifecycle")
+    _report_initially(library, incident_id)
     library.complete(incident_id, "record_report", LEVEL_I_REPORT)
     with pytest.raises(InvalidInput) as refused:
         library.complete(incident_id, "appoint_commander", commander_username="li.community")
@@ -231,6 +245,7 @@ def test_the_commander_must_hold_the_command_seat_of_the_level(library: Library)
 def test_statistics_sent_back_are_reported_again(library: Library) -> None:
     incident_id = _to_response(library, REPORT, "li.community")
     library.message(incident_id, "response_over", {"summary": "False alarm"})
+    library.complete(incident_id, "final_report")
     library.complete(incident_id, "damage_statistics")
     library.complete(incident_id, "verify_statistics", verified=False, comment="Building 5 missing")
     assert library.open_elements(incident_id) == ["damage_statistics"]

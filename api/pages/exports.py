@@ -36,6 +36,7 @@ from api.pages.i18n import Translator
 from api.pages.render import STATIC, task_title
 from engine.models import Incident
 from engine.overview.damage import DamageStatistics
+from engine.response import ReportEntry
 from forms import FormNotFound, i18n, load_schema
 
 BASE_URL = "https://renxing.local/"
@@ -131,4 +132,19 @@ def incidents_csv(found: Iterable[Incident], lang: str, zone: tzinfo) -> str:
                          i18n.label("status", incident.status, lang),
                          incident.response_level or "", "1" if incident.exercise else "0",
                          _local(incident.created_at, zone), _local(incident.ended_at, zone)])
+    return out.getvalue()
+
+
+def reports_csv(found: Iterable[ReportEntry], lang: str, zone: tzinfo) -> str:
+    """The report register, a row per report; UTF-8 with a byte-order mark like the incident list."""
+    _ = Translator(lang)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([_("Report"), _("Task"), _("Addressee"), _("Due"), _("Sent"), _("Sent by"), _("Late"),
+                     _("Summary")])
+    for r in found:
+        writer.writerow([i18n.label("report_kind", r.kind, lang), r.title,
+                         i18n.label("tier", r.addressee, lang) if r.addressee else "", _local(r.due_at, zone),
+                         _local(r.sent_at, zone), r.sent_by or "", "1" if r.late else "0", r.summary or ""])
     return out.getvalue()
