@@ -144,7 +144,7 @@ def reports_csv(found: Iterable[ReportEntry], lang: str, zone: tzinfo) -> str:
     writer.writerow([_("Report"), _("Task"), _("Addressee"), _("Due"), _("Sent"), _("Sent by"), _("Late"),
                      _("Summary")])
     for r in found:
-        writer.writerow([i18n.label("report_kind", r.kind, lang), r.title,
+        writer.writerow([i18n.label("report_kind", r.kind, lang), (r.title_zh if lang == "zh" else None) or r.title,
                          i18n.label("tier", r.addressee, lang) if r.addressee else "", _local(r.due_at, zone),
                          _local(r.sent_at, zone), r.sent_by or "", "1" if r.late else "0", r.summary or ""])
     return out.getvalue()

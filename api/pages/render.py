@@ -34,6 +34,7 @@ from engine.errors import RenxingError
 from engine.models import ProcessDefinition
 from engine.workflow import model_names
 from forms import FormNotFound, i18n, load_schema
+from forms.vocabulary import GOVERNANCE_LEVELS
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -114,6 +115,7 @@ def render_html(ctx: PageContext, template: str, **values: Any) -> str:
         ctx=ctx, user=ctx.user, lang=lang, csrf=ctx.csrf,
         L=lambda kind, value: i18n.label(kind, value, lang),
         say=translator.say, stored=translator.stored, task_title=lambda task: task_title(task, lang),
+        subject=lambda task: task_subject(task, lang),
         process_name=lambda d: model_name(d, None, d.name, lang),
         element_name=lambda d, element, fallback: model_name(d, element, fallback or element, lang),
         event_text=lambda action, payload: describe_event(action, payload, lang, values.get("titles")),
@@ -130,6 +132,12 @@ def task_title(task: Any, lang: str) -> str:
     if task is None:
         return ""
     return str((getattr(task, "title_zh", None) if lang == "zh" else None) or task.title)
+
+
+def task_subject(task: Any, lang: str) -> str:
+    """What a task is about; a tier the model addressed it to (a report's addressee) in words."""
+    value = str(getattr(task, "subject", None) or "")
+    return i18n.label("tier", value, lang) if value in GOVERNANCE_LEVELS else value
 
 
 def model_name(definition: ProcessDefinition, element: str | None, fallback: str, lang: str) -> str:

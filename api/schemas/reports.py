@@ -14,6 +14,7 @@ class ReportOut(ResponseModel):
     kind: str = Field(description="initial (首报) | follow_up (续报) | final (终报)")
     element: str = Field(description="The model's task, e.g. initial_report_phone.")
     title: str
+    title_zh: str | None = Field(description="The task's Chinese name, where the model gives one.")
     addressee: str | None = Field(description="The tier it goes to: street, district, …")
     state: str = Field(description="ready (due) | completed (sent) | cancelled (never sent)")
     due_at: datetime | None

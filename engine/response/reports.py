@@ -27,6 +27,7 @@ class ReportEntry:
     kind: str
     element: str
     title: str
+    title_zh: str | None
     #: The tier the report goes to (street, district, …), as the model addressed it.
     addressee: str | None
     #: ready (due) | completed (sent) | cancelled (never sent)
@@ -44,6 +45,7 @@ def _entry(task: HumanTask, now: datetime) -> ReportEntry:
     summary = data.get("summary") or data.get("status_summary")
     return ReportEntry(
         task_id=task.id, kind=REPORT_FORMS[task.form_key], element=task.task_spec, title=task.title,
+        title_zh=task.title_zh,
         addressee=task.subject, state=task.state, due_at=task.due_at, sent_at=sent_at,
         sent_by=task.completed_by if sent_at else None,
         late=task.due_at is not None and (sent_at or now) > task.due_at,
