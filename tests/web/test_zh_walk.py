@@ -75,7 +75,7 @@ def _strings(value: Any) -> Iterator[str]:
 
 def _typed() -> list[str]:
     """Everything people typed in this walk's data, longest first (so it is cut out whole)."""
-    found = set(_strings(SAMPLES)) | set(_strings([demo.LEVEL_II_REPORT, demo.ACTION]))
+    found = set(_strings(SAMPLES)) | set(_strings([demo.LEVEL_III_REPORT, demo.ACTION]))
     found |= {name for name, _ in demo.PEOPLE.values()} | {demo.UNIT}
     found |= {"Gas concentration alarm at Hehua Compound", "Building 3", "Gas concentration alarm in the stairwell "
               "of building 3.", "Explosion in building 3.", "Gas leak plan of Hehua Compound, v1",
@@ -137,7 +137,7 @@ def walk_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Databas
 
 
 def _open_work(db: Database) -> None:
-    """A level II incident in its response, a deadline passed; a warning and a screening round just begun."""
+    """A level III incident in its response, deadlines passed; a warning and a screening round just begun."""
     by_seat = {seat: username for username, (_, held) in demo.PEOPLE.items() for seat in held}
     with db.read() as session:
         actors = {u: seats.actor_for(seats.get_user(session=session, username=u)) for u in demo.PEOPLE}
@@ -156,8 +156,8 @@ def _open_work(db: Database) -> None:
                            data={**SAMPLES[task.form_key], **changes})
 
     incident = start("incident_lifecycle", "Gas concentration alarm at Hehua Compound")
-    play(incident, "record_report", **demo.LEVEL_II_REPORT)
-    play(incident, "appoint_commander", commander_username="chen.district")
+    play(incident, "record_report", **demo.LEVEL_III_REPORT)
+    play(incident, "appoint_commander", commander_username="qin.city")
     play(incident, "activate_response", evacuation_ordered=True, evacuation_area="Buildings 2-4")
     play(incident, "medical_care")
     clock = db.clock
