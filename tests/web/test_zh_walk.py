@@ -82,7 +82,7 @@ def _typed() -> list[str]:
               "Buildings 2-4", "All residents accounted for.", "Admin", "admin", "Fire lane blocked by parked cars; "
               "the engine cannot reach building 3.", "Wait for the owners", "Tow the cars now",
               "Attack from the street", "Tow the cars now, without waiting for the owners",
-              "Four residents trapped; every minute counts.", "Level II response in force; on-scene command authority",
+              "Four residents trapped; every minute counts.", "Level III response in force; on-scene command authority",
               "Engine reaches building 3 within 10 minutes", "NOPE"}
     return sorted((s for s in found if re.search(r"[A-Za-z]", s)), key=len, reverse=True)
 
