@@ -101,7 +101,7 @@ def test_a_chinese_deploy_page_shows_the_warnings_of_what_deployed(browser: Any)
     assert answer.status_code == 200 and 'id="warnings"' in answer.text
     shown = answer.text.replace("&#34;", '"').replace("&#39;", "'")
     assert "该任务没有 formKey：它将使用内置的确认表单（task_confirmation：已完成及说明）" in shown
-    assert "此处一个任务只有一个岗位，即“duty_officer”" in shown
+    assert "此处一个任务只有一个岗位，即“值守人员”" in shown
 
 
 def test_the_api_answers_the_warnings_of_what_deployed(web_app: Any) -> None:
