@@ -59,6 +59,8 @@ def test_a_task_shows_the_section_of_the_plan_in_force_it_works_from(library: Li
         shown = tasks.guidance_for(session=session, task=department).plan_section
     assert (shown.version, shown.section, shown.text) == (1, "first_response", FIRST[1]["text"])
     library.message(incident_id, "response_over", {"summary": "Contained."})
+    for report in ("initial_report_phone", "initial_report_written", "final_report"):  # 终报 before recovery
+        library.complete(incident_id, report)
     statistics = library.task(incident_id, "damage_statistics")
     with library.db.read() as session:
         recovery = tasks.guidance_for(session=session, task=statistics).plan_section
