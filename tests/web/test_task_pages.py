@@ -19,11 +19,11 @@ from tests.web.test_reporting import _report
 def test_errors_are_tied_to_their_fields(browser: Any, db: Database, incident: str) -> None:
     duty = browser("duty")
     task = _task_id(db, incident, "record_report")
-    page = duty.post(f"/ui/tasks/{task}", {"casualties": "-1", "location": "Gate 2"}, page=f"/ui/tasks/{task}").text
-    field = re.search(r'<input id="f-casualties"[^>]*>', page)
+    page = duty.post(f"/ui/tasks/{task}", {"deaths": "-1", "location": "Gate 2"}, page=f"/ui/tasks/{task}").text
+    field = re.search(r'<input id="f-deaths"[^>]*>', page)
     assert field and 'aria-invalid="true"' in field[0]
-    assert 'aria-describedby="f-casualties-help f-casualties-error"' in field[0]
-    assert '<p class="error" id="f-casualties-error">' in page
+    assert 'aria-describedby="f-deaths-help f-deaths-error"' in field[0]
+    assert '<p class="error" id="f-deaths-error">' in page
     location = re.search(r'<input id="f-location"[^>]*>', page)
     assert location and 'value="Gate 2"' in location[0] and "aria-invalid" not in location[0]
 
