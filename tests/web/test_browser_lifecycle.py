@@ -183,7 +183,8 @@ def test_forms_offer_labelled_choices_and_seat_holders_by_name(world: tuple[Site
         assert "gas_leak" not in hazards.inner_text()
         for name, value in (("category", "accident_disaster"),):
             page.select_option(f"#f-{name}", value)
-        for name, value in (("unit", "Hehua Compound"), ("location", "Building 3"), ("casualties", "0"),
+        for name, value in (("unit", "Hehua Compound"), ("location", "Building 3"), ("deaths", "0"),
+                            ("seriously_injured", "0"), ("missing", "0"), ("relocated", "0"),
                             ("people_affected", "40"), ("trapped", "0"), ("economic_loss", "5")):
             page.fill(f"#f-{name}", value)
         page.click("#submit-task")
