@@ -150,3 +150,19 @@ def chromium() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield browser
         browser.close()
+
+
+def open_page(chromium: Any, viewport: dict[str, int], locale: str, *, timeout_ms: int = 15_000,
+              **options: Any) -> Iterator[Any]:
+    """A page in a fresh browser context of this size and language, closed after the test."""
+    context = chromium.new_context(viewport=viewport, locale=locale, **options)
+    context.set_default_timeout(timeout_ms)
+    yield context.new_page()
+    context.close()
+
+
+def switch_language(page: Any, lang: str) -> None:
+    """Use the page's language switch when the page is not in `lang` already."""
+    if page.locator("html").get_attribute("lang") != lang:
+        page.click("#lang-switch")
+        page.wait_for_load_state()

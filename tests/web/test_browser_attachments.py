@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.site import DESKTOP, PHONE, Site, serve, shot, sign_in
+from tests.web.site import DESKTOP, PHONE, Site, open_page, serve, shot, sign_in, switch_language
 
 pytestmark = pytest.mark.slow
 #: A real 1×1 PNG (the browser must be able to show it).
@@ -24,27 +24,14 @@ def site(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Si
         yield running
 
 
-def _page(chromium: Any, viewport: dict[str, int], locale: str, **options: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport=viewport, locale=locale, **options)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.fixture
 def phone(chromium: Any) -> Iterator[Any]:
-    yield from _page(chromium, PHONE, "zh-CN", is_mobile=True, has_touch=True)
+    yield from open_page(chromium, PHONE, "zh-CN", is_mobile=True, has_touch=True)
 
 
 @pytest.fixture
 def desktop(chromium: Any) -> Iterator[Any]:
-    yield from _page(chromium, DESKTOP, "en-US")
-
-
-def _language(page: Any, lang: str) -> None:
-    if page.locator("html").get_attribute("lang") != lang:
-        page.click("#lang-switch")
-        page.wait_for_load_state()
+    yield from open_page(chromium, DESKTOP, "en-US")
 
 
 def test_a_photo_from_a_phone_is_shown_and_hashed_in_the_trail(site: Site, phone: Any, desktop: Any,
@@ -53,7 +40,7 @@ def test_a_photo_from_a_phone_is_shown_and_hashed_in_the_trail(site: Site, phone
     photo = tmp_path / "现场.png"
     photo.write_bytes(PNG)
     sign_in(phone, site, "duty")
-    _language(phone, "zh-CN")
+    switch_language(phone, "zh-CN")
     phone.locator("#inbox li", has_text=ref).locator("a.task-title").click()
     phone.select_option("#attach-kind", "scene")
     phone.set_input_files("#attach-file", str(photo))
@@ -69,7 +56,7 @@ def test_a_photo_from_a_phone_is_shown_and_hashed_in_the_trail(site: Site, phone
 
     digest = hashlib.sha256(PNG).hexdigest()
     sign_in(desktop, site, "admin")
-    _language(desktop, "en")
+    switch_language(desktop, "en")
     desktop.goto(f"{site.url}/ui/incidents/{ref}")
     assert f"Attached '现场.png' to 'Record the incident report' (SHA-256 {digest})" in desktop.locator(
         "#timeline").inner_text()

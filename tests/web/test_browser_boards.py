@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.site import DESKTOP, PHONE, Site, serve, shot, sign_in
+from tests.web.site import DESKTOP, PHONE, Site, serve, shot, sign_in, switch_language
 
 pytestmark = pytest.mark.slow
 
@@ -27,19 +27,13 @@ def _page(chromium: Any, viewport: dict[str, int], locale: str) -> Any:
     return context
 
 
-def _language(page: Any, lang: str) -> None:
-    if page.locator("html").get_attribute("lang") != lang:
-        page.click("#lang-switch")
-        page.wait_for_load_state()
-
-
 def test_the_inbox_is_searched_on_a_phone(site: Site, chromium: Any) -> None:
     gas, flood = site.start("燃气泄漏 Gas"), site.start("车库进水 Flood")
     context = _page(chromium, PHONE, "zh-CN")
     page = context.new_page()
     try:
         sign_in(page, site, "duty")
-        _language(page, "zh-CN")
+        switch_language(page, "zh-CN")
         page.fill("#inbox-q", "车库")
         page.click("#inbox-apply")
         page.wait_for_url("**q=**")
@@ -64,7 +58,7 @@ def test_a_dashboard_bar_leads_to_its_list_and_the_board_shows_who_commands(site
     page = context.new_page()
     try:
         sign_in(page, site, "duty")
-        _language(page, "en")
+        switch_language(page, "en")
         page.goto(f"{site.url}/ui/dashboard")
         colour = page.evaluate("getComputedStyle(document.querySelector('#chart-level rect.lvl-II')).fill")
         assert colour == "rgb(194, 65, 12)"  # II is orange

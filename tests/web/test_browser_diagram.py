@@ -14,7 +14,7 @@ from engine import definitions, incidents
 from engine.models import HumanTask
 from tests.scenario import ADMIN
 from tests.web.conftest import LEVEL_DRILL
-from tests.web.site import DESKTOP, PHONE, Site, serve, shot, sign_in
+from tests.web.site import DESKTOP, PHONE, Site, serve, shot, sign_in, switch_language
 
 pytestmark = pytest.mark.slow
 
@@ -59,12 +59,6 @@ def phone(chromium: Any) -> Iterator[Watched]:
     yield from _watched(chromium, PHONE, "en-US", is_mobile=True, has_touch=True)
 
 
-def _language(page: Any, lang: str) -> None:
-    if page.locator("html").get_attribute("lang") != lang:
-        page.click("#lang-switch")
-        page.wait_for_load_state()
-
-
 def _classes(page: Any, element: str) -> str:
     return str(page.locator(f".bpmn-canvas [data-element-id={element}]").first.get_attribute("class"))
 
@@ -85,7 +79,7 @@ def test_incident_diagram_marks_states_in_chinese(site: Site, desktop: Watched) 
     _overdue(site, ref, "medical_care")
     page = desktop.page
     sign_in(page, site, "commander")
-    _language(page, "zh-CN")
+    switch_language(page, "zh-CN")
     page.goto(f"{site.url}/ui/incidents/{ref}")
     page.wait_for_selector(".bpmn-canvas[data-drawn]")
     assert "m-done" in _classes(page, "activate_response")
@@ -110,7 +104,7 @@ def test_zoom_buttons_and_touch_panning_on_a_phone(site: Site, phone: Watched) -
     site.complete(ref, "record_report", "duty")
     page = phone.page
     sign_in(page, site, "commander")
-    _language(page, "en")
+    switch_language(page, "en")
     page.goto(f"{site.url}/ui/incidents/{ref}")
     page.wait_for_selector(".bpmn-canvas[data-drawn]")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
@@ -144,7 +138,7 @@ def test_model_names_in_chinese_from_the_name_zh_property(site: Site, desktop: W
         definitions.deploy(session=session, actor=ADMIN, files={"level_drill.bpmn": LEVEL_DRILL.read_bytes()})
     page = desktop.page
     sign_in(page, site, "admin")
-    _language(page, "zh-CN")
+    switch_language(page, "zh-CN")
     page.goto(f"{site.url}/ui/definitions/level_drill/1")
     page.wait_for_selector(".bpmn-canvas[data-drawn]")
     drawn = page.locator(".bpmn-canvas").inner_text()
@@ -152,7 +146,7 @@ def test_model_names_in_chinese_from_the_name_zh_property(site: Site, desktop: W
     assert "Apply the new level" in drawn  # no Chinese name in the model: its own name
     page.locator("#diagram-1-list summary").click()
     assert "等待调整响应级别" in page.locator("#diagram-1-list").inner_text()
-    _language(page, "en")
+    switch_language(page, "en")
     page.wait_for_selector(".bpmn-canvas[data-drawn]")
     assert "Level change" in page.locator(".bpmn-canvas").inner_text()  # (a label wraps over lines)
     assert not desktop.errors, desktop.errors

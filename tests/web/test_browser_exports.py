@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from engine import incidents
-from tests.web.site import DESKTOP, PHONE, Site, serve, sign_in
+from tests.web.site import DESKTOP, PHONE, Site, open_page, serve, sign_in, switch_language
 
 pytestmark = pytest.mark.slow
 
@@ -25,27 +25,15 @@ def site(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Si
         yield running
 
 
-def _page(chromium: Any, viewport: dict[str, int], locale: str, **options: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport=viewport, locale=locale, accept_downloads=True, **options)
-    context.set_default_timeout(30_000)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.fixture
 def phone(chromium: Any) -> Iterator[Any]:
-    yield from _page(chromium, PHONE, "zh-CN", is_mobile=True, has_touch=True)
+    yield from open_page(chromium, PHONE, "zh-CN", timeout_ms=30_000, accept_downloads=True, is_mobile=True,
+                         has_touch=True)
 
 
 @pytest.fixture
 def desktop(chromium: Any) -> Iterator[Any]:
-    yield from _page(chromium, DESKTOP, "en-US")
-
-
-def _language(page: Any, lang: str) -> None:
-    if page.locator("html").get_attribute("lang") != lang:
-        page.click("#lang-switch")
-        page.wait_for_load_state()
+    yield from open_page(chromium, DESKTOP, "en-US", timeout_ms=30_000, accept_downloads=True)
 
 
 def _download(page: Any, selector: str) -> bytes:
@@ -64,7 +52,7 @@ def test_report_pdf_and_damage_workbook_open_from_a_phone(site: Site, phone: Any
                                incident_id=incidents.resolve(session=session, ref=ref).id, name="response_over")
     site.complete(ref, "damage_statistics", "grid")
     sign_in(phone, site, "commander")
-    _language(phone, "zh-CN")
+    switch_language(phone, "zh-CN")
     phone.goto(f"{site.url}/ui/incidents/{ref}/report")
     reader = PdfReader(io.BytesIO(_download(phone, "#pdf-link")))
     text = "".join(p.extract_text() for p in reader.pages)
@@ -76,7 +64,7 @@ def test_report_pdf_and_damage_workbook_open_from_a_phone(site: Site, phone: Any
 def test_incident_list_csv_downloads(site: Site, desktop: Any) -> None:
     ref = site.start("CSV check")
     sign_in(desktop, site, "duty")
-    _language(desktop, "en")
+    switch_language(desktop, "en")
     desktop.goto(f"{site.url}/ui/incidents")
     rows = list(csv.reader(io.StringIO(_download(desktop, "#csv-link").decode("utf-8-sig"))))
     assert rows[0][0] == "Reference" and ref in [row[0] for row in rows[1:]]

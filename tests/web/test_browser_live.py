@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.site import DESKTOP, PHONE, Site, serve, shot, sign_in
+from tests.web.site import DESKTOP, PHONE, Site, open_page, serve, shot, sign_in, switch_language
 
 pytestmark = pytest.mark.slow
 
@@ -19,27 +19,14 @@ def site(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Si
         yield running
 
 
-def _page(chromium: Any, viewport: dict[str, int], locale: str, **options: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport=viewport, locale=locale, **options)
-    context.set_default_timeout(20_000)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.fixture
 def desktop(chromium: Any) -> Iterator[Any]:
-    yield from _page(chromium, DESKTOP, "zh-CN")
+    yield from open_page(chromium, DESKTOP, "zh-CN", timeout_ms=20_000)
 
 
 @pytest.fixture
 def phone(chromium: Any) -> Iterator[Any]:
-    yield from _page(chromium, PHONE, "en-US", is_mobile=True, has_touch=True)
-
-
-def _language(page: Any, lang: str) -> None:
-    if page.locator("html").get_attribute("lang") != lang:
-        page.click("#lang-switch")
-        page.wait_for_load_state()
+    yield from open_page(chromium, PHONE, "en-US", timeout_ms=20_000, is_mobile=True, has_touch=True)
 
 
 def test_the_incident_page_follows_another_persons_work(site: Site, desktop: Any) -> None:
@@ -47,7 +34,7 @@ def test_the_incident_page_follows_another_persons_work(site: Site, desktop: Any
     site.complete(ref, "record_report", "duty")
     page = desktop
     sign_in(page, site, "commander")
-    _language(page, "zh-CN")
+    switch_language(page, "zh-CN")
     page.goto(f"{site.url}/ui/incidents/{ref}")
     page.wait_for_selector(".bpmn-canvas[data-drawn]")
     page.evaluate("window.notReloaded = true")
@@ -69,7 +56,7 @@ def test_the_inbox_and_its_badge_update_on_a_phone(site: Site, phone: Any) -> No
         site.complete(ref, element, who)
     page = phone
     sign_in(page, site, "fire")
-    _language(page, "en")
+    switch_language(page, "en")
     page.goto(f"{site.url}/ui/tasks")
     page.evaluate("window.notReloaded = true")
     site.complete(ref, "activate_response", "commander")  # the inbox stays open while the commander acts

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from engine import incidents
-from tests.web.site import DESKTOP, PHONE, Site, serve, shot, sign_in
+from tests.web.site import DESKTOP, PHONE, Site, serve, shot, sign_in, switch_language
 
 pytestmark = pytest.mark.slow
 
@@ -18,12 +18,6 @@ pytestmark = pytest.mark.slow
 def site(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with serve(tmp_path_factory.mktemp("reporting")) as running:
         yield running
-
-
-def _language(page: Any, lang: str) -> None:
-    if page.locator("html").get_attribute("lang") != lang:
-        page.click("#lang-switch")
-        page.wait_for_load_state()
 
 
 def _has_deadline(site: Site, ref: str) -> bool:
@@ -42,7 +36,7 @@ def test_a_duty_officer_reports_an_incident_from_the_web(site: Site, chromium: A
     page = context.new_page()
     try:
         sign_in(page, site, "duty")
-        _language(page, lang)
+        switch_language(page, lang)
         page.click("#nav-report")
         page.wait_for_url("**/ui/report")
         assert page.locator("#r-occurred_at").input_value()  # now, in the reader's zone

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.site import DESKTOP, PHONE, Site, serve, shot, sign_in
+from tests.web.site import DESKTOP, PHONE, Site, open_page, serve, shot, sign_in, switch_language
 
 pytestmark = pytest.mark.slow
 
@@ -20,27 +20,14 @@ def site(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Si
         yield running
 
 
-def _page(chromium: Any, viewport: dict[str, int], locale: str, **options: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport=viewport, locale=locale, **options)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.fixture
 def phone(chromium: Any) -> Iterator[Any]:
-    yield from _page(chromium, PHONE, "zh-CN", is_mobile=True, has_touch=True)
+    yield from open_page(chromium, PHONE, "zh-CN", is_mobile=True, has_touch=True)
 
 
 @pytest.fixture
 def desktop(chromium: Any) -> Iterator[Any]:
-    yield from _page(chromium, DESKTOP, "en-US")
-
-
-def _language(page: Any, lang: str) -> None:
-    if page.locator("html").get_attribute("lang") != lang:
-        page.click("#lang-switch")
-        page.wait_for_load_state()
+    yield from open_page(chromium, DESKTOP, "en-US")
 
 
 def _fire_task(site: Site, title: str) -> str:
@@ -54,7 +41,7 @@ def _fire_task(site: Site, title: str) -> str:
 def test_relative_deadlines_in_chinese_on_a_phone(site: Site, phone: Any) -> None:
     ref = _fire_task(site, "时限 Deadline check")
     sign_in(phone, site, "fire")
-    _language(phone, "zh-CN")
+    switch_language(phone, "zh-CN")
     card = phone.locator("#inbox li", has_text=ref)
     assert re.search(r"还剩 (29|30) 分钟", card.inner_text())
     assert card.locator("time").get_attribute("datetime").endswith("Z")
@@ -65,7 +52,7 @@ def test_relative_deadlines_in_chinese_on_a_phone(site: Site, phone: Any) -> Non
 def test_a_person_chooses_a_time_zone(site: Site, desktop: Any) -> None:
     ref = _fire_task(site, "Zone check")
     sign_in(desktop, site, "fire")
-    _language(desktop, "en")
+    switch_language(desktop, "en")
     shanghai = desktop.locator("#inbox li", has_text=ref).locator("time").inner_text()
     desktop.click("#my-settings")
     desktop.select_option("#time_zone", "UTC")
