@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,7 @@ from engine.incidents import timers
 log = logging.getLogger(__name__)
 
 
-class _Loop:
+class _Loop(ABC):
     """A loop function run in a daemon thread until its stop event is set."""
 
     name = "worker"
@@ -29,8 +30,9 @@ class _Loop:
         self.stop_event = threading.Event()
         self.thread: threading.Thread | None = None
 
+    @abstractmethod
     def target(self) -> tuple[Callable[..., None], tuple[Any, ...], dict[str, Any]]:
-        raise NotImplementedError
+        """The loop function with its arguments; `stop` is added to the keyword arguments."""
 
     def start(self) -> None:
         function, args, kwargs = self.target()

@@ -66,6 +66,7 @@ def _members(name: str, content: bytes) -> dict[str, bytes]:
         try:
             with archive.open(info) as member:
                 data = member.read(budget + 1)  # the directory's sizes may lie: read at most the rest
+        # zipfile raises NotImplementedError for a compression method it does not know: a bad bundle too
         except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
             raise _refused(ZIP_NOT_VALID, name=name) from None
         budget -= len(data)
