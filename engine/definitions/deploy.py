@@ -2,7 +2,8 @@
 
 A deploy validates the whole bundle (models and forms, every problem at once), then creates one
 definition per executable process whose content changed: the content hash covers exactly the files
-that process needs — its models and the bundle's forms its user tasks name — so redeploying
+that process needs — its models and the forms its user tasks and messages use (the bundle's own,
+else a snapshot of the built-in library's) — so redeploying
 identical content is a no-op, an unrelated edit does not bump a process's version, and a changed
 form does. Running incidents keep the definition row they started on, with its forms; new versions
 never touch them.
@@ -24,6 +25,7 @@ from engine import audit
 from engine.actors import Actor
 from engine.db import now
 from engine.definitions.bundles import MAX_BUNDLE_BYTES, SUFFIXES, unpack
+from engine.definitions.forms import builtin_form_files
 from engine.errors import DefinitionProblem, Forbidden, InvalidDefinition, InvalidInput
 from engine.messages import (
     BUNDLE_EMPTY,
@@ -38,7 +40,7 @@ from engine.models import ProcessDefinition
 from engine.operators import OPERATORS
 from engine.workflow import ParsedBundle, ProcessInfo, dump_specs, parse_bundle
 from forms import available_form_keys
-from forms.bundled import check_form, form_key_of
+from forms.bundled import FORM_SUFFIX, check_form, form_key_of
 from forms.messages import CODES
 
 
@@ -117,8 +119,9 @@ def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> lis
     bundle, specs = _parsed(files)
     result = []
     for process_id, info in sorted(bundle.processes.items()):
-        names = sorted({*info.files, *(f for t in info.user_tasks if (f := t.form_key + ".json") in files)})
-        content_hash = _content_hash(files, info, names)
+        forms = _forms_kept(files, info)
+        names = sorted({*info.files, *forms})
+        content_hash = _content_hash({**files, **forms}, info, names)
         existing = session.scalar(select(ProcessDefinition).where(
             ProcessDefinition.process_id == process_id, ProcessDefinition.content_hash == content_hash
         ))
@@ -131,7 +134,7 @@ def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> lis
         definition = ProcessDefinition(
             process_id=process_id, name=info.name or process_id, version=latest + 1,
             content_hash=content_hash,
-            files={name: files[name].decode("utf-8") for name in names},
+            files={name: {**files, **forms}[name].decode("utf-8") for name in names},
             summary=_summary(info, [w for w in bundle.warnings if w.file in info.files]),
             spec_json=specs[process_id],
             deployed_by=actor.username, deployed_at=now(session),
@@ -143,6 +146,16 @@ def deploy(*, session: Session, actor: Actor, files: Mapping[str, bytes]) -> lis
                               "content_hash": content_hash, "files": names})
         result.append(definition)
     return result
+
+
+def _forms_kept(files: Mapping[str, bytes], info: ProcessInfo) -> dict[str, bytes]:
+    """The forms a process's version keeps: of its user tasks and the messages it receives, the
+    bundle's own, else a snapshot of the built-in library's (so a later release changing a built-in
+    form never changes the form of a running incident — and a changed one makes a new version)."""
+    keys = {task.form_key for task in info.user_tasks} | {f"message_{name}" for name in info.messages}
+    brought = {f"{key}{FORM_SUFFIX}" for key in keys} & set(files)
+    return {**builtin_form_files(k for k in keys if f"{k}{FORM_SUFFIX}" not in brought),
+            **{name: files[name] for name in brought}}
 
 
 def warnings_of(definition: ProcessDefinition) -> list[DefinitionProblem]:

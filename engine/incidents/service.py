@@ -14,6 +14,7 @@ from engine import audit, notifications, seats
 from engine.actors import Actor
 from engine.db import now
 from engine.db.locking import lock_incident
+from engine.definitions.forms import definition_form
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.incidents.pipeline import Locked, run_command
 from engine.incidents.starting import VARIABLE
@@ -151,8 +152,10 @@ def send_message(
         raise InvalidInput(MESSAGE_INVALID_NAME, fields={"name": MESSAGE_NAME_FORMAT()})
     if not isinstance(payload, dict):
         raise InvalidInput(MESSAGE_INVALID_PAYLOAD, fields={"payload": FIELD_OBJECT()})
-    if f"message_{name}" in available_form_keys():  # messages with a schema get checked like forms
-        errors = validate(f"message_{name}", payload)
+    form_key = f"message_{name}"
+    kept = definition_form(session=session, incident_id=incident_id, form_key=form_key)
+    if kept is not None or form_key in available_form_keys():  # messages with a schema get checked like forms
+        errors = validate(form_key, payload, schema=kept)
         if errors:
             raise InvalidInput(MESSAGE_PAYLOAD_NOT_VALID, name=name,
                                fields={f"payload.{k}" if k else "payload": v for k, v in errors.items()})

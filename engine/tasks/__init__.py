@@ -1,6 +1,6 @@
 """Human tasks: inboxes, claiming and releasing, reassigning, completing with validated data."""
 
-from engine.tasks.forms import form_of
+from engine.definitions.forms import form_of
 from engine.tasks.guidance import Guidance, guidance_for
 from engine.tasks.service import claim, complete, completed_tasks, get, inbox, may_act_on, open_tasks, reassign, release
 

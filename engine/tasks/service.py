@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from engine import audit, registers, seats
 from engine.actors import Actor
 from engine.db import now
+from engine.definitions.forms import definition_form, form_of
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.incidents.pipeline import Locked, run_command
 from engine.incidents.replenishment import raise_replenishment
@@ -27,7 +28,6 @@ from engine.messages import (
     TASK_SEAT_NOT_HELD,
 )
 from engine.models import HumanTask, Incident, RoleAssignment
-from engine.tasks.forms import bundled_form, form_of
 from forms import draws_field, validate
 from forms.vocabulary import ACTIVE, TASK_COMPLETED, TASK_READY
 
@@ -155,7 +155,8 @@ def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> Huma
     _require_seat(session, actor, task)
     if task.excluded_user is not None and task.excluded_user == actor.username:
         raise Forbidden(TASK_FOUR_EYES, task=task.title, task_zh=task.title_zh, username=actor.username)
-    errors = validate(task.form_key, data, schema=bundled_form(session=session, task=task))
+    errors = validate(task.form_key, data, schema=definition_form(session=session, incident_id=task.incident_id,
+                                                                  form_key=task.form_key))
     if errors:
         raise InvalidInput(TASK_DATA_NOT_VALID, task=task.title, task_zh=task.title_zh, fields=errors)
 
