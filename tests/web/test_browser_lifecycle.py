@@ -79,7 +79,8 @@ def test_reviewer_rules_in_chinese_and_the_auditor_reads_the_ruling(world: tuple
     reference = library.incident(incident_id).reference
     decision_id = library.decide(incident_id, departs_from_plan=True)
     library.message(incident_id, "response_over", {"summary": "Contained."})
-    for element in ("damage_statistics", "verify_statistics", "loss_assessment", "relief_distribution",
+    for element in ("initial_report_phone", "initial_report_written", "final_report",  # due before recovery
+                    "damage_statistics", "verify_statistics", "loss_assessment", "relief_distribution",
                     "requisition_compensation", "reconstruction_plan", "after_action_review",
                     "add_maker_statement"):
         library.complete(incident_id, element)
@@ -190,7 +191,13 @@ def test_forms_offer_labelled_choices_and_seat_holders_by_name(world: tuple[Site
         page.click("#submit-task")
         page.wait_for_url("**done=task_completed**")
         assert library.completed(incident_id, "record_report")[0].data["hazards_present"] == ["gas_leak"]
-        page.goto(f"{site.url}/ui/tasks/{library.task(incident_id, 'appoint_commander').id}")
+        appointment = library.task(incident_id, "appoint_commander")
+        assert appointment.role == "community_commander"  # below 一般 the community leads and appoints
+        context.clear_cookies()
+        sign_in(page, site, "li.community")
+        if page.locator("html").get_attribute("lang") != lang:
+            page.click("#lang-switch")
+        page.goto(f"{site.url}/ui/tasks/{appointment.id}")
         picker = page.locator("#f-commander_username")
         groups = picker.locator("optgroup")
         assert groups.count() >= 1
