@@ -46,6 +46,7 @@ class Setup:
         """Complete `task`; in the same transaction, read the next open task of the same element."""
         with self.db.transaction() as session:
             tasks.complete(session=session, actor=self.actors[task.role], task_id=task.id, data=data)
+            session.flush()  # the command's own writes are counted, not left to the read's autoflush
             with self.meter.paused() if self.meter else nullcontext():
                 following = [t for t in tasks.open_tasks(session=session, incident_id=task.incident_id)
                              if t.task_spec == task.task_spec]

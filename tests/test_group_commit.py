@@ -1,5 +1,6 @@
 """Group commit (SQLite): commands queued in one process share one transaction and one COMMIT;
-each runs in its own savepoint, so one that fails rolls back alone with its own error, and no
+each that joins an open transaction runs in its own savepoint, and the first rolls back the
+transaction it is alone in, so one that fails rolls back alone with its own error, and no
 command returns before the COMMIT that makes it durable. On PostgreSQL the same commands commit
 one by one; the rest of these guarantees hold there too."""
 
@@ -25,10 +26,13 @@ def _exists(db: Database, username: str) -> bool:
         return session.scalar(select(User.id).where(User.username == username)) is not None
 
 
-def _queue_behind_one(db: Database, names: list[str]) -> tuple[dict[str, object], dict[str, bool]]:
+def _queue_behind_one(
+    db: Database, names: list[str], *, first_fails: bool = False
+) -> tuple[dict[str, object], dict[str, bool]]:
     """The first command holds the transaction until the others have queued behind it (SQLite),
-    then all finish; per name, what the command raised (or None) and whether its after-commit
-    callback, reading through another connection, already saw its row."""
+    then all finish (the first raising after its write, if `first_fails`); per name, what the
+    command raised (or None) and whether its after-commit callback, reading through another
+    connection, already saw its row."""
     outcomes: dict[str, object] = {}
     seen: dict[str, bool] = {}
     holding, release = threading.Event(), threading.Event()
@@ -42,6 +46,8 @@ def _queue_behind_one(db: Database, names: list[str]) -> tuple[dict[str, object]
                     if first:
                         holding.set()
                         release.wait(30)
+                        if first_fails:
+                            raise LookupError(name)
                 outcomes[name] = None
             except Exception as exc:  # noqa: BLE001 - recorded for the test to inspect
                 outcomes[name] = exc
@@ -75,6 +81,19 @@ def test_queued_commands_share_one_commit_and_a_failing_one_fails_alone(db: Data
     assert seen == {name: True for name in names[:-1]}
     if db.group_commit is not None:
         assert db.group_commit.commits - commits_before == 1  # seven commands, one COMMIT
+
+
+def test_the_first_command_of_a_batch_fails_alone(db: Database) -> None:
+    names = [f"behind{n}" for n in range(QUEUED)]
+    commits_before = db.group_commit.commits if db.group_commit else 0
+    outcomes, seen = _queue_behind_one(db, names, first_fails=True)
+
+    assert isinstance(outcomes[names[0]], LookupError)
+    assert not _exists(db, names[0])
+    assert all(outcomes[name] is None for name in names[1:]), outcomes
+    assert seen == {name: True for name in names[1:]}
+    if db.group_commit is not None:
+        assert db.group_commit.commits - commits_before == 1  # the five behind it, one COMMIT
 
 
 def test_a_failed_commit_fails_every_command_of_its_batch(db: Database) -> None:

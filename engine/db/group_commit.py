@@ -2,8 +2,10 @@
 
 SQLite admits one writer at a time, and with `synchronous=FULL` every COMMIT waits for the disk.
 Commands of one process therefore queue here for the single write connection. The first opens a
-transaction (`BEGIN IMMEDIATE`); each command runs in its own SAVEPOINT (its own Session joined to
-that transaction), so a command that fails rolls back alone and raises its own error. When a
+transaction (`BEGIN IMMEDIATE`) and runs in it directly; each command that joins an open transaction
+runs in its own SAVEPOINT (its own Session joined to that transaction), so a command that fails
+rolls back alone and raises its own error — the first one too, by rolling back the transaction that
+holds nothing else yet. A lone command thus costs no SAVEPOINT and RELEASE. When a
 command is done and others are already waiting, it hands the open transaction to the next one
 instead of committing; the last of the queue (or the one that fills a batch) commits once for all
 of them. Every command's `with` block returns — and its caller answers — only after that COMMIT:
@@ -73,21 +75,26 @@ class GroupCommit:
         self._owner = threading.get_ident()
         with self._counter:
             self._waiting -= 1
+        first = self._connection is None
         try:
             if self._connection is None:
                 self._connection = self._engine.connect()
                 self._connection.begin()
-            session = Session(bind=self._connection, join_transaction_mode="create_savepoint",
-                              expire_on_commit=False, info=info)
+            # The first command of a transaction is alone in it: its failure rolls back the
+            # transaction itself. Later ones run in a savepoint, so theirs spares the batch.
+            session = Session(bind=self._connection, expire_on_commit=False, info=info,
+                              join_transaction_mode="rollback_only" if first else "create_savepoint")
         except BaseException:
             self._finish_turn()
             raise
         try:
             yield session
-            session.commit()  # RELEASE SAVEPOINT: kept in the shared transaction
+            session.commit()  # flushed, kept in the shared transaction (RELEASE SAVEPOINT if one)
         except BaseException:
-            session.rollback()  # ROLLBACK TO SAVEPOINT: this command alone
+            session.rollback()  # this command alone: to its savepoint, or the whole transaction
             session.close()
+            if first:
+                self._drop_connection()
             self._finish_turn()
             raise
         session.close()
@@ -95,6 +102,12 @@ class GroupCommit:
         self._members.append(member)
         self._finish_turn()
         member.wait()
+
+    def _drop_connection(self) -> None:
+        """After the first command rolled the transaction back: the next command begins anew."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
 
     def _finish_turn(self) -> None:
         """Hand the open transaction to a waiting command, or commit it for the whole batch."""
