@@ -14,7 +14,7 @@ from api.pages.i18n import Translator
 from engine import notifications
 from engine.config import Settings
 from engine.db import Database
-from engine.incidents import timers
+from engine.incidents import RetryPolicy, timers
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ class TimerWorker(_Loop):
 
     def target(self) -> tuple[Callable[..., None], tuple[Any, ...], dict[str, Any]]:
         return timers.run_worker, (self.database,), {"interval": self.settings.worker_interval_seconds,
-                                                     "batch": self.settings.worker_batch_size}
+                                                     "batch": self.settings.worker_batch_size,
+                                                     "policy": RetryPolicy.configured(self.settings)}
 
 
 class NotificationWorker(_Loop):

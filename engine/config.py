@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     worker_interval_seconds: float = 5.0
     #: Upper bound on incidents one sweep advances.
     worker_batch_size: int = 50
+    #: A timer whose next step fails is tried this many times in all, first again after
+    #: `timer_retry_seconds`, then twice as long each time, before the incident is marked failed.
+    timer_retries: int = 3
+    timer_retry_seconds: float = 60.0
     #: The deployment's time zone: pages show times in it unless a user chose another. Stored
     #: times and the API stay UTC (ISO-8601).
     time_zone: str = DEFAULT_TIME_ZONE

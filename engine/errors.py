@@ -14,14 +14,27 @@ Every error says what went wrong by message code (engine/messages.py):
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from engine.messages import DEFINITION_NOT_VALID
 from forms.messages import Message, Template
 
 
+@dataclass(frozen=True)
+class FailedElement:
+    """Where in a running workflow an error was raised: the element, its names, the data it saw."""
+
+    element: str
+    name: str | None
+    name_zh: str | None
+    data: dict[str, Any]
+
+
 class RenxingError(Exception):
     code = "error"
+    #: Set when the error was raised while the workflow ran (a script, an expression, an operator).
+    failed_at: FailedElement | None = None
 
     def __init__(self, message: Template, /, *, fields: Mapping[str, Message] | None = None, **params: Any) -> None:
         self.message: Message = message(**params)

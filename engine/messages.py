@@ -208,6 +208,24 @@ BACKUP_TOOL_MISSING = code("backup.tool_missing",
 BACKUP_TOOL_FAILED = code("backup.tool_failed", "{tool} failed: {error}")
 BACKUP_NOT_FOUND = code("backup.not_found", "no backup file {path}")
 BACKUP_NOT_SQLITE = code("backup.not_sqlite", "{path} is not a SQLite database file (a backup of SQLite)")
+# --- failed incidents: retries, variables set by hand, moving to a newer definition version ------
+INCIDENT_NOTHING_TO_RETRY = code("incident.nothing_to_retry", "incident {reference} has no failure to retry")
+INCIDENT_NOT_RUNNING = code("incident.not_running",
+                            "incident {reference} is {status}: only a running or failed incident can change")
+RETRY_REASON = code("incident.retry_reason", "say what was fixed before the retry")
+VARIABLE_REASON = code("incident.variable_reason", "say why the variable is set")
+VARIABLE_VALUE_TOO_LARGE = code("incident.variable_value_too_large",
+                                "the value is too large ({size} characters of JSON; at most {limit})")
+VARIABLE_VALUE_JSON = code("incident.variable_value_json", "the value must be JSON: text, a number, true/false, "
+                           "null, a list or an object")
+MIGRATION_ADMIN_ONLY = code("migration.admin_only",
+                            "only an administrator can move an incident to another version of its process")
+MIGRATION_NOT_NEWER = code("migration.not_newer",
+                           "version {version} is not newer than the incident's version {current}")
+MIGRATION_UNMATCHED = code("migration.unmatched",
+                           "incident {reference} cannot move to version {version}: these elements have no "
+                           "counterpart there: {elements}")
+MIGRATION_VERSION_FIELD = code("migration.version_field", "a newer version of the incident's process")
 RESTORE_TARGET_NOT_EMPTY = code("restore.target_not_empty",
                                 "the target database already holds data; restore with --replace to overwrite it "
                                 "(stop every renxing process using it first)")

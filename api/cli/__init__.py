@@ -30,7 +30,7 @@ from api.worker import NotificationWorker
 from engine import audit, definitions, notifications, tasks
 from engine.config import get_settings
 from engine.demo import run_demo
-from engine.incidents import timers
+from engine.incidents import RetryPolicy, timers
 
 app = typer.Typer(help="Renxing (韧性): a workflow engine for the whole disaster lifecycle.",
                   no_args_is_help=True, add_completion=False)
@@ -133,7 +133,7 @@ def worker(
     db = open_db(database)
     settings = get_settings()
     if once:
-        result = timers.sweep(db, limit=settings.worker_batch_size)
+        result = timers.sweep(db, limit=settings.worker_batch_size, policy=RetryPolicy.configured(settings))
         notifications.note_overdue(db)
         sent = notifications.deliver_due(db, notifications.channels_from(settings), say=Translator("zh").say)
         out.print(f"advanced {len(result.advanced)} incident(s), {len(result.failed)} failed; "
@@ -151,7 +151,7 @@ def worker(
     notifier.start()
     try:
         timers.run_worker(db, interval=settings.worker_interval_seconds, batch=settings.worker_batch_size,
-                          stop=stop)
+                          stop=stop, policy=RetryPolicy.configured(settings))
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,13 +1,14 @@
-"""`renxing incidents`: start, list, show, message."""
+"""`renxing incidents`: start, list, show, message; retry, set-variable and migrate (failed incidents)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from api.cli.support import AsUser, DatabaseOption, command, errors_as_exit, open_db, out, parse_json
+from api.cli.support import AsUser, DatabaseOption, command, errors_as_exit, fail, open_db, out, parse_json
 from engine import incidents
 from forms.vocabulary import CATEGORIES
 
@@ -72,6 +73,10 @@ def incidents_show(
             out.print(f"timer {timer.name}: due {timer.due_at.isoformat() if timer.due_at else '-'}")
         if st.waiting_messages:
             out.print(f"waiting for messages: {', '.join(st.waiting_messages)}")
+        failure = incidents.open_failure(session=session, incident_id=incident.id)
+        if failure is not None:
+            out.print(f"[red]{failure.state}[/red] at {failure.element or '-'} after {failure.attempts} attempt(s): "
+                      f"{escape(failure.error)}")
         for h in st.phase_history:
             out.print(f"phase {h.phase}: {h.entered_at.isoformat(timespec='seconds')}"
                       f" → {h.left_at.isoformat(timespec='seconds') if h.left_at else 'now'}")
@@ -90,3 +95,49 @@ def incidents_message(
     phase = command(database, as_user, lambda s, a: incidents.send_message(
         session=s, actor=a, incident_id=incidents.resolve(session=s, ref=ref).id, name=name, payload=body).phase)
     out.print(f"sent {name}; the incident is now in {phase}")
+
+
+@incidents_app.command("retry")
+def incidents_retry(
+    ref: Annotated[str, typer.Argument(help="Reference or id of a failed incident.")],
+    reason: Annotated[str, typer.Option(help="What was fixed (audited).")],
+    as_user: AsUser = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Retry a failed incident now, after a fix (its commander or an administrator)."""
+    failure = command(database, as_user, lambda s, a: incidents.retry(
+        session=s, actor=a, incident_id=incidents.resolve(session=s, ref=ref).id, reason=reason))
+    if failure is not None:
+        fail(f"failed again at {failure.element or '-'} (attempt {failure.attempts}): {failure.error}")
+    out.print(f"{ref} resumed")
+
+
+@incidents_app.command("set-variable")
+def incidents_set_variable(
+    ref: Annotated[str, typer.Argument(help="Reference or id.")],
+    name: Annotated[str, typer.Argument(help="Process variable, e.g. threshold.")],
+    value: Annotated[str, typer.Argument(help="Its value as JSON: 3, \"text\", true, [1, 2], {...}.")],
+    reason: Annotated[str, typer.Option(help="Why (audited with the old and new value).")],
+    as_user: AsUser = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Set a process variable of a running or failed incident (the fix before a retry)."""
+    parsed = parse_json(value, "VALUE")
+    command(database, as_user, lambda s, a: incidents.set_variable(
+        session=s, actor=a, incident_id=incidents.resolve(session=s, ref=ref).id, name=name, value=parsed,
+        reason=reason))
+    out.print(f"{name} set on {ref}")
+
+
+@incidents_app.command("migrate")
+def incidents_migrate(
+    ref: Annotated[str, typer.Argument(help="Reference or id of a running or failed incident.")],
+    to_version: Annotated[int, typer.Option("--to-version", help="A newer version of its process.")],
+    as_user: AsUser = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Move an incident to a newer version of its process (administrators; refused, naming the
+    elements, when an element it stands at or went through is not in that version)."""
+    command(database, as_user, lambda s, a: incidents.migrate(
+        session=s, actor=a, incident_id=incidents.resolve(session=s, ref=ref).id, to_version=to_version))
+    out.print(f"{ref} now runs version {to_version}")

@@ -28,6 +28,14 @@ EVENTS: dict[str, Template] = {
     "decision_flagged": code("event.decision_flagged", "Decision #{decision_id} flagged for review: {reason}"),
     "ruling_proposed": code("event.ruling_proposed", "Proposed ruling on decision #{decision_id}: {proposed_ruling}"),
     "incident_failed": code("event.incident_failed", "Incident stopped by an error: {error}"),
+    "timer_failed": code("event.timer_failed", "A timer's next step failed at {element} (attempt {attempts}): {error}; "
+                         "retried at {next_attempt_at}"),
+    "incident_retried": code("event.incident_retried", "Retried after a fix: {reason}"),
+    "failure_resolved": code("event.failure_resolved", "Running again: {element} went through after {attempts} "
+                             "failed attempt(s)"),
+    "variable_set": code("event.variable_set", "Variable {name} set to {to}: {reason}"),
+    "incident_migrated": code("event.incident_migrated", "Moved from version {from_version} to {to_version} of "
+                              "its process"),
     "fault_tolerance_ruling": code("event.fault_tolerance_ruling", "Ruling on decision #{decision_id}: {ruling}"),
     "message_received": code("event.message_received", "Message '{name}'"),
     "seat_granted": code("event.seat_granted", "{username} seated as {role}"),

@@ -4,9 +4,12 @@ the timer sweep.
 
 Modules: `starting` (report/start), `service` (read, message, end), `pipeline` (lock → load →
 change → sync), `sync` (persist and derive), `store` (workflow rows and the process-local cache),
-`locking`, `references`, `timers`.
+`locking`, `references`, `timers`; `failures` (retries after a failed timer), `variables`
+(set by hand, the fix before a retry), `migration` (to a newer definition version), `access`.
 """
 
+from engine.incidents.failures import RetryPolicy, history, open_failure, retry
+from engine.incidents.migration import migrate
 from engine.incidents.service import (
     MAX_ID,
     IncidentFilter,
@@ -22,19 +25,26 @@ from engine.incidents.service import (
     state,
 )
 from engine.incidents.starting import start, start_instance
+from engine.incidents.variables import set_variable
 
 __all__ = [
     "MAX_ID",
+    "RetryPolicy",
     "IncidentFilter",
     "IncidentState",
     "TimerState",
     "end",
     "get",
     "get_by_reference",
+    "history",
     "list_incidents",
+    "migrate",
+    "open_failure",
     "preview_message",
     "resolve",
+    "retry",
     "send_message",
+    "set_variable",
     "start",
     "start_instance",
     "state",

@@ -33,16 +33,18 @@ def attach(session: Session, incident: Incident, runtime: WorkflowRuntime, actor
     return runtime
 
 
-def open_for_command(session: Session, incident_id: int, actor: Actor) -> Locked:
-    incident = lock_incident(session, incident_id)
+def open_for_command(session: Session, incident_id: int, actor: Actor, *, must_be_active: bool = True) -> Locked:
+    incident = lock_incident(session, incident_id, must_be_active=must_be_active)
     return Locked(incident, attach(session, incident, load_runtime(session, incident), actor))
 
 
 def run_command(
-    session: Session, incident_id: int, actor: Actor, change: Callable[[Locked], None]
+    session: Session, incident_id: int, actor: Actor, change: Callable[[Locked], None], *,
+    must_be_active: bool = True,
 ) -> Incident:
-    """Lock, load, apply `change`, persist. The caller's transaction commits or rolls back."""
-    locked = open_for_command(session, incident_id, actor)
+    """Lock, load, apply `change`, persist. The caller's transaction commits or rolls back.
+    `must_be_active=False`: a failed incident too (the fix before a retry)."""
+    locked = open_for_command(session, incident_id, actor, must_be_active=must_be_active)
     change(locked)
     sync(session, locked.incident, locked.runtime, actor)
     return locked.incident

@@ -15,11 +15,11 @@ from engine.actors import Actor
 from engine.db import now
 from engine.db.locking import lock_incident
 from engine.definitions.forms import definition_form
-from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.errors import InvalidInput, NotFound
+from engine.incidents.access import require_commander
 from engine.incidents.pipeline import Locked, run_command
 from engine.incidents.starting import VARIABLE
 from engine.messages import (
-    INCIDENT_COMMANDER_ONLY,
     INCIDENT_END_REASON,
     INCIDENT_INVALID_OUTCOME,
     INCIDENT_NOT_FOUND,
@@ -136,13 +136,6 @@ def state(*, session: Session, incident_id: int) -> IncidentState:
     return IncidentState(incident, tasks, timers, list(views.get("messages", [])), history, commanders)
 
 
-def _require_commander(session: Session, actor: Actor, incident_id: int) -> None:
-    if actor.is_admin:
-        return
-    if not seats.holds(session=session, actor=actor, role=seats.COMMANDER, incident_id=incident_id):
-        raise Forbidden(INCIDENT_COMMANDER_ONLY)
-
-
 def send_message(
     *, session: Session, actor: Actor, incident_id: int, name: str, payload: dict[str, Any] | None = None
 ) -> Incident:
@@ -159,7 +152,7 @@ def send_message(
         if errors:
             raise InvalidInput(MESSAGE_PAYLOAD_NOT_VALID, name=name,
                                fields={f"payload.{k}" if k else "payload": v for k, v in errors.items()})
-    _require_commander(session, actor, incident_id)
+    require_commander(session, actor, incident_id)
 
     def change(locked: Locked) -> None:
         locked.runtime.send_message(name, payload)
@@ -203,7 +196,7 @@ def end(
         raise InvalidInput(INCIDENT_INVALID_OUTCOME, fields={"outcome": INCIDENT_OUTCOMES()})
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidInput(REASON_REQUIRED, fields={"reason": INCIDENT_END_REASON()})
-    _require_commander(session, actor, incident_id)
+    require_commander(session, actor, incident_id)
     incident = lock_incident(session, incident_id)
     moment = now(session)
     for task in session.scalars(

@@ -14,17 +14,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from engine import audit
 from engine.actors import TIMER_WORKER
 from engine.db import Database
 from engine.db.locking import lock_for_update
-from engine.errors import WorkflowFailure
-from engine.incidents.pipeline import attach
+from engine.incidents.failures import DEFAULT_RETRIES, RetryPolicy, advance_timers
 from engine.incidents.replenishment import sweep_expiring
-from engine.incidents.store import load_runtime
-from engine.incidents.sync import sync
 from engine.models import Incident
-from forms.vocabulary import ACTIVE, FAILED
+from forms.vocabulary import ACTIVE
 
 log = logging.getLogger(__name__)
 WORKER = TIMER_WORKER
@@ -36,13 +32,13 @@ class SweepResult:
     failed: list[str] = field(default_factory=list)
 
 
-def _advance_one(db: Database, skip: set[int]) -> tuple[str, bool] | None:
-    """Advance the next due incident; None when nothing (else) is due."""
+def _advance_one(db: Database, skip: set[int], policy: RetryPolicy) -> tuple[str, bool] | None:
+    """Advance the next due incident; None when nothing (else) is due. A failure is recorded and
+    retried later by `policy` (engine.incidents.failures), never retried in the same sweep."""
     with db.transaction() as session:
-        moment = db.clock.now()
         query = (
             select(Incident)
-            .where(Incident.status == ACTIVE, Incident.next_timer_at <= moment)
+            .where(Incident.status == ACTIVE, Incident.next_timer_at <= db.clock.now())
             .order_by(Incident.next_timer_at)
             .limit(1)
         )
@@ -52,57 +48,33 @@ def _advance_one(db: Database, skip: set[int]) -> tuple[str, bool] | None:
         if incident is None:
             return None
         skip.add(incident.id)
-        runtime = attach(session, incident, load_runtime(session, incident), WORKER)
-        due = [{"element": t.element, "name": t.name, **({"name_zh": t.name_zh} if t.name_zh else {})}
-               for t in runtime.pending_timers() if t.due_at is not None and t.due_at <= moment]
-        try:
-            runtime.fire_due_timers()
-        except WorkflowFailure as exc:
-            reference, incident_id = incident.reference, incident.id
-            session.rollback()
-            _mark_failed(db, incident_id, str(exc))
-            return reference, False
-        audit.record(session=session, actor=WORKER.username, action="timers_fired", incident_id=incident.id,
-                     payload={"timers": due})
-        sync(session, incident, runtime, WORKER)
-        return incident.reference, True
+        failure = advance_timers(session, incident, WORKER, policy)
+        return incident.reference, failure is None
 
 
-def _mark_failed(db: Database, incident_id: int, message: str) -> None:
-    """A timer whose work fails must not be retried forever: stop the incident and say why."""
-    with db.transaction() as session:
-        incident = lock_for_update(session, select(Incident).where(Incident.id == incident_id))
-        if incident is None or incident.status != ACTIVE:
-            return
-        incident.status, incident.next_timer_at = FAILED, None
-        incident.end_reason = message
-        incident.version += 1
-        audit.record(session=session, actor=WORKER.username, action="incident_failed",
-                     incident_id=incident_id, payload={"error": message})
-    log.error("incident %s failed while firing timers: %s", incident_id, message)
-
-
-def sweep(db: Database, *, limit: int = 100, stop: threading.Event | None = None) -> SweepResult:
+def sweep(db: Database, *, limit: int = 100, stop: threading.Event | None = None,
+          policy: RetryPolicy = DEFAULT_RETRIES) -> SweepResult:
     """Advance up to `limit` due incidents, each in its own transaction, until `stop` is set; the
-    clock is the database's (tests inject one)."""
+    clock is the database's (tests inject one). `failed`: those whose attempt failed."""
     result = SweepResult()
     skip: set[int] = set()
     for _ in range(limit):
         if stop is not None and stop.is_set():
             break
-        outcome = _advance_one(db, skip)
+        outcome = _advance_one(db, skip, policy)
         if outcome is None:
             break
         (result.advanced if outcome[1] else result.failed).append(outcome[0])
     return result
 
 
-def run_worker(db: Database, *, interval: float, batch: int, stop: threading.Event | None = None) -> None:
+def run_worker(db: Database, *, interval: float, batch: int, stop: threading.Event | None = None,
+               policy: RetryPolicy = DEFAULT_RETRIES) -> None:
     """Sweep forever (until `stop` is set: the incident being advanced is finished first), sleeping
     `interval` seconds between idle sweeps."""
     while stop is None or not stop.is_set():
         try:
-            result = sweep(db, limit=batch, stop=stop)
+            result = sweep(db, limit=batch, stop=stop, policy=policy)
             sweep_expiring(db)
         except Exception:  # keep the worker alive; the failure is logged and retried next sweep
             log.exception("timer sweep failed")

@@ -5,6 +5,7 @@ from engine.models.audit import AuditChainHead, AuditEvent, IdempotentCommand
 from engine.models.base import Base
 from engine.models.decisions import Decision, DecisionFlag, FaultToleranceReview
 from engine.models.definitions import ProcessDefinition
+from engine.models.failures import IncidentFailure
 from engine.models.incidents import Incident, PhaseHistory, ReferenceCounter
 from engine.models.notifications import Notification, NotificationDelivery
 from engine.models.registers import EmergencyPlan, Hazard, ImprovementAction
@@ -30,6 +31,7 @@ __all__ = [
     "HumanTask",
     "IdempotentCommand",
     "Incident",
+    "IncidentFailure",
     "Notification",
     "NotificationDelivery",
     "PhaseHistory",

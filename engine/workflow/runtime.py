@@ -20,7 +20,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import Conflict, InvalidInput, NotFound, RenxingError, WorkflowFailure
+from engine.errors import Conflict, FailedElement, InvalidInput, NotFound, RenxingError, WorkflowFailure
 from engine.messages import (
     MESSAGE_NOT_AWAITED,
     TASK_ID_NOT_READY,
@@ -31,9 +31,10 @@ from engine.messages import (
     WORKFLOW_UNRESTORABLE,
 )
 from engine.workflow.clock_bridge import using_clock
+from engine.workflow.migration import migrate
 from engine.workflow.operators_bridge import Dispatcher, OperatorScriptEngine
 from engine.workflow.specs import load_specs
-from engine.workflow.state import StoredWorkflow, fresh, restore
+from engine.workflow.state import StoredWorkflow, fresh, json_data, restore
 from engine.workflow.views import StateDelta, TaskRecord, TaskView, TimerView
 from forms import CONFIRMATION_FORM
 from forms.vocabulary import PHASES
@@ -46,6 +47,15 @@ WATCHED = ("response_level",)
 def _properties(task: Task) -> Mapping[str, str]:
     extensions = getattr(task.task_spec, "extensions", None) or {}
     return extensions.get("properties") or {}
+
+
+def _failed_element(task: Task | None) -> FailedElement | None:
+    """Where a failure happened: the element, its name and the data it saw (JSON, for people)."""
+    if task is None:
+        return None
+    return FailedElement(element=str(task.task_spec.bpmn_id or task.task_spec.name),
+                         name=task.task_spec.bpmn_name, name_zh=_properties(task).get("name_zh") or None,
+                         data=json_data(task.data))
 
 
 def _parse_moment(value: Any) -> datetime | None:
@@ -230,9 +240,10 @@ class WorkflowRuntime:
                 action()
             except SpiffWorkflowException as exc:
                 cause = getattr(exc, "exception", None) or exc.__cause__
-                if isinstance(cause, RenxingError):
-                    raise cause from exc  # an operator refused: keep its meaning (403, 409, 422…)
-                raise WorkflowFailure(WORKFLOW_FAILED, error=str(exc)) from exc
+                error = cause if isinstance(cause, RenxingError) else WorkflowFailure(WORKFLOW_FAILED, error=str(exc))
+                # an operator refused: keep its meaning (403, 409, 422…); either way say where
+                error.failed_at = _failed_element(getattr(exc, "task", None))
+                raise error from exc
 
     def complete_task(self, task_id: str, data: Mapping[str, Any]) -> None:
         try:
@@ -267,6 +278,21 @@ class WorkflowRuntime:
 
     def fire_due_timers(self) -> None:
         self._guarded(self._advance)
+
+    def set_variable(self, name: str, value: Any) -> Any:
+        """Set a process variable where the workflow stands — on every running or waiting task,
+        whose data the next steps inherit — and return the value it had there (None if none)."""
+        tasks = self._all_tasks(_ACTIVE)
+        before = next((task.data[name] for task in tasks if name in task.data), None)
+        for task in tasks:
+            task.data = {**task.data, name: value}  # a new dict: restored tasks may share one
+        return before
+
+    def migrate_to(self, specs_json: str) -> list[str]:
+        """Move onto another version of the process; the elements without a counterpart there
+        (empty when it moved; otherwise this runtime is half-moved: throw it away)."""
+        spec, subprocess_specs = load_specs(specs_json)
+        return migrate(self._wf, spec, subprocess_specs)
 
     def cancel(self) -> None:
         self._guarded(lambda: self._wf.cancel())

@@ -48,6 +48,17 @@ def _encode_data(data: dict[str, Any]) -> str:
     return _canonical(REGISTRY.convert(REGISTRY.clean(data)))
 
 
+#: Values longer than this (encoded) are shown by their size in `json_data`.
+_SHOWN_VALUE_CHARS = 2000
+
+
+def json_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Task data as plain JSON for people to read (a failure's data): long values by their size."""
+    shown = json.loads(_encode_data(data))
+    return {key: value if len(_canonical(value)) <= _SHOWN_VALUE_CHARS else f"({len(_canonical(value))} characters)"
+            for key, value in shown.items()}
+
+
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -73,7 +84,7 @@ def _apply_header(workflow: BpmnWorkflow | BpmnSubWorkflow, header: Mapping[str,
     workflow.data = REGISTRY.restore(header.get("data") or {})
 
 
-def _walk_workflows(workflow: BpmnWorkflow) -> list[tuple[str, BpmnWorkflow | BpmnSubWorkflow]]:
+def walk_workflows(workflow: BpmnWorkflow) -> list[tuple[str, BpmnWorkflow | BpmnSubWorkflow]]:
     """The top workflow, then subworkflows with every parent before its children."""
     ordered: list[tuple[str, BpmnWorkflow | BpmnSubWorkflow]] = [(TOP, workflow)]
     subs = sorted(workflow.subprocesses.values(), key=lambda sp: sp.depth)
@@ -163,7 +174,7 @@ class StoredWorkflow:
 
     def _live_task(self, key: str) -> Task | None:
         task_id = UUID(key)
-        for _, wf in _walk_workflows(self.workflow):
+        for _, wf in walk_workflows(self.workflow):
             task = wf.tasks.get(task_id)
             if task is not None:
                 return task
@@ -186,7 +197,7 @@ class StoredWorkflow:
         seen: set[str] = set()
         data_cache: dict[int, tuple[str, str]] = {}
         headers: list[dict[str, Any]] = []
-        for workflow_id, wf in _walk_workflows(self.workflow):
+        for workflow_id, wf in walk_workflows(self.workflow):
             header = _workflow_header(wf)
             if workflow_id != TOP:
                 header.update(parent_task_id=workflow_id, spec=wf.spec.name)
@@ -285,7 +296,7 @@ def restore(
         workflow.subprocesses[parent_id] = sub
         sub.completed_event.connect(parent_task.task_spec._on_subworkflow_completed, parent_task)
     workflow.bpmn_events = REGISTRY.restore(meta.get("bpmn_events") or [])
-    _reconnect_triggered_event_subprocesses(workflow)
+    reconnect_triggered_event_subprocesses(workflow)
     restored = StoredWorkflow(workflow, stored, next_seq, detached)
     restored.detach_settled(list(stored))
     return restored
@@ -300,7 +311,7 @@ def _live_internal_data(stored: Mapping[str, Any]) -> dict[str, Any]:
     return live
 
 
-def _reconnect_triggered_event_subprocesses(workflow: BpmnWorkflow) -> None:
+def reconnect_triggered_event_subprocesses(workflow: BpmnWorkflow) -> None:
     """Redo the spec wiring SpiffWorkflow does when a message starts an event subprocess.
 
     `BpmnStartTask.trigger_wf` connects Start to the event subprocess *in the spec* the first time
