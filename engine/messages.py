@@ -118,6 +118,13 @@ DECISION_FLAG_REASON = code("decision.flag_reason", "say why the decision needs 
 DECISION_ALREADY_FLAGGED = code("decision.already_flagged", "decision {decision_id} is already flagged for review")
 DECISION_NOT_FLAGGED = code("decision.not_flagged", "decision {decision_id} was not flagged for review")
 DECISION_ALREADY_RULED = code("decision.already_ruled", "decision {decision_id} already has a ruling")
+ORDERS_FORMAT = code("order.list_format", "a list of orders, each with a seat, an instruction and a due time")
+ORDERS_LIMIT = code("order.limit", "at most {limit} orders with one decision")
+ORDER_DUE_FORMAT = code("order.due_format", "a date and time with its time zone, e.g. 2026-11-28T15:30:00+08:00")
+ORDER_DUE_PAST = code("order.due_past", "the due time must be later than now")
+ORDERS_NOT_TAKEN = code("order.not_taken",
+                        "this incident's process takes no orders (an older version); record the decision without them")
+ORDER_WITH_A_DECISION = code("order.with_a_decision", "orders are given with a recorded on-scene decision")
 REVIEW_BY_MAKER = code("review.by_maker", "the reviewer of a decision cannot be the person who made it")
 RULING_DEPARTS_WITHOUT_REASONS = code(
     "ruling.departs_without_reasons",

@@ -43,6 +43,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "response_activation": {"command_post": "Hehua Compound gate", "objectives": "Stop the leak; keep people out.",
                             "evacuation_ordered": False, "notes": "Volunteers on standby."},
     "deadline_escalation": {"action": "reinforce", "note": "Second team from the street station."},
+    "order_report": {"outcome": "done", "actions_taken": "Two tow trucks cleared the fire lane of building 3.",
+                     "note": "Owners informed by the property office."},
     "department_report": {"status": "done", "actions_taken": "Leak closed at the riser valve.",
                           "resources_used": "1 engine", "people_rescued": 0},
     "volunteer_report": {"volunteers_mobilised": 12, "assignments": ["guidance", "vulnerable_residents"],

@@ -108,6 +108,13 @@ URGENCIES = ("immediate", "urgent", "routine")
 URGENCY_LABELS: Labels = {"immediate": ("Immediate", "立即"), "urgent": ("Urgent", "紧急"),
                           "routine": ("Routine", "常规")}
 DECISION_KINDS = ("decision", "correction", "outcome")
+#: Seats a decision may order to act (临场指挥决策权: 指挥有关部门直接行动) — departments and field seats.
+ORDER_SEATS = ("deputy_commander", "fire", "medical", "police", LOGISTICS, "grid_worker", "volunteer_coordinator",
+               "hazard_inspector", "recovery_officer", "service_station")
+#: Where an order stands, read from its task: open (late once its due time passed), done, cancelled.
+ORDER_STATUSES = ("open", "late", "done", "cancelled")
+ORDER_STATUS_LABELS: Labels = {"open": ("Open", "执行中"), "late": ("Late", "已超时"), "done": ("Done", "已完成"),
+                               "cancelled": ("Cancelled", "已取消")}
 RULINGS = ("excused", "mitigated", "accountable")
 RULING_LABELS: Labels = {"excused": ("Excused", "免责"), "mitigated": ("Mitigated", "从轻/减轻"),
                          "accountable": ("Accountable", "追责")}
@@ -184,5 +191,5 @@ LABELS: Mapping[str, Labels] = {
     "role": SEAT_LABELS, "urgency": URGENCY_LABELS, "ruling": RULING_LABELS, "grade": GRADE_LABELS,
     "criterion": CRITERIA_LABELS, "resource_kind": RESOURCE_KIND_LABELS,
     "plan_section": PLAN_SECTION_LABELS, "severity": SEVERITY_LABELS, "tier": GOVERNANCE_LEVEL_LABELS,
-    "report_kind": REPORT_KIND_LABELS,
+    "report_kind": REPORT_KIND_LABELS, "order_status": ORDER_STATUS_LABELS,
 }

@@ -13,6 +13,7 @@ from api.routes.audit import IncidentFilter, incident_id_of
 from api.routes.incidents import IncidentId
 from api.schemas.common import COMMAND_ERRORS, ERRORS, MAX_ID
 from api.schemas.decisions import DecisionFlagOut, DecisionOut, FlagDecision, RecordDecision, ReviewOut
+from engine import incidents
 from engine.learning import decisions
 
 router = APIRouter(tags=["decisions"])
@@ -24,10 +25,12 @@ DecisionId = Annotated[int, Path(ge=1, le=MAX_ID)]
     summary="Record an on-scene decision (the incident's commander)",
     description=("Situation, options, choice, rationale and authority. A decision that departs from "
                  "the plan is flagged for fault-tolerance review 容错 at once. Corrections and "
-                 "outcomes are new decisions pointing at the one they complete (`supersedes_id`)."),
+                 "outcomes are new decisions pointing at the one they complete (`supersedes_id`). "
+                 "`orders` (seat, instruction, due time) become tasks for those seats in the incident, "
+                 "tracked with the decision; 409 where the incident's process version takes no orders."),
 )
 def record(incident_id: IncidentId, body: RecordDecision, command: CommandDep) -> DecisionOut | Response:
-    return command.run(lambda s, actor: DecisionOut.model_validate(decisions.record(
+    return command.run(lambda s, actor: DecisionOut.model_validate(incidents.decide(
         session=s, actor=actor, incident_id=incident_id, **body.model_dump())), body)
 
 @router.get("/incidents/{ref}/decisions", response_model=list[DecisionOut], responses=ERRORS,

@@ -7,7 +7,24 @@ from typing import Any
 
 from pydantic import Field
 
-from api.schemas.common import MAX_ID, DecisionKind, LongText, RequestModel, ResponseModel, Urgency, text
+from api.schemas.common import (
+    MAX_ID,
+    DecisionKind,
+    LongText,
+    OrderSeat,
+    RequestModel,
+    ResponseModel,
+    Urgency,
+    text,
+)
+
+
+class GiveOrder(RequestModel):
+    """An order the decision gives: a seat acts on an instruction by a due time (a task for that seat)."""
+
+    seat: OrderSeat  # type: ignore[valid-type]
+    instruction: LongText
+    due_at: datetime = Field(description="When it must be done: ISO-8601 with its time zone, later than now.")
 
 
 class RecordDecision(RequestModel):
@@ -23,6 +40,8 @@ class RecordDecision(RequestModel):
     kind: DecisionKind = "decision"  # type: ignore[valid-type]
     supersedes_id: int | None = Field(None, ge=1, le=MAX_ID,
                                       description="For a correction or outcome: the decision it completes.")
+    orders: list[GiveOrder] = Field(default_factory=list, max_length=10,
+                                    description="Orders to seats (指挥有关部门直接行动); each becomes a task.")
 
 
 class FlagDecision(RequestModel):
@@ -59,6 +78,21 @@ class ReviewOut(ResponseModel):
     complaint_received: bool = Field(False, description="The decision drew a complaint (excused: 澄清正名).")
 
 
+class OrderOut(ResponseModel):
+    """An order and where it stands, read from the task it became."""
+
+    id: int
+    seat: str
+    instruction: str
+    due_at: datetime
+    task_id: str | None = Field(description="The task the order became.")
+    status: str = Field(description="open, done or cancelled; an open order past `due_at` is late.")
+    completed_by: str | None
+    completed_at: datetime | None
+    done_late: bool
+    report: dict[str, Any] = Field(description="What the seat reported doing.")
+
+
 class DecisionOut(ResponseModel):
     id: int
     incident_id: int
@@ -78,3 +112,4 @@ class DecisionOut(ResponseModel):
     flagged_for_review: bool
     flag: DecisionFlagOut | None = Field(None, description="Why and by whom it was flagged for review.")
     review: ReviewOut | None = Field(None, description="The fault-tolerance ruling, once made.")
+    orders: list[OrderOut] = Field(default_factory=list, description="The orders it gave, with where each stands.")

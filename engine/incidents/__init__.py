@@ -10,6 +10,7 @@ change → sync), `sync` (persist and derive), `store` (workflow rows and the pr
 
 from engine.incidents.failures import RetryPolicy, history, open_failure, retry
 from engine.incidents.migration import migrate
+from engine.incidents.orders import decide
 from engine.incidents.service import (
     MAX_ID,
     IncidentFilter,
@@ -33,6 +34,7 @@ __all__ = [
     "IncidentFilter",
     "IncidentState",
     "TimerState",
+    "decide",
     "end",
     "get",
     "get_by_reference",

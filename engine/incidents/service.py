@@ -17,6 +17,7 @@ from engine.db.locking import lock_incident
 from engine.definitions.forms import definition_form
 from engine.errors import InvalidInput, NotFound
 from engine.incidents.access import require_commander
+from engine.incidents.orders import ORDER_MESSAGE
 from engine.incidents.pipeline import Locked, run_command
 from engine.incidents.starting import VARIABLE
 from engine.messages import (
@@ -29,6 +30,7 @@ from engine.messages import (
     MESSAGE_INVALID_PAYLOAD,
     MESSAGE_NAME_FORMAT,
     MESSAGE_PAYLOAD_NOT_VALID,
+    ORDER_WITH_A_DECISION,
     REASON_REQUIRED,
 )
 from engine.models import HumanTask, Incident, PhaseHistory
@@ -143,6 +145,8 @@ def send_message(
     payload = {} if payload is None else payload
     if not isinstance(name, str) or not VARIABLE.match(name):
         raise InvalidInput(MESSAGE_INVALID_NAME, fields={"name": MESSAGE_NAME_FORMAT()})
+    if name == ORDER_MESSAGE:  # an order belongs to a recorded decision: engine.incidents.orders
+        raise InvalidInput(ORDER_WITH_A_DECISION, fields={"name": ORDER_WITH_A_DECISION()})
     if not isinstance(payload, dict):
         raise InvalidInput(MESSAGE_INVALID_PAYLOAD, fields={"payload": FIELD_OBJECT()})
     form_key = f"message_{name}"

@@ -16,6 +16,8 @@ from engine.actors import Actor
 from engine.db import now
 from engine.db.locking import lock_incident
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.learning import orders as order_checks
+from engine.learning.fields import TEXT_LIMIT, checked_text
 from engine.messages import (
     DECISION_ALREADY_FLAGGED,
     DECISION_COMMANDER_ONLY,
@@ -31,41 +33,29 @@ from engine.messages import (
     DECISION_UNKNOWN,
     REASON_REQUIRED,
 )
-from engine.models import Decision, DecisionFlag, FaultToleranceReview
+from engine.models import Decision, DecisionFlag, DecisionOrder, FaultToleranceReview
 from forms.i18n import one_of
-from forms.messages import FIELD_AT_MOST_CHARACTERS, FIELD_ONE_OF, FIELD_REQUIRED, FIELD_TEXT, Message
+from forms.messages import FIELD_ONE_OF, Message
 from forms.vocabulary import DECISION_KINDS, REVIEWER, URGENCIES
 
-_TEXT_LIMIT = 4000
 _OPTIONS_LIMIT = 20
-
-
-def _text(fields: dict[str, Message], name: str, value: Any, *, required: bool = True) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            fields[name] = FIELD_REQUIRED()
-        return None
-    if not isinstance(value, str):
-        fields[name] = FIELD_TEXT()
-        return None
-    if len(value) > _TEXT_LIMIT:
-        fields[name] = FIELD_AT_MOST_CHARACTERS(limit=_TEXT_LIMIT)
-    return value.strip()
 
 
 def record(
     *, session: Session, actor: Actor, incident_id: int, situation: str, choice: str, rationale: str,
     authority_basis: str, options_considered: list[str] | None = None, expected_effect: str | None = None,
     departs_from_plan: bool = False, urgency: str = "urgent", kind: str = "decision",
-    supersedes_id: int | None = None,
+    supersedes_id: int | None = None, orders: list[dict[str, Any]] | None = None,
 ) -> Decision:
+    """Record a decision with the orders it gives (seat, instruction, due time), stored as rows;
+    `engine.incidents.orders.decide` records and sends them into the workflow as tasks."""
     if not seats.holds(session=session, actor=actor, role=seats.COMMANDER, incident_id=incident_id):
         raise Forbidden(DECISION_COMMANDER_ONLY)
     fields: dict[str, Message] = {}
-    values = {name: _text(fields, name, value) for name, value in (
+    values = {name: checked_text(fields, name, value) for name, value in (
         ("situation", situation), ("choice", choice), ("rationale", rationale),
         ("authority_basis", authority_basis))}
-    effect = _text(fields, "expected_effect", expected_effect, required=False)
+    effect = checked_text(fields, "expected_effect", expected_effect, required=False)
     options = options_considered or []
     if not isinstance(options, list) or not all(isinstance(o, str) and o.strip() for o in options):
         fields["options_considered"] = DECISION_OPTIONS_FORMAT()
@@ -77,6 +67,7 @@ def record(
         fields["kind"] = FIELD_ONE_OF(choices=", ".join(DECISION_KINDS))
     if kind != "decision" and supersedes_id is None:
         fields["supersedes_id"] = DECISION_COMPLETES(kind=kind)
+    drafts = order_checks.check(fields, orders, now=now(session))
     if fields:
         raise InvalidInput(DECISION_NOT_VALID, fields=fields)
     incident = lock_incident(session, incident_id)
@@ -94,13 +85,21 @@ def record(
     )
     session.add(decision)
     session.flush()
+    for draft in drafts:
+        session.add(DecisionOrder(decision_id=decision.id, incident_id=incident_id, seat=draft.seat,
+                                  instruction=draft.instruction, due_at=draft.due_at))
+    if drafts:
+        session.flush()
+        session.refresh(decision)
     audit.record(session=session, actor=actor.username, action="decision_recorded", incident_id=incident_id,
                  payload={"decision_id": decision.id, "kind": kind, "situation": decision.situation,
                           "choice": decision.choice, "rationale": decision.rationale,
                           "authority_basis": decision.authority_basis,
                           "options_considered": decision.options_considered,
                           "departs_from_plan": decision.departs_from_plan, "urgency": urgency,
-                          "supersedes_id": supersedes_id, "response_level": decision.response_level})
+                          "supersedes_id": supersedes_id, "response_level": decision.response_level,
+                          "orders": [{"order_id": o.id, "seat": o.seat, "instruction": o.instruction,
+                                      "due_at": o.due_at.isoformat()} for o in decision.orders]})
     if decision.departs_from_plan:
         _flag(session, decision, actor, str(DECISION_DEPARTS_FROM_PLAN()))
     return decision
@@ -129,7 +128,7 @@ def flag(*, session: Session, actor: Actor, decision_id: int, reason: str) -> De
     lock_incident(session, decision.incident_id, must_be_active=False)
     if decision.flag is not None:
         raise Conflict(DECISION_ALREADY_FLAGGED, decision_id=decision_id)
-    return _flag(session, decision, actor, reason.strip()[:_TEXT_LIMIT])
+    return _flag(session, decision, actor, reason.strip()[:TEXT_LIMIT])
 
 
 def flagged(*, session: Session, incident_id: int) -> list[Decision]:

@@ -3,7 +3,7 @@
 from engine.models.attachments import Attachment
 from engine.models.audit import AuditChainHead, AuditEvent, IdempotentCommand
 from engine.models.base import Base
-from engine.models.decisions import Decision, DecisionFlag, FaultToleranceReview
+from engine.models.decisions import Decision, DecisionFlag, DecisionOrder, FaultToleranceReview
 from engine.models.definitions import ProcessDefinition
 from engine.models.failures import IncidentFailure
 from engine.models.incidents import Incident, PhaseHistory, ReferenceCounter
@@ -24,6 +24,7 @@ __all__ = [
     "Decision",
     "DeploymentSecret",
     "DecisionFlag",
+    "DecisionOrder",
     "EmergencyPlan",
     "FaultToleranceReview",
     "Hazard",

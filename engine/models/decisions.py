@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from engine.models.base import Base, JSONType
+from engine.models.tasks import HumanTask
 
 
 class Decision(Base):
@@ -33,6 +34,8 @@ class Decision(Base):
     kind: Mapped[str] = mapped_column(String(16), default="decision")
     flag: Mapped[DecisionFlag | None] = relationship(lazy="selectin", viewonly=True)
     review: Mapped[FaultToleranceReview | None] = relationship(lazy="selectin", viewonly=True)
+    orders: Mapped[list[DecisionOrder]] = relationship(lazy="selectin", viewonly=True,
+                                                       order_by="DecisionOrder.id")
 
     @property
     def flagged_for_review(self) -> bool:
@@ -78,3 +81,48 @@ class FaultToleranceReview(Base):
     mitigation: Mapped[str | None] = mapped_column(Text)
     #: The decision drew a complaint: excused, it leads to a name-clearing notice (澄清正名).
     complaint_received: Mapped[bool] = mapped_column(default=False)
+
+
+class DecisionOrder(Base):
+    """An order a decision gives (临场指挥决策权: 指挥有关部门直接行动): a seat, what to do and by
+    when. It becomes a task for that seat in the same incident; where it stands is read from the task."""
+
+    __tablename__ = "decision_orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    seat: Mapped[str] = mapped_column(String(64))
+    instruction: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime]
+    #: The task the order became (a human task's id); NULL until the incident's workflow took it.
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    task: Mapped[HumanTask | None] = relationship(
+        primaryjoin=lambda: foreign(DecisionOrder.task_id) == HumanTask.id, lazy="selectin", viewonly=True)
+
+    @property
+    def status(self) -> str:
+        """open, done or cancelled (an open order past its due time is late: see `due_at`)."""
+        state = self.task.state if self.task is not None else "ready"
+        return {"completed": "done", "cancelled": "cancelled"}.get(state, "open")
+
+    @property
+    def completed_by(self) -> str | None:
+        return self.task.completed_by if self.task is not None else None
+
+    @property
+    def completed_at(self) -> datetime | None:
+        return self.task.completed_at if self.task is not None and self.status == "done" else None
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """What the seat reported doing (the order task's form)."""
+        return dict(self.task.data or {}) if self.task is not None and self.status == "done" else {}
+
+    @property
+    def done_late(self) -> bool:
+        return self.completed_at is not None and self.completed_at > self.due_at
+
+    def late_at(self, moment: datetime) -> bool:
+        """Past its due time and not done in time."""
+        return self.done_late or (self.status == "open" and self.due_at <= moment)
