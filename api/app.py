@@ -18,6 +18,7 @@ from api.routes import (
     auth,
     decisions,
     definitions,
+    failures,
     health,
     incidents,
     registers,
@@ -101,7 +102,7 @@ def create_app(
     app.state.draining = threading.Event()
     app.state.metrics = Metrics(database)
     errors.install(app)
-    for module in (auth, incidents, reports, tasks, attachments, decisions, registers, resources, definitions,
+    for module in (auth, incidents, failures, reports, tasks, attachments, decisions, registers, resources, definitions,
                    audit, users, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware)

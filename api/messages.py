@@ -14,6 +14,8 @@ DAMAGE_FORBIDDEN = code("oversight.damage_forbidden",
                         "only the incident's commander, auditors and administrators can export its damage statistics")
 TIMELINE_FORBIDDEN = code("oversight.timeline_forbidden",
                           "only the incident's commander, auditors and administrators can read its timeline")
+FAILURES_FORBIDDEN = code("oversight.failures_forbidden",
+                          "only the incident's commander, auditors and administrators can read its failures")
 DECISIONS_FORBIDDEN = code("oversight.decisions_forbidden",
                            "only the incident's commander, reviewers, auditors and administrators read its decisions")
 RULINGS_FORBIDDEN = code("oversight.rulings_forbidden",

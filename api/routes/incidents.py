@@ -81,7 +81,8 @@ def list_incidents(
             summary="An incident's state: phase, level, open tasks, timers, phase history, commanders")
 def show(incident_id: IncidentId, principal: CurrentUser, session: SessionDep) -> IncidentStateOut:
     return IncidentStateOut.of(incidents.state(session=session, incident_id=incident_id),
-                               task_filter(session, principal, incident_id))
+                               task_filter(session, principal, incident_id),
+                               incidents.open_failure(session=session, incident_id=incident_id))
 
 
 @router.get("/{ref}/timeline", response_model=AuditPage, responses=ERRORS,

@@ -77,6 +77,7 @@ Name = text(64, 1)
 ShortText = text(200, 1)
 LongText = text(4000, 1)
 JsonObject = Annotated[dict[str, Any], AfterValidator(_clean_json)]
+JsonValue = Annotated[Any, AfterValidator(_clean_json)]
 RoleKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{1,63}$")]
 

@@ -1,4 +1,4 @@
-"""Incidents: start, list, state, messages, seats, ending."""
+"""Incidents: start, list, state (with an open failure), messages, seats, ending."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from api.schemas.common import (
 )
 from api.schemas.tasks import TaskOut
 from engine.incidents import IncidentState
-from engine.models import HumanTask
+from engine.models import HumanTask, IncidentFailure
 
 
 class StartIncident(RequestModel):
@@ -73,6 +73,24 @@ class PhaseOut(ResponseModel):
     left_at: datetime | None
 
 
+class FailureSummaryOut(ResponseModel):
+    """What failed, without the data it saw (every reader of the incident sees this)."""
+
+    id: int
+    state: str = Field(description="retrying (the worker tries again at next_attempt_at) | stopped (the incident "
+                                   "is failed until retried by hand) | resolved")
+    element: str | None = Field(description="The model element (BPMN id) whose step failed.")
+    element_name: str | None
+    error_code: str = Field(description="The message code of the latest error.")
+    error: str
+    attempts: int
+    first_failed_at: datetime
+    last_failed_at: datetime
+    next_attempt_at: datetime | None
+    resolved_at: datetime | None
+    resolved_by: str | None
+
+
 class IncidentStateOut(ResponseModel):
     incident: IncidentOut
     open_tasks: list[TaskOut] = Field(
@@ -82,11 +100,16 @@ class IncidentStateOut(ResponseModel):
     waiting_messages: list[str] = Field(description="Messages the process waits for now.")
     phase_history: list[PhaseOut]
     commanders: list[str] = Field(description="Usernames holding the commander seat for it.")
+    failure: FailureSummaryOut | None = Field(
+        None, description="Its open failure (being retried, or stopped); the data it saw: "
+                          "`GET /incidents/{ref}/failures`.")
 
     @classmethod
-    def of(cls, st: IncidentState, visible: Callable[[HumanTask], bool]) -> IncidentStateOut:
+    def of(cls, st: IncidentState, visible: Callable[[HumanTask], bool],
+           failure: IncidentFailure | None = None) -> IncidentStateOut:
         """`visible` decides which open tasks are listed (staff see their own seats' only)."""
         return cls(incident=IncidentOut.model_validate(st.incident),
+                   failure=FailureSummaryOut.model_validate(failure) if failure is not None else None,
                    open_tasks=[TaskOut.model_validate(t) for t in st.open_tasks if visible(t)],
                    timers=[TimerOut.model_validate(t) for t in st.timers],
                    waiting_messages=list(st.waiting_messages),

@@ -83,6 +83,9 @@ class As:
         headers = self._headers(key, kwargs.pop("headers", None))
         return self.api.client.post(url, json=json, headers=headers, **kwargs)
 
+    def put(self, url: str, json: Any = None, **kwargs: Any) -> httpx.Response:
+        return self.api.client.put(url, json=json, headers=self._headers(None, kwargs.pop("headers", None)), **kwargs)
+
     # -- scenario helpers --------------------------------------------------------------------
     def start(self, **overrides: Any) -> dict[str, Any]:
         body = {"process_id": "community_incident", "title": "Gas explosion", "category": "accident_disaster",
