@@ -500,22 +500,37 @@ def test_dmn_structure_problems() -> None:
 # --- 6. flows: dangling ends and unbounded back-edges ------------------------------------------
 
 
-def test_gateway_back_edge_is_refused() -> None:
+def test_gateway_back_edge_deploys() -> None:
+    """The ordinary rework loop runs flat (engine/workflow/flatten.py): deploy accepts it."""
     back = ('<bpmn:sequenceFlow id="flow_again" sourceRef="level_gateway" '
             'targetRef="report_incident"><bpmn:conditionExpression>response_level == "?"'
             "</bpmn:conditionExpression></bpmn:sequenceFlow></bpmn:process>")
-    files = bundle(incident_response=replace("</bpmn:process>", back))
+    parsed = parse_bundle(bundle(incident_response=replace("</bpmn:process>", back)), known_form_keys=FORMS)
+    assert "incident_response" in parsed.processes
+
+
+def test_loop_through_a_parallel_gateway_is_refused() -> None:
+    back = ('<bpmn:sequenceFlow id="flow_again" sourceRef="merge_gateway" targetRef="report_incident"/>'
+            "</bpmn:process>")
+
+    def parallel_merge(text: str) -> str:
+        head, tail = text.split('<bpmn:exclusiveGateway id="merge_gateway"')
+        tail = tail.replace("</bpmn:exclusiveGateway>", "</bpmn:parallelGateway>", 1)
+        return replace("</bpmn:process>", back)(f'{head}<bpmn:parallelGateway id="merge_gateway"{tail}')
+
+    files = bundle(incident_response=parallel_merge)
     problem = only(problems_of(files), MAIN, "flow_again")
-    assert "back to 'report_incident'" in problem.message
-    assert "loop characteristics" in problem.message and "event subprocess" in problem.message
+    assert problem.message.code == "model.loop_through_gateway"
+    assert "back to 'report_incident'" in problem.message and "parallelGateway 'merge_gateway'" in problem.message
 
 
-def test_boundary_event_loop_is_refused() -> None:
+def test_loop_through_a_boundary_event_is_refused() -> None:
     files = bundle(incident_response=replace(
         'sourceRef="escalate" targetRef="end_escalated"',
         'sourceRef="escalate" targetRef="command_on_scene"'))
     problem = only(problems_of(files), MAIN, "flow_escalated")
-    assert "back to 'command_on_scene'" in problem.message
+    assert problem.message.code == "model.loop_through_boundary_event"
+    assert "back to 'command_on_scene'" in problem.message and "'command_overdue'" in problem.message
 
 
 def test_flow_or_boundary_event_pointing_outside_its_process() -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine.db import on_commit
 from engine.db.upsert import insert_for
 from engine.models import Incident, ProcessDefinition, TaskDataRow, WorkflowTaskRow
-from engine.workflow import Dispatcher, StateDelta, TaskRecord, WorkflowRuntime
+from engine.workflow import Dispatcher, StateDelta, TaskRecord, WorkflowRuntime, live_rows
 
 
 class _RuntimeCache:
@@ -87,10 +87,9 @@ def load_runtime(session: Session, incident: Incident) -> WorkflowRuntime:
     rows = session.execute(
         select(*(_TASKS.c[name] for name in _LOADED)).where(_TASKS.c.incident_id == incident.id).order_by(_TASKS.c.seq)
     ).all()
-    # Rows no live parent lists are loop iterations detached from the live tree (history):
+    # Rows that left the live tree (settled loop iterations and rework passes) are history:
     # skip them here, so neither they nor their data are decoded into the workflow.
-    listed = {child for row in rows for child in row.children}
-    live = [row for row in rows if row.parent_id is None or row.id in listed]
+    live = live_rows(rows)
     hashes = {row.data_hash for row in live}
     data: dict[str, str] = {}
     if hashes:

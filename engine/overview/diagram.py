@@ -95,7 +95,7 @@ def for_incident(*, session: Session, incident_id: int, now: datetime) -> list[D
     definition = session.get_one(ProcessDefinition, incident.definition_id)
     rows = session.execute(
         select(WorkflowTaskRow.id, WorkflowTaskRow.workflow_id, WorkflowTaskRow.parent_id,
-               WorkflowTaskRow.task_spec, WorkflowTaskRow.state)
+               WorkflowTaskRow.task_spec, WorkflowTaskRow.state, WorkflowTaskRow.internal_data)
         .where(WorkflowTaskRow.incident_id == incident_id)
     ).all()
     where = progress(definition.spec_json, rows)

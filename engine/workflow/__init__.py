@@ -1,5 +1,6 @@
 """The only package that imports SpiffWorkflow. Everything it returns is our own type."""
 
+from engine.workflow.flatten import live_rows
 from engine.workflow.names import ModelNames, model_names
 from engine.workflow.operators_bridge import Dispatcher
 from engine.workflow.progress import ElementInfo, ElementKind, ElementState, Progress, model_elements, progress
@@ -23,6 +24,7 @@ __all__ = [
     "UserTaskInfo",
     "WorkflowRuntime",
     "dump_specs",
+    "live_rows",
     "model_elements",
     "model_names",
     "parse_bundle",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.bpmn_task_spec import BpmnTaskSpec
@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.util.task import TaskState
 
+from engine.workflow.flatten import CAME_FROM
 from engine.workflow.spec_docs import properties
 from engine.workflow.specs import Specs, load_specs
 
@@ -75,6 +76,8 @@ class StoredTask(Protocol):
     def task_spec(self) -> str: ...
     @property
     def state(self) -> int: ...
+    @property
+    def internal_data(self) -> Mapping[str, Any]: ...
 
 
 def _kind(spec: TaskSpec) -> ElementKind:
@@ -139,16 +142,21 @@ class _Tree:
         return process.file, spec.bpmn_id  # type: ignore[union-attr]
 
     def source(self, row: StoredTask) -> str | None:
-        """The nearest ancestor task that is a drawn element: where the flow into `row` came from."""
-        parent = self.rows.get(row.parent_id or "")
+        """The nearest ancestor task that is a drawn element: where the flow into `row` came from
+        (a task moved up the tree when its rework pass settled remembers the parent it ran after)."""
+        parent = self.rows.get(_came_from(row))
         for _ in range(10):
             if parent is None:
                 return None
             found = self.element(parent)
             if found is not None:
                 return found[1]
-            parent = self.rows.get(parent.parent_id or "")
+            parent = self.rows.get(_came_from(parent))
         return None
+
+
+def _came_from(row: StoredTask) -> str:
+    return str((row.internal_data or {}).get(CAME_FROM) or row.parent_id or "")
 
 
 def progress(spec_json: str, rows: Iterable[StoredTask]) -> Progress:

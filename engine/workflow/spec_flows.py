@@ -1,12 +1,24 @@
-"""Deploy-time checks of sequence flows: dangling ends, unbounded back-edges (SPIFFWORKFLOW.md
-trap 1)."""
+"""Deploy-time checks of sequence flows: dangling ends, and the loop shapes that cannot run flat.
+
+A loop built from a gateway back-edge runs: settled passes leave the live task tree (flatten.py,
+SPIFFWORKFLOW.md trap 1). Two shapes are refused, each at the flow (or boundary event) that closes
+the loop: a loop through a parallel, inclusive, event-based or complex gateway — into or out of
+parallel branches, whose joins tell the passes' tokens apart by their ancestors — and a loop that
+leaves through a boundary event, whose path back would run a second pass beside the first.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from engine.workflow.flatten import cycles
 from engine.workflow.spec_docs import CONTAINERS, Doc, Problems, local
-from engine.workflow.spec_messages import BOUNDARY_BACK_EDGE, DATA_OBJECT_OUT_OF_REACH, FLOW_BACK_EDGE, FLOW_END_OUTSIDE
+from engine.workflow.spec_messages import (
+    DATA_OBJECT_OUT_OF_REACH,
+    FLOW_END_OUTSIDE,
+    LOOP_THROUGH_BOUNDARY_EVENT,
+    LOOP_THROUGH_GATEWAY,
+)
 
 __all__ = ["check_flows"]
 
@@ -14,11 +26,13 @@ _NOT_NODES = frozenset({"sequenceFlow", "laneSet", "dataObject", "dataObjectRefe
                         "dataStoreReference", "textAnnotation", "association", "group",
                         "property", "ioSpecification"})
 Edge = tuple[str, str, str]  # (target, element that makes the edge, "flow" or "boundary")
+#: Gateways whose joins wait for tokens by ancestry: a loop through one cannot run flat.
+_BRANCHING = frozenset({"parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"})
 
 
 def check_flows(doc: Doc, problems: Problems) -> None:
-    """Per process or subprocess level: every flow joins two of its nodes, and no flow (or
-    boundary event) leads back to an element it came from."""
+    """Per process or subprocess level: every flow joins two of its nodes, and no loop passes a
+    branching gateway or leaves through a boundary event."""
     for container in doc.xpath("|".join(f"//bpmn:{tag}" for tag in CONTAINERS)):
         children = [c for c in container if isinstance(c.tag, str) and c.get("id")]
         nodes = [str(c.get("id")) for c in children if local(c) not in _NOT_NODES]
@@ -36,11 +50,26 @@ def check_flows(doc: Doc, problems: Problems) -> None:
             elif kind == "boundaryEvent":
                 edges.setdefault(child.get("attachedToRef"), []).append(
                     (child.get("id"), child.get("id"), "boundary"))
-        targets = {target for out in edges.values() for target, _, _ in out}
-        nodes.sort(key=lambda n: n not in edges or n in targets)  # entry points first
-        for source, (target, via, kind) in _back_edges(nodes, edges):
-            back_edge = FLOW_BACK_EDGE if kind == "flow" else BOUNDARY_BACK_EDGE
-            problems.add(doc.name, via, back_edge(source=source, target=target))
+        kinds = {str(c.get("id")): local(c) for c in children}
+        _check_loops(doc, problems, nodes, edges, kinds)
+
+
+def _check_loops(doc: Doc, problems: Problems, nodes: list[str], edges: Mapping[str, list[Edge]],
+                 kinds: Mapping[str, str]) -> None:
+    loops = cycles({node: [target for target, _, _ in edges.get(node, ())] for node in nodes})
+    if not loops:
+        return
+    targets = {target for out in edges.values() for target, _, _ in out}
+    nodes = sorted(nodes, key=lambda n: n not in edges or n in targets)  # entry points first
+    for source, (target, via, _) in _back_edges(nodes, edges):
+        loop = next(component for component in loops if source in component and target in component)
+        events = sorted(n for n in loop if kinds.get(n) == "boundaryEvent")
+        gateways = sorted(n for n in loop if kinds.get(n) in _BRANCHING)
+        if events:
+            problems.add(doc.name, via, LOOP_THROUGH_BOUNDARY_EVENT(source=source, target=target, event=events[0]))
+        elif gateways:
+            problems.add(doc.name, via, LOOP_THROUGH_GATEWAY(source=source, target=target, gateway=gateways[0],
+                                                             kind=kinds[gateways[0]]))
 
 
 def _back_edges(nodes: list[str], edges: Mapping[str, list[Edge]]) -> list[tuple[str, Edge]]:

@@ -80,14 +80,17 @@ OPERATOR_WITHOUT_ID = code("model.operator_without_id",
 # --- sequence flows and data objects --------------------------------------------------------------
 FLOW_END_OUTSIDE = code("model.flow_end_outside",
                         "{attribute} '{ref}' is not an element of the same process or subprocess")
-FLOW_BACK_EDGE = code("model.flow_back_edge", "sequence flow leads from '{source}' back to '{target}': a "
-                      "back-edge loop grows SpiffWorkflow's task tree on every pass and stalls silently about "
-                      "1,000 levels deep; repeat work with loop characteristics (standard or multi-instance) or "
-                      "an event subprocess instead")
-BOUNDARY_BACK_EDGE = code("model.boundary_back_edge", "boundary event leads from '{source}' back to '{target}': "
-                          "a back-edge loop grows SpiffWorkflow's task tree on every pass and stalls silently "
-                          "about 1,000 levels deep; repeat work with loop characteristics (standard or "
-                          "multi-instance) or an event subprocess instead")
+LOOP_THROUGH_GATEWAY = code("model.loop_through_gateway",
+                            "sequence flow leads from '{source}' back to '{target}' in a loop through the "
+                            "{kind} '{gateway}': a loop into or out of parallel branches cannot run flat (the "
+                            "gateway's join tells tokens of different passes apart by the tasks before them); "
+                            "join the branches before the loop starts, or repeat the branches with loop "
+                            "characteristics")
+LOOP_THROUGH_BOUNDARY_EVENT = code("model.loop_through_boundary_event",
+                                   "flow leads from '{source}' back to '{target}' in a loop through the boundary "
+                                   "event '{event}': a loop that leaves an activity through its boundary event "
+                                   "cannot run flat (a non-interrupting event's path back would run a second pass "
+                                   "beside the first); send the work back with a gateway after the activity instead")
 DATA_OBJECT_OUT_OF_REACH = code("model.data_object_out_of_reach",
                                 "data object '{name}' is not declared in this task's process or subprocess, nor in "
                                 "the one just around it (SpiffWorkflow cannot resolve it further out)")

@@ -30,6 +30,7 @@ from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from engine.workflow.flatten import flatten, live_rows
 from engine.workflow.registry import REGISTRY
 from engine.workflow.views import StateDelta, TaskRecord
 
@@ -104,6 +105,8 @@ class StoredWorkflow:
         self._detached: dict[str, int] = detached or {}
         #: data hashes known to be stored: a delta carries only data the database may not have yet
         self._hashes = {record.data_hash for record in stored.values()}
+        #: finished tasks moved up the tree since the last save: stored again by the next delta
+        self._moved: set[str] = set()
 
     # --- saving -------------------------------------------------------------------------------
     def _record(self, task: Task, workflow_id: str, data_cache: dict[int, tuple[str, str]]) -> tuple[TaskRecord, str]:
@@ -172,6 +175,15 @@ class StoredWorkflow:
             if task is not None and isinstance(task.task_spec, StandardLoopTask):
                 self._detach_iterations(task)
 
+    def flatten_loops(self) -> None:
+        """Settled passes of rework loops leave the live tree (flatten.py); their rows stay as history."""
+        for _, wf in walk_workflows(self.workflow):
+            left, moved = flatten(self.workflow, wf, self._stored.__contains__)
+            for task in left:
+                self._stored.pop(str(task.id), None)
+                self._detached.pop(str(task.id), None)
+            self._moved.update(str(task.id) for task in moved)
+
     def _live_task(self, key: str) -> Task | None:
         task_id = UUID(key)
         for _, wf in walk_workflows(self.workflow):
@@ -184,6 +196,7 @@ class StoredWorkflow:
         """Finished tasks never change again unless their state or children do: skip them cheaply."""
         return (
             stored is not None
+            and stored.id not in self._moved
             and task.state & TaskState.FINISHED_MASK != 0
             and stored.state == task.state
             and stored.last_state_change == task.last_state_change
@@ -233,7 +246,9 @@ class StoredWorkflow:
             self._stored[record.id] = record
         self._next_seq += len(delta.new_seq)
         self._hashes.update(delta.data)
+        self._moved.clear()
         self.detach_settled(record.id for record in delta.upserts)
+        self.flatten_loops()
 
 
 def restore(
@@ -252,11 +267,8 @@ def restore(
     stored: dict[str, TaskRecord] = {}
     decoded: dict[str, Any] = {}
     detached: dict[str, int] = {}
-    all_records = list(records)
-    listed = {child for record in all_records for child in record.children}
-    for record in all_records:
-        if record.parent_id is not None and record.id not in listed:
-            continue  # a detached loop iteration: history in the database, not part of the live tree
+    # Rows that left the live tree (settled loop iterations and rework passes) are history.
+    for record in live_rows(records):
         by_workflow.setdefault(record.workflow_id, []).append(record)
         stored[record.id] = record
         if PRUNED in record.internal_data:
@@ -299,6 +311,7 @@ def restore(
     reconnect_triggered_event_subprocesses(workflow)
     restored = StoredWorkflow(workflow, stored, next_seq, detached)
     restored.detach_settled(list(stored))
+    restored.flatten_loops()
     return restored
 
 

@@ -43,7 +43,7 @@ SUPPORT: tuple[Support, ...] = (
     Support("exclusiveGateway", LIMITS, "conditions are Python expressions; a default flow is honoured",
             "foreign/bpmnio_gateways.bpmn"),
     Support("conditionExpression in JUEL (`${approved}`)", REFUSED, "Camunda's expression language is not "
-            "Python: write `approved`", "foreign/camunda_rework.bpmn", "model.expression_refused"),
+            "Python: write `approved`", "foreign/camunda_juel.bpmn", "model.expression_refused"),
     Support("parallelGateway", RUNS, "split and join", "foreign/bpmnio_gateways.bpmn"),
     Support("subProcess (embedded)", RUNS, "", "foreign/camunda_repeat.bpmn"),
     Support("callActivity", LIMITS, "the called process must be in the same bundle; a process that calls itself, "
@@ -54,9 +54,17 @@ SUPPORT: tuple[Support, ...] = (
             "foreign/camunda_repeat.bpmn"),
     Support("intermediateCatchEvent (message)", RUNS, "sent with `POST /incidents/{ref}/messages` (or the "
             "commander's page)", "foreign/camunda_message.bpmn"),
-    Support("sequence flow back to an earlier element (a rework loop)", REFUSED, "SpiffWorkflow's task tree "
-            "grows on every pass and stalls about 1,000 levels deep; repeat work with loop characteristics or "
-            "an event subprocess", "foreign/camunda_rework.bpmn", "model.flow_back_edge"),
+    Support("sequence flow back to an earlier element (a rework loop)", LIMITS, "each pass's settled tasks "
+            "leave the live task tree and stay as history (the incident's tasks and audit trail), so a loop "
+            "run 10,000 times costs each command what it did at pass 10 (docs/performance.md); the shapes "
+            "below are refused", "foreign/camunda_rework.bpmn"),
+    Support("a loop through a parallel, inclusive, event-based or complex gateway", REFUSED, "a loop into or "
+            "out of parallel branches: the join tells the passes' tokens apart by the tasks before them; join "
+            "the branches before the loop, or repeat them with loop characteristics",
+            "foreign/bpmnio_parallel_rework.bpmn", "model.loop_through_gateway"),
+    Support("a loop through a boundary event", REFUSED, "a non-interrupting event's path back would run a "
+            "second pass beside the first; send the work back with a gateway after the activity",
+            "foreign/camunda_reminder_loop.bpmn", "model.loop_through_boundary_event"),
     Support("boundaryEvent (timer, non-interrupting)", LIMITS, "timer expressions are Python string literals "
             '(`"PT30M"` with the quotes); the timer worker fires them', "bpmn/community_incident.bpmn"),
     Support("businessRuleTask (DMN)", LIMITS, "`spiffworkflow:calledDecisionId`; one decision per DMN file in "
