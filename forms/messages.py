@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CODES", "Message", "Template", "code", "placeholders"]  # and the FIELD_* messages below
+__all__ = ["CODES", "Message", "Template", "code", "placeholders", "restored"]  # and the FIELD_* messages below
 
 #: Every code defined so far (modules define theirs at import time), code -> template.
 CODES: dict[str, Template] = {}
@@ -67,6 +67,15 @@ class Template:
         if set(params) - companions != self.names:
             raise TypeError(f"message {self.code!r} takes {sorted(self.names)}, got {sorted(params)}")
         return Message(self.english.format(**params), code=self.code, template=self.english, params=params)
+
+
+def restored(message_code: str, params: Mapping[str, Any], text: str) -> str:
+    """A message stored as its code, parameters and English text, back as a Message (so a page can
+    say it in the reader's language); the plain text when the code is unknown."""
+    template = CODES.get(message_code)
+    if template is None:
+        return text
+    return Message(text, code=message_code, template=template.english, params=params)
 
 
 def placeholders(template: str) -> frozenset[str]:

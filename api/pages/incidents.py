@@ -21,7 +21,7 @@ from engine.learning import decisions
 from engine.models import Incident
 from engine.overview import diagram
 from forms.i18n import one_of
-from forms.messages import FIELD_REQUIRED, Message
+from forms.messages import FIELD_REQUIRED, Message, restored
 from forms.vocabulary import (
     CLOSED_PHASE,
     INCIDENT_STATUSES,
@@ -34,7 +34,8 @@ from forms.vocabulary import (
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 STRIP = (*PHASES, CLOSED_PHASE)
-FLASHES = {"decision_recorded", "level_changed", "seated", "response_over"}
+FLASHES = {"decision_recorded", "level_changed", "seated", "response_over", "variable_set", "retried", "retry_failed",
+           "migrated"}
 CHANGE_LEVEL, RESPONSE_OVER = "change_level", "response_over"
 TIMELINE_LIMIT = 500
 CSV_LIMIT = 5000
@@ -104,7 +105,12 @@ def incident_page(ctx: Page, ref: str, status: int = 200, **form: Any) -> Respon
         definition = definitions.get_by_id(session=session, definition_id=state.incident.definition_id)
         summary, words = definition.summary, model_words(definition, ctx.lang)
         visited = {p.phase for p in state.phase_history}
+        failure = incidents.open_failure(session=session, incident_id=incident_id)
+        versions = incidents.newer_versions(session=session, incident=state.incident) if user.is_admin else []
     return render(ctx, "incident.html", status=status, s=state, incident=state.incident, diagrams=drawn,
+                  failure=failure, versions=versions,
+                  failure_error=restored(failure.error_code, failure.error_params, failure.error) if failure else None,
+                  steer=(commander or user.is_admin) and not user.is_auditor,
                   strip=STRIP, timeline=timeline[-TIMELINE_LIMIT:] if timeline is not None else None,
                   timeline_cut=timeline is not None and len(timeline) > TIMELINE_LIMIT,
                   decisions=made, commander=commander, oversee=oversee, people=people,

@@ -9,7 +9,7 @@ change → sync), `sync` (persist and derive), `store` (workflow rows and the pr
 """
 
 from engine.incidents.failures import RetryPolicy, history, open_failure, retry
-from engine.incidents.migration import migrate
+from engine.incidents.migration import migrate, newer_versions
 from engine.incidents.orders import decide
 from engine.incidents.service import (
     MAX_ID,
@@ -41,6 +41,7 @@ __all__ = [
     "history",
     "list_incidents",
     "migrate",
+    "newer_versions",
     "open_failure",
     "preview_message",
     "resolve",

@@ -22,6 +22,15 @@ from engine.models import Incident, ProcessDefinition
 from forms.vocabulary import ACTIVE, FAILED
 
 
+def newer_versions(*, session: Session, incident: Incident) -> list[int]:
+    """The versions of the incident's process it may be moved to (newer than its own)."""
+    if incident.status not in (ACTIVE, FAILED):
+        return []
+    current = session.get_one(ProcessDefinition, incident.definition_id)
+    return sorted(d.version for d in definitions.list_definitions(session=session, process_id=current.process_id)
+                  if d.version > current.version)
+
+
 def migrate(*, session: Session, actor: Actor, incident_id: int, to_version: int) -> Incident:
     if not actor.is_admin:
         raise Forbidden(MIGRATION_ADMIN_ONLY)
