@@ -5,7 +5,8 @@ A gas alarm raises an early warning (prevention) that turns into an incident: th
 goes to the street by phone and to the district in writing within the hour, follow-up reports
 (续报) every four hours and the final report (终报) when the response is over; the fire team misses its
 deadline and the timer escalates to the commander, who records an on-scene decision that departs
-from the plan; the response ends, recovery runs, and in learning the after-action review files an
+from the plan and orders the police to clear the fire lane (a task for the police seat, done in
+time); the response ends, recovery runs, and in learning the after-action review files an
 improvement action while a reviewer who is not the decision's maker rules on it (fault tolerance,
 容错). The improvement action's plan revision
 publishes the compound's new plan, and the timeline of all three processes is printed with the
@@ -26,7 +27,6 @@ from engine.clock import ManualClock
 from engine.db import Database
 from engine.definitions.bundled import deploy_bundled
 from engine.incidents import timers
-from engine.learning import decisions
 from engine.models import AuditEvent, HumanTask, Incident, User
 from forms.samples import SAMPLES, UNIT
 
@@ -144,8 +144,8 @@ def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
     player.clock.advance(timedelta(minutes=31))  # the fire team is late: its 30-minute deadline passes
     timers.sweep(player.db)
     player.play(incident, "escalate_fire_rescue")
-    with player.db.transaction() as session:
-        decisions.record(
+    with player.db.transaction() as session:  # the decision orders the police to act (指挥有关部门直接行动)
+        incidents.decide(
             session=session, actor=player.actors["qin.city"], incident_id=incident,
             situation="Fire lane blocked by parked cars; the engine cannot reach building 3.",
             options_considered=["Wait for the owners", "Tow the cars now", "Attack from the street"],
@@ -153,7 +153,9 @@ def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
             rationale="Four residents trapped; every minute counts.",
             authority_basis="Level III response in force; on-scene command authority",
             expected_effect="Engine reaches building 3 within 10 minutes", departs_from_plan=True,
-            urgency="immediate")
+            urgency="immediate", orders=[{"seat": "police", "instruction": "Tow the parked cars out of the fire lane",
+                                          "due_at": player.clock.now() + timedelta(minutes=15)}])
+    player.play(incident, "carry_out_order")
     player.play(incident, "fire_rescue")
     player.play(incident, "open_shelters")
     player.clock.advance(timedelta(hours=4))  # level III: a follow-up report (续报) every four hours
@@ -179,7 +181,9 @@ _DESCRIBE = {
     "response_level_changed": lambda p: f"response level {p.get('from') or '-'} → {p.get('to')}",
     "timers_fired": lambda p: "timer fired: " + ", ".join(t["name"] for t in p.get("timers", [])),
     "decision_recorded": lambda p: f"ON-SCENE DECISION: {p.get('choice')}"
-                                   + (" (departs from the plan)" if p.get("departs_from_plan") else ""),
+                                   + (" (departs from the plan)" if p.get("departs_from_plan") else "")
+                                   + "".join(f"; ORDER to {o['seat']}: {o['instruction']}"
+                                             for o in p.get("orders", [])),
     "decision_flagged": lambda p: f"decision #{p.get('decision_id')} enters the fault-tolerance record",
     "fault_tolerance_ruling": lambda p: f"RULING on decision #{p.get('decision_id')}: {p.get('ruling')}"
                                         f" — {p.get('reasoning')}",

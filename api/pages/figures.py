@@ -30,6 +30,7 @@ def key_figures(session: Session, found: reports.AfterActionReport, lang: str, n
     _ = Translator(lang)
     incident = found.incident
     done = tasks.completed_tasks(session=session, incident_id=incident.id, limit=MOST_TASKS)
+    orders = [o for d in found.decisions for o in d.orders]
     late = sum(1 for t in done if t.due_at is not None and t.completed_at is not None and t.completed_at > t.due_at)
     figures = [
         (_("Duration"), _duration(incident.created_at, incident.ended_at or now, _)),
@@ -37,6 +38,7 @@ def key_figures(session: Session, found: reports.AfterActionReport, lang: str, n
         (_("Completed late"), str(late)),
         (_("On-scene decisions"), str(len(found.decisions))),
         (_("Flagged for review"), str(sum(1 for d in found.decisions if d.flagged_for_review))),
+        (_("Orders given / done"), f"{len(orders)} / {sum(1 for o in orders if o.status == 'done')}"),
         (_("Improvement actions"), str(len(found.actions))),
     ]
     submitted = damage.statistics(session=session, incident_id=incident.id).submissions

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Any
 
 from fastapi import APIRouter
@@ -26,6 +28,7 @@ from forms.vocabulary import (
     CLOSED_PHASE,
     INCIDENT_STATUSES,
     LEVELS,
+    ORDER_SEATS,
     PHASES,
     REVIEWER,
     SEAT_LABELS,
@@ -116,6 +119,8 @@ def incident_page(ctx: Page, ref: str, status: int = 200, **form: Any) -> Respon
                   decisions=made, commander=commander, oversee=oversee, people=people,
                   roles=sorted(set(summary.get("lanes", [])) | set(SEAT_LABELS)),
                   titles=words, visited=visited, levels=LEVELS, urgencies=URGENCIES,
+                  order_seats=ORDER_SEATS, order_rows=ORDER_ROWS,
+                  orders=[o for d in made or [] for o in d.orders] if commander else [],
                   can_change_level=commander and CHANGE_LEVEL in state.waiting_messages,
                   can_end_response=commander and RESPONSE_OVER in state.waiting_messages,
                   now=ctx.database.clock.now(), flash=form.pop("flash", None),
@@ -135,21 +140,40 @@ def _back(ctx: Page, ref: str, flash: str) -> Response:
     return redirect(ctx, f"{PREFIX}/incidents/{ref}?done={flash}#actions")
 
 
+ORDER_ROWS = 3
+
+
+def _orders(form: Posted, zone: tzinfo) -> list[dict[str, str]]:
+    """The order rows the commander filled in (seat, instruction, due time in their own zone)."""
+    rows = []
+    for n in range(ORDER_ROWS):
+        row = {k: str(form.get(f"order_{n}_{k}") or "").strip() for k in ("seat", "instruction", "due_at")}
+        if row["seat"] or row["instruction"]:
+            rows.append(row)
+    for row in rows:
+        with suppress(ValueError):  # else the engine names the field: empty, or not a date and time
+            row["due_at"] = datetime.fromisoformat(row["due_at"]).replace(tzinfo=zone).isoformat()
+    return rows
+
+
 @router.post("/incidents/{ref}/decisions")
 def record_decision(ctx: Page, ref: str, form: Posted) -> Response:
     names = ("situation", "options", "choice", "rationale", "authority_basis", "expected_effect", "urgency")
     values: dict[str, Any] = {k: str(form.get(k) or "") for k in names}
     values["departs_from_plan"] = form.get("departs_from_plan") == "true"
+    values.update({f"order_{n}_{k}": str(form.get(f"order_{n}_{k}") or "")
+                   for n in range(ORDER_ROWS) for k in ("seat", "instruction", "due_at")})
     try:
-        ctx.command(lambda session, actor: decisions.record(
+        ctx.command(lambda session, actor: incidents.decide(
             session=session, actor=actor, incident_id=_id(session, ref),
             situation=values["situation"], choice=values["choice"], rationale=values["rationale"],
             authority_basis=values["authority_basis"],
             options_considered=[line.strip() for line in values["options"].splitlines() if line.strip()],
             expected_effect=values["expected_effect"] or None, departs_from_plan=bool(values["departs_from_plan"]),
-            urgency=values["urgency"]))
-    except InvalidInput as exc:
-        return incident_page(ctx, ref, status=422, decision=values, decision_errors=exc.fields)
+            urgency=values["urgency"], orders=_orders(form, ctx.zone)))
+    except (InvalidInput, Conflict) as exc:  # Conflict: this incident's process version takes no orders
+        return incident_page(ctx, ref, status=422 if isinstance(exc, InvalidInput) else 409, decision=values,
+                             decision_errors=exc.fields or {"orders": exc.message})
     return _back(ctx, ref, "decision_recorded")
 
 

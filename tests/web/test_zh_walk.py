@@ -83,7 +83,7 @@ def _typed() -> list[str]:
               "the engine cannot reach building 3.", "Wait for the owners", "Tow the cars now",
               "Attack from the street", "Tow the cars now, without waiting for the owners",
               "Four residents trapped; every minute counts.", "Level III response in force; on-scene command authority",
-              "Engine reaches building 3 within 10 minutes", "NOPE"}
+              "Engine reaches building 3 within 10 minutes", "Tow the parked cars out of the fire lane", "NOPE"}
     return sorted((s for s in found if re.search(r"[A-Za-z]", s)), key=len, reverse=True)
 
 
