@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.common import Context, Figure, postgres_available
 from bench.report import machine, print_table
 
-MEASUREMENTS = ("throughput", "starts", "growth", "api", "scale")
+MEASUREMENTS = ("throughput", "starts", "growth", "rework", "api", "scale")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

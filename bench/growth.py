@@ -10,11 +10,9 @@ dropping the process-local cache (the cost of restoring the whole incident from 
 
 from __future__ import annotations
 
-import time
-
 from bench.common import Context, Figure, scratch_url, summary
 from bench.fixture import LONG, MODELS, Setup, prepare
-from bench.meter import Meter
+from bench.meter import Meter, timed
 from bench.spiff_reference import WholeStateReference
 from engine.incidents.store import CACHE
 from engine.learning import decisions
@@ -55,15 +53,6 @@ class LongIncident:
             self.complete_next()
 
 
-def _timed(meter: Meter, action: object) -> tuple[float, int, int, float]:
-    """(wall seconds, bytes written, statements, CPU seconds of this process) of one command."""
-    with meter.measure() as counts:
-        start, cpu = time.perf_counter(), time.process_time()
-        action()  # type: ignore[operator]
-        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return elapsed, counts.bytes_written, counts.statements, cpu
-
-
 def _checkpoint(ctx: Context, n: int, long: LongIncident, meter: Meter,
                 reference: WholeStateReference, samples: int) -> dict[str, list[float]]:
     long.advance_to(n)
@@ -71,7 +60,7 @@ def _checkpoint(ctx: Context, n: int, long: LongIncident, meter: Meter,
     found: dict[str, list[float]] = {k: [] for k in ("ms", "bytes", "statements", "cpu_ms", "ref_ms", "ref_bytes",
                                                       "ref_cpu_ms", "decision_ms", "decision_bytes", "cold_ms")}
     for _ in range(samples):  # alternate subject and reference, like every other measurement
-        seconds, written, statements, cpu = _timed(meter, long.complete_next)
+        seconds, written, statements, cpu = timed(meter, long.complete_next)
         found["ms"].append(seconds * 1000)
         found["bytes"].append(written)
         found["statements"].append(statements)
@@ -80,11 +69,11 @@ def _checkpoint(ctx: Context, n: int, long: LongIncident, meter: Meter,
         found["ref_ms"].append(seconds * 1000)
         found["ref_bytes"].append(written)
         found["ref_cpu_ms"].append(cpu * 1000)
-        seconds, written, _, _ = _timed(meter, long.decide)
+        seconds, written, _, _ = timed(meter, long.decide)
         found["decision_ms"].append(seconds * 1000)
         found["decision_bytes"].append(written)
     CACHE.clear()
-    seconds, _, _, _ = _timed(meter, long.complete_next)
+    seconds, _, _, _ = timed(meter, long.complete_next)
     found["cold_ms"].append(seconds * 1000)
     return found
 

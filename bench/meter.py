@@ -9,6 +9,7 @@ bytes a command writes, independent of page layout.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -75,3 +76,12 @@ class Meter:
             yield self.counts
         finally:
             self._active = False
+
+
+def timed(meter: Meter, action: object) -> tuple[float, int, int, float]:
+    """(wall seconds, bytes written, statements, CPU seconds of this process) of one command."""
+    with meter.measure() as counts:
+        start, cpu = time.perf_counter(), time.process_time()
+        action()  # type: ignore[operator]
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return elapsed, counts.bytes_written, counts.statements, cpu
