@@ -1,6 +1,7 @@
 """`renxing demo`: the whole disaster lifecycle on the bundled process library.
 
-A gas alarm raises an early warning (prevention) that turns into an incident: three dead make it
+A gas alarm raises an early warning (prevention) that turns into an incident: the first responder on
+scene cordons it off and moves people out before any grading (先期处置); three dead make it
 较大 (level III), so the city leads and its commander takes the scene; the initial report (首报)
 goes to the street by phone and to the district in writing within the hour, follow-up reports
 (续报) every four hours and the final report (终报) when the response is over; the fire team misses its
@@ -44,6 +45,7 @@ PEOPLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "wu.logistics": ("Wu Min 吴敏", ("logistics",)),
     "zheng.volunteers": ("Zheng Hua 郑华", ("volunteer_coordinator",)),
     "feng.grid": ("Feng Yang 冯洋", ("grid_worker",)),
+    "tang.first": ("Tang Jie 唐杰", ("first_responder",)),
     "he.inspector": ("He Lei 何磊", ("hazard_inspector",)),
     "xu.recovery": ("Xu Li 许丽", ("recovery_officer",)),
     "ma.plan": ("Ma Tao 马涛", ("plan_owner",)),
@@ -133,6 +135,7 @@ def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
     player.play(warning, "decide_warning_outcome", outcome="open_incident", reason="Explosion in building 3.")
 
     incident = player.child_of(warning)
+    player.play(incident, "first_response")  # 先期处置 on scene before any grading: cordon, move people out
     player.play(incident, "initial_report_phone")  # 首报 to the street by phone, at once
     player.play(incident, "record_report", **LEVEL_III_REPORT)
     player.play(incident, "initial_report_written")  # and in writing to the district within the hour

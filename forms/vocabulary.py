@@ -65,6 +65,7 @@ START_ROLES = frozenset({DUTY_OFFICER, COMMANDER})
 SEAT_LABELS: Labels = {
     DUTY_OFFICER: ("Duty officer", "值守人员"), COMMANDER: ("On-scene commander", "现场指挥"),
     "deputy_commander": ("Deputy commander", "副总指挥"), "grid_worker": ("Grid worker", "网格员"),
+    "first_responder": ("First responder", "第一响应人"),
     "hazard_inspector": ("Hazard inspector", "隐患排查员"), "fire": ("Fire and rescue", "消防救援"),
     "medical": ("Medical", "医疗救护"), "police": ("Police", "公安"), LOGISTICS: ("Logistics", "物资保障"),
     "volunteer_coordinator": ("Volunteer coordinator", "志愿者协调"),
@@ -89,7 +90,8 @@ GOVERNANCE_LEVEL_LABELS: Labels = {"grid": ("Grid", "网格"), "community": ("Co
 #: The tier each seat acts at. Rulings are made by the body above the decision's maker, and a
 #: departure from the proposed ruling needs a second reviewer of the tier above the first.
 SEAT_LEVELS: Mapping[str, str] = {
-    "grid_worker": "grid", "community_commander": "community", "community_committee": "community",
+    "grid_worker": "grid", "first_responder": "grid", "community_commander": "community",
+    "community_committee": "community",
     "service_station": "community", "street_commander": "street", "street_emergency_committee": "street",
     REVIEWER: "street", "district_commander": "district", "district_reviewer": "district",
 }

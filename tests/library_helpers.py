@@ -42,6 +42,7 @@ PEOPLE: dict[str, tuple[str, ...]] = {
     "wu.logistics": ("logistics",),
     "zheng.volunteers": ("volunteer_coordinator",),
     "feng.grid": ("grid_worker",),
+    "tang.first": ("first_responder",),
     "he.inspector": ("hazard_inspector",),
     "xu.recovery": ("recovery_officer",),
     "ma.plan": ("plan_owner",),

@@ -35,12 +35,13 @@ def _revise(library: Library, revision_id: int, *, drafter: str = "ma.plan", sum
 
 def _run_exercise(library: Library, drill_id: int) -> None:
     """The lifecycle inside the drill, the short way: below 一般, everyone in time, no flagged decision."""
+    library.complete(drill_id, "first_response")
     library.complete(drill_id, "initial_report_phone")
     library.complete(drill_id, "initial_report_written")
     library.complete(drill_id, "record_report")
     library.complete(drill_id, "appoint_commander", commander_username="li.community")
     library.complete(drill_id, "activate_response")
-    for element in ("fire_rescue", "medical_care", "volunteer_mobilisation"):
+    for element in ("fire_rescue", "medical_care", "police_traffic", "volunteer_mobilisation"):
         library.complete(drill_id, element)
     library.message(drill_id, "response_over", {"summary": "Exercise objectives reached."})
     for element in ("final_report", "damage_statistics", "verify_statistics", "loss_assessment", "relief_distribution",
@@ -63,7 +64,8 @@ def test_a_drill_revises_the_plan_that_the_next_incident_starts_from(library: Li
     assert library.task(drill_id, "plan_drill").role == "plan_owner"
     library.complete(drill_id, "plan_drill")
     # the exercise runs the lifecycle itself, reports upward included
-    assert library.open_elements(drill_id) == ["initial_report_phone", "initial_report_written", "record_report"]
+    assert library.open_elements(drill_id) == [
+        "first_response", "initial_report_phone", "initial_report_written", "record_report"]
     assert library.incident(drill_id).phase == "response"
     _run_exercise(library, drill_id)
     assert library.commander(drill_id) == "li.community"

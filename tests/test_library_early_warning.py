@@ -61,4 +61,5 @@ def test_a_warning_becomes_a_linked_incident(library: Library, level: str, first
     assert (data["warning_reference"], data["warning_level"], data["warning_hazard_type"]) == (
         library.incident(warning_id).reference, level, hazard_type)
     assert data["prepositioned"][0] == first_action  # the level's row of the pre-positioning table
-    assert library.open_elements(incident.id) == ["initial_report_phone", "initial_report_written", "record_report"]
+    assert library.open_elements(incident.id) == [
+        "first_response", "initial_report_phone", "initial_report_written", "record_report"]

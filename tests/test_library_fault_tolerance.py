@@ -27,6 +27,7 @@ def library(request: pytest.FixtureRequest, db: Database, clock: ManualClock) ->
 
 def _respond(library: Library) -> int:
     incident_id = library.start("incident_lifecycle")
+    library.complete(incident_id, "first_response")
     library.complete(incident_id, "initial_report_phone")
     library.complete(incident_id, "initial_report_written")
     library.complete(incident_id, "record_report")

@@ -19,8 +19,9 @@ from tests.library_helpers import FORM_SAMPLES, UNIT, Library
 
 REPORT = FORM_SAMPLES["incident_full_report"]
 LEVEL_I_REPORT = {**REPORT, "deaths": 35, "trapped": 6, "people_affected": 2000, "economic_loss": 800}
-FIRST_TIER = ["fire_rescue", "medical_care", "volunteer_mobilisation"]
-SECOND_TIER = ["logistics_supply", "police_traffic"]
+#: Police cordon and traffic control open at every level (先期处置 and the first wave); logistics at III and above.
+FIRST_TIER = ["fire_rescue", "medical_care", "police_traffic", "volunteer_mobilisation"]
+SECOND_TIER = ["logistics_supply"]
 RECOVERY = ["loss_assessment", "relief_distribution", "requisition_compensation"]
 @pytest.fixture(params=[False, True], ids=["cached", "restored"])
 def library(request: pytest.FixtureRequest, db: Database, clock: ManualClock) -> Library:
@@ -28,7 +29,8 @@ def library(request: pytest.FixtureRequest, db: Database, clock: ManualClock) ->
 
 
 def _report_initially(library: Library, incident_id: int) -> None:
-    """The initial report (首报), by phone and in writing, on time."""
+    """The first response on scene (先期处置), and the initial report (首报) by phone and in writing, on time."""
+    library.complete(incident_id, "first_response")
     library.complete(incident_id, "initial_report_phone")
     library.complete(incident_id, "initial_report_written")
 
@@ -55,7 +57,8 @@ def _recover(library: Library, incident_id: int) -> None:
 
 def test_level_iv_is_commanded_by_the_community_and_closes_without_reviews(library: Library) -> None:
     incident_id = library.start("incident_lifecycle")
-    assert library.open_elements(incident_id) == ["initial_report_phone", "initial_report_written", "record_report"]
+    assert library.open_elements(incident_id) == [
+        "first_response", "initial_report_phone", "initial_report_written", "record_report"]
     assert library.incident(incident_id).phase == "response"
     _report_initially(library, incident_id)
     library.complete(incident_id, "record_report")
@@ -68,12 +71,13 @@ def test_level_iv_is_commanded_by_the_community_and_closes_without_reviews(libra
     assert library.task(incident_id, "activate_response").role == "commander"
     library.complete(incident_id, "activate_response")
 
-    # level IV: fire, medical and volunteers; police and logistics wait for a level rise; no evacuation
+    # level IV: fire, medical, police (the cordon) and volunteers; logistics waits for a level rise; no evacuation
     assert library.open_elements(incident_id) == FIRST_TIER
     state = library.state(incident_id)
     assert state.waiting_messages == ["change_level", "order", "response_over"]
     assert {t.element for t in state.timers} == {
-        "fire_rescue_deadline", "medical_care_deadline", "volunteer_mobilisation_deadline", "follow_up_due"}
+        "fire_rescue_deadline", "medical_care_deadline", "police_traffic_deadline", "volunteer_mobilisation_deadline",
+        "follow_up_due"}
     for element in FIRST_TIER:
         library.complete(incident_id, element)
     assert library.advance(minutes=90) == []  # every deadline met: nothing escalates
@@ -110,7 +114,7 @@ def test_level_i_runs_every_phase_with_escalation_reports_evacuation_and_review(
     assert fire.due_at == library.clock.now() + timedelta(minutes=30)
 
     # every department reports in time except fire and rescue
-    for element in ["medical_care", "volunteer_mobilisation", *SECOND_TIER, "evacuate_residents"]:
+    for element in ["medical_care", "police_traffic", "volunteer_mobilisation", *SECOND_TIER, "evacuate_residents"]:
         library.complete(incident_id, element)
     assert library.advance(minutes=29) == []
     assert library.advance(minutes=2) == [incident.reference]
@@ -163,6 +167,7 @@ def test_a_level_change_reseats_command_and_calls_in_the_second_tier(
         request: pytest.FixtureRequest, library: Library) -> None:
     incident_id = _to_response(library, REPORT, "li.community")
     library.complete(incident_id, "fire_rescue")
+    library.complete(incident_id, "police_traffic")
     assert library.open_elements(incident_id) == ["medical_care", "volunteer_mobilisation"]
 
     library.message(incident_id, "change_level", {"level": "II", "reason": "Gas reached building 4"},

@@ -29,6 +29,7 @@ def _register(library: Library, incident_id: int) -> list[response.ReportEntry]:
 
 def _to_response(library: Library, report: dict, commander: str) -> int:
     incident_id = library.start("incident_lifecycle")
+    library.complete(incident_id, "first_response")
     library.complete(incident_id, "initial_report_phone")
     library.complete(incident_id, "initial_report_written")
     library.complete(incident_id, "record_report", report)
@@ -40,7 +41,8 @@ def _to_response(library: Library, report: dict, commander: str) -> int:
 def test_a_late_initial_report_escalates_and_stays_late(library: Library) -> None:
     started = library.clock.now()
     incident_id = library.start("incident_lifecycle")
-    assert library.open_elements(incident_id) == ["initial_report_phone", "initial_report_written", "record_report"]
+    assert library.open_elements(incident_id) == [
+        "first_response", "initial_report_phone", "initial_report_written", "record_report"]
     phone, written = library.task(incident_id, "initial_report_phone"), library.task(incident_id,
                                                                                    "initial_report_written")
     assert (phone.role, phone.subject, phone.due_at) == ("duty_officer", "street", started + timedelta(minutes=30))

@@ -46,7 +46,8 @@ def page(chromium: Any) -> Iterator[Any]:
 def _respond(library: Library) -> int:
     """Reported (level IV), commanded by the community, response activated."""
     incident_id = library.start("incident_lifecycle", title="Gas leak in building 3")
-    library.complete(incident_id, "record_report")
+    for element in ("first_response", "record_report"):
+        library.complete(incident_id, element)
     library.complete(incident_id, "appoint_commander", commander_username="li.community")
     library.complete(incident_id, "activate_response")
     return incident_id
