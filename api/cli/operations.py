@@ -58,7 +58,7 @@ def serve(
 
     from api import pages
     from api.app import create_app
-    from api.serving import DrainingServer
+    from api.serving import DrainingServer, DrainingSupervisor
     from api.worker import NotificationWorker, TimerWorker
 
     settings = get_settings()
@@ -82,9 +82,11 @@ def serve(
         loop.start()
     try:
         # A process builds the whole app before it answers the parent's health check: give it time.
-        uvicorn.run("api.cli.operations:served_app", factory=True, workers=workers, host=host, port=port,
-                    log_config=log_config(settings.log_format), access_log=False,
-                    timeout_graceful_shutdown=int(settings.shutdown_grace_seconds), timeout_worker_healthcheck=120)
+        config = uvicorn.Config("api.cli.operations:served_app", factory=True, workers=workers, host=host,
+                                port=port, log_config=log_config(settings.log_format), access_log=False,
+                                timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+                                timeout_worker_healthcheck=120)
+        DrainingSupervisor(config, [config.bind_socket()], drain_seconds=settings.drain_seconds).run()
     finally:
         for loop in background:
             loop.stop()
@@ -94,9 +96,11 @@ def served_app() -> FastAPI:
     """The app of one of `renxing serve --workers N`'s HTTP processes (uvicorn calls it in each)."""
     from api import pages
     from api.app import create_app
+    from api.serving import drain_on_signal
 
     application = create_app(Database.from_settings(get_settings()), start_worker=False)
     pages.install(application)
+    drain_on_signal(application.state.draining)
     return application
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -72,6 +73,16 @@ def serving(url: str, *extra: str, env: dict[str, str] | None = None, wait: floa
     finally:
         if served.process.poll() is None:
             served.stop()
+
+
+def send_slowly(port: int, path: str, body: bytes, token: str, request_id: str = "drain-test-0001") -> socket.socket:
+    """Open a command's request and send all of it but its last byte: in flight, not yet handled."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nX-Request-ID: {request_id}\r\n"
+            "Connection: close\r\n\r\n").encode()
+    sock.sendall(head + body[:-1])
+    return sock
 
 
 def until(predicate: Callable[[], T], timeout: float = 20, message: str = "condition") -> T:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -28,7 +27,7 @@ from engine.models import AuditEvent
 from tests.api.conftest import SETTINGS
 from tests.api.served import RENXING
 from tests.ops.office import DUTY, PASSWORD, prepare
-from tests.ops.process import environment, serving, until
+from tests.ops.process import environment, send_slowly, serving, until
 
 pytestmark = pytest.mark.skipif(not RENXING.exists(), reason="the renxing console script is not installed")
 SECRET_WORDS = "burst-main-at-gate-7"
@@ -69,16 +68,6 @@ def test_json_lines_carry_the_request_id() -> None:
     assert line["message"] == "GET /x" and line["request_id"] == "req-12345678" and line["status"] == 200
 
 
-def _send_slowly(port: int, path: str, body: bytes, token: str) -> socket.socket:
-    """Open a command's request and send all of it but its last byte: in flight, not yet handled."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nX-Request-ID: drain-test-0001\r\n"
-            "Connection: close\r\n\r\n").encode()
-    sock.sendall(head + body[:-1])
-    return sock
-
-
 @pytest.mark.slow
 def test_sigterm_drains_finishes_in_flight_commands_and_exits_0(database_url: str) -> None:
     references = prepare(database_url, watches=1)
@@ -88,7 +77,7 @@ def test_sigterm_drains_finishes_in_flight_commands_and_exits_0(database_url: st
         token = server.login(DUTY, PASSWORD)
         task = server.get(f"/incidents/{references[0]}", token)[1]["open_tasks"][0]
         body = json.dumps({"data": {"verified": False, "comment": SECRET_WORDS}}).encode()
-        sock = _send_slowly(server.port, f"/tasks/{task['id']}/complete", body, token)
+        sock = send_slowly(server.port, f"/tasks/{task['id']}/complete", body, token)
         assert server.get("/readyz")[0] == 200
         server.served.process.send_signal(signal.SIGTERM)
         until(lambda: server.get("/readyz") == (503, {"status": "draining"}), message="/readyz 503 while draining")
