@@ -37,6 +37,12 @@ def _postgres_available() -> bool:
         return False
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` starts two workers per core: the slow tests (real servers, browsers, upgrades from
+    earlier releases, fsyncs) spend much of their time waiting, not computing."""
+    return 2 * (os.cpu_count() or 1)
+
+
 PG_AVAILABLE = _postgres_available()
 if os.environ.get("CI") and os.environ.get("RENXING_REQUIRE_PG") and not PG_AVAILABLE:
     raise RuntimeError("RENXING_REQUIRE_PG is set but PostgreSQL does not answer at " + PG_URL)
