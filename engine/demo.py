@@ -9,9 +9,11 @@ deadline and the timer escalates to the commander, who records an on-scene decis
 from the plan and orders the police to clear the fire lane (a task for the police seat, done in
 time); the response ends, recovery runs, and in learning the after-action review files an
 improvement action while a reviewer who is not the decision's maker rules on it (fault tolerance,
-容错). The improvement action's plan revision
-publishes the compound's new plan, and the timeline of all three processes is printed with the
-audit chain verified. Time is simulated (a manual clock starting now), so deadlines pass at once.
+容错). The improvement action goes to its owner seat, passes its due date and escalates to the
+plan approver; its owner closes it with evidence and a rewritten plan section, the approver (not
+the owner) verifies it, and the compound's new plan version is published. The timeline of all
+three processes is printed with the audit chain verified. Time is simulated (a manual clock
+starting now), so deadlines pass at once.
 """
 
 from __future__ import annotations
@@ -171,10 +173,13 @@ def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
     player.play(incident, "rule_on_decision", ruling="excused")
     player.play(incident, "review_report")
 
-    revision = player.child_of(incident)
-    player.play(revision, "revise_plan", summary="Gas leak plan of Hehua Compound, v1")
-    player.play(revision, "approve_plan")
-    return warning, incident, revision
+    action = player.child_of(incident)
+    player.clock.advance(timedelta(days=15))  # nobody closed the action in its 14 days: it escalates
+    timers.sweep(player.db)
+    player.play(action, "supervise_overdue_action")
+    player.play(action, "carry_out_action")  # with evidence, and the evacuation section rewritten
+    player.play(action, "verify_action")  # by the plan approver, not its owner: the plan's new version
+    return warning, incident, action
 
 
 _DESCRIBE = {
@@ -192,7 +197,10 @@ _DESCRIBE = {
                                         f" — {p.get('reasoning')}",
     "message_received": lambda p: f"message '{p.get('name')}'",
     "commander_seated": lambda p: f"{p.get('username')} seated as on-scene commander ({p.get('seat')})",
-    "improvement_action_recorded": lambda p: f"improvement action: {p.get('title')} → {p.get('plan_revision')}",
+    "improvement_action_recorded": lambda p: f"improvement action: {p.get('title')} → {p.get('process')}",
+    "improvement_action_escalated": lambda p: f"improvement action overdue (due {p.get('due_at')}): supervised",
+    "improvement_action_submitted": lambda p: f"improvement action carried out: {p.get('evidence')}",
+    "improvement_action_verified": lambda p: f"improvement action verified: {p.get('note')}",
     "plan_published": lambda p: f"plan of {p.get('unit')} v{p.get('version')} published "
                                 f"(drafted by {p.get('drafted_by')}, approved by {p.get('approved_by')})",
 }

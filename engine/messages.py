@@ -36,6 +36,7 @@ INCIDENT_ENDED_BY_PROCESS = code("incident.ended_by_process", "the process reach
 #: (api.pages.i18n.Translator.stored matches the stored text against these templates).
 TITLE_INCIDENT_AFTER_WARNING = code("title.incident_after_warning", "Incident after warning {warning}: {area}")
 TITLE_PLAN_REVISION = code("title.plan_revision", "Plan revision: {action}")
+TITLE_IMPROVEMENT_ACTION = code("title.improvement_action", "Improvement action: {action}")
 INCIDENT_END_REASON = code("incident.end_reason", "say why the incident ends")
 REASON_REQUIRED = code("reason.required", "a reason is required")
 MESSAGE_INVALID_NAME = code("message.invalid_name", "invalid message name")
@@ -142,6 +143,17 @@ HAZARD_NOT_FOUND = code("hazard.not_found", "no hazard {hazard_id}")
 HAZARD_NO_SUCH = code("hazard.no_such", "no such hazard")
 HAZARD_FINDING_NOT_VALID = code("hazard.finding_not_valid", "finding {number}: {problem}")
 IMPROVEMENT_ACTION_NO_SUCH = code("improvement_action.no_such", "no such improvement action")
+IMPROVEMENT_EVIDENCE_MISSING = code(
+    "improvement_action.evidence_missing",
+    "an improvement action is closed only with evidence: say what was done, or attach a photo or file to the task")
+IMPROVEMENT_EVIDENCE_FIELD = code("improvement_action.evidence_field",
+                                  "write the evidence here, or attach a photo or file to this task first")
+IMPROVEMENT_SECTION_MISSING = code("improvement_action.section_missing",
+                                   "this action revises the plan's section '{section}': write that section whole")
+IMPROVEMENT_SECTION_FIELD = code("improvement_action.section_field", "the revised text of '{section}' is needed")
+IMPROVEMENT_SELF_VERIFICATION = code(
+    "improvement_action.self_verification",
+    "an improvement action cannot be verified by the person who carried it out")
 PLAN_VERSION_NOT_FOUND = code("plan.version_not_found", "the plan of '{unit}' has no version {version}")
 PLAN_SELF_APPROVAL = code("plan.self_approval", "a plan cannot be approved by the person who drafted it")
 RESOURCE_NOT_FOUND = code("resource.not_found", "no resource {resource_id} in the register")

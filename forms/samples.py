@@ -11,8 +11,9 @@ UNIT = "Hehua Compound"
 
 _FINDING = {"location": "Building 3, unit 2", "description": "Cracked load-bearing wall on the ground floor.",
             "grade": "general", "owner_seat": "grid_worker", "rectify_within_days": 7}
-_ACTION = {"title": "Keep the fire lane of building 3 clear", "owner_seat": "plan_owner", "due_in_days": 30,
-           "plan_unit": UNIT}
+_ACTION = {"capability": "evacuation", "issue": "Parked cars blocked the fire lane of building 3.",
+           "title": "Keep the fire lane of building 3 clear", "owner_seat": "plan_owner", "due_in_days": 30,
+           "plan_unit": UNIT, "plan_section": "evacuation"}
 
 #: One good payload per form (the default answer of its tasks).
 SAMPLES: dict[str, dict[str, Any]] = {
@@ -136,5 +137,10 @@ SAMPLES: dict[str, dict[str, Any]] = {
                    "section_changes": [{"section": "first_response",
                                         "text": "Close the riser valve; its key is at the service station."}]},
     "plan_approval": {"approved": True, "comments": "Clear and short."},
+    "improvement_closure": {"evidence": "Fire lane marked and signed; weekly check by the grid worker.",
+                            "section_changes": [{"section": "evacuation",
+                                                 "text": "Building 3 leaves by the east fire lane, kept clear."}]},
+    "improvement_verification": {"verified": True, "verification_note": "Seen on site."},
+    "improvement_escalation": {"supervision": "Finish it this week; report to the street on Friday."},
 }
 

@@ -170,12 +170,27 @@ RESOURCE_KIND_LABELS: Labels = {
 }
 #: Days ahead of a reserve's expiry that logistics is asked to rotate it.
 EXPIRY_NOTICE_DAYS = 30
-ACTION_STATUSES = ("open", "done")
+#: An improvement action: open (or overdue) with its owner, submitted with evidence, done once verified.
+ACTION_STATUSES = ("open", "overdue", "submitted", "done")
+OPEN_ACTION_STATUSES = ("open", "overdue", "submitted")
+#: What an improvement action strengthens (HSEEP's capability column, in a community's terms).
+CAPABILITIES = ("risk_assessment", "hazard_screening", "planning", "early_warning", "information_reporting",
+                "command", "evacuation", "rescue", "medical", "supplies", "volunteers", "communication", "recovery")
+CAPABILITY_LABELS: Labels = {
+    "risk_assessment": ("Risk assessment", "风险评估"), "hazard_screening": ("Hazard screening", "隐患排查"),
+    "planning": ("Planning", "预案管理"), "early_warning": ("Monitoring and early warning", "监测预警"),
+    "information_reporting": ("Information reporting", "信息报告"), "command": ("Command and coordination", "指挥协调"),
+    "evacuation": ("Evacuation and sheltering", "疏散避险"), "rescue": ("Rescue", "抢险救援"),
+    "medical": ("Medical care", "医疗救护"), "supplies": ("Supplies and equipment", "物资装备保障"),
+    "volunteers": ("Volunteers and social forces", "志愿者与社会力量"),
+    "communication": ("Communication", "通信保障"), "recovery": ("Recovery", "恢复重建"),
+}
 
 STATUS_LABELS: Labels = {
     ACTIVE: ("Active", "进行中"), CLOSED: ("Closed", "已办结"), CANCELLED: ("Cancelled", "已取消"),
     FAILED: ("Failed", "故障"), TASK_READY: ("Ready", "待办"), TASK_COMPLETED: ("Completed", "已完成"),
     "open": ("Open", "未整改"), "rectifying": ("Rectifying", "整改中"), "done": ("Done", "已完成"),
+    "overdue": ("Overdue", "已超期"), "submitted": ("Awaiting verification", "待验证"),
 }
 
 #: The closed lists a form schema may name with `"x-vocabulary": "<name>"`: codes and their labels.
@@ -183,7 +198,7 @@ ENUMS: Mapping[str, tuple[tuple[str, ...], Labels]] = {
     "level": (LEVELS, LEVEL_LABELS), "category": (CATEGORIES, CATEGORY_LABELS), "phase": (PHASES, PHASE_LABELS),
     "urgency": (URGENCIES, URGENCY_LABELS), "ruling": (RULINGS, RULING_LABELS),
     "hazard_grade": (HAZARD_GRADES, GRADE_LABELS), "resource_kind": (RESOURCE_KINDS, RESOURCE_KIND_LABELS),
-    "plan_section": (PLAN_SECTIONS, PLAN_SECTION_LABELS),
+    "plan_section": (PLAN_SECTIONS, PLAN_SECTION_LABELS), "capability": (CAPABILITIES, CAPABILITY_LABELS),
     "severity": (SEVERITIES, SEVERITY_LABELS), "tier": (GOVERNANCE_LEVELS, GOVERNANCE_LEVEL_LABELS),
 }
 
@@ -193,5 +208,5 @@ LABELS: Mapping[str, Labels] = {
     "role": SEAT_LABELS, "urgency": URGENCY_LABELS, "ruling": RULING_LABELS, "grade": GRADE_LABELS,
     "criterion": CRITERIA_LABELS, "resource_kind": RESOURCE_KIND_LABELS,
     "plan_section": PLAN_SECTION_LABELS, "severity": SEVERITY_LABELS, "tier": GOVERNANCE_LEVEL_LABELS,
-    "report_kind": REPORT_KIND_LABELS, "order_status": ORDER_STATUS_LABELS,
+    "report_kind": REPORT_KIND_LABELS, "order_status": ORDER_STATUS_LABELS, "capability": CAPABILITY_LABELS,
 }

@@ -20,7 +20,7 @@ from engine.definitions.bundled import deploy_bundled
 from engine.incidents import timers
 from engine.incidents.store import CACHE
 from engine.learning import decisions
-from engine.models import AuditEvent, HumanTask, Incident
+from engine.models import AuditEvent, HumanTask, ImprovementAction, Incident
 from forms.samples import SAMPLES
 from forms.samples import UNIT as SAMPLE_UNIT
 
@@ -190,3 +190,37 @@ class Library:
             return list(session.scalars(select(HumanTask).where(
                 HumanTask.incident_id == incident_id, HumanTask.task_spec == element,
                 HumanTask.state == "completed").order_by(HumanTask.completed_at)))
+
+
+def run_exercise(library: Library, drill_id: int) -> None:
+    """The lifecycle inside a drill, the short way: below 一般, everyone in time, no flagged decision."""
+    library.complete(drill_id, "first_response")
+    library.complete(drill_id, "initial_report_phone")
+    library.complete(drill_id, "initial_report_written")
+    library.complete(drill_id, "record_report")
+    library.complete(drill_id, "appoint_commander", commander_username="li.community")
+    library.complete(drill_id, "activate_response")
+    for element in ("fire_rescue", "medical_care", "police_traffic", "volunteer_mobilisation"):
+        library.complete(drill_id, element)
+    library.message(drill_id, "response_over", {"summary": "Exercise objectives reached."})
+    for element in ("final_report", "damage_statistics", "verify_statistics", "loss_assessment", "relief_distribution",
+                    "requisition_compensation", "reconstruction_plan", "after_action_review", "review_report"):
+        library.complete(drill_id, element)
+
+
+#: An improvement action as a drill's evaluation records it (HSEEP's AAR/IP columns).
+ACTION = {"capability": "supplies", "issue": "Half the torches in the store had flat batteries.",
+          "title": "Check the torches every month", "owner_seat": "logistics", "due_in_days": 10, "plan_unit": UNIT}
+
+
+def action_from_drill(library: Library, **changes: Any) -> tuple[ImprovementAction, int]:
+    """Run a drill whose evaluation records one improvement action: the action, and the id of the
+    improvement_action process carrying it out."""
+    drill_id = library.start("emergency_drill", title="Night gas-leak drill", exercise=True)
+    library.complete(drill_id, "plan_drill")
+    run_exercise(library, drill_id)
+    library.complete(drill_id, "evaluate_drill", drill_improvement_actions=[{**ACTION, **changes}])
+    (process,) = library.children(drill_id)
+    with library.db.read() as session:
+        return session.scalars(select(ImprovementAction).where(ImprovementAction.incident_id == drill_id)).one(), \
+            process.id

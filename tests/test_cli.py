@@ -23,13 +23,14 @@ def url(tmp_path: Path) -> str:
 def test_demo_plays_the_whole_lifecycle_on_a_fresh_database(url: str) -> None:
     result = runner.invoke(app, ["demo", "--database", url])
     assert result.exit_code == 0, result.output
-    for prefix in ("EW", "INC", "PLN"):
+    for prefix in ("EW", "INC", "IMP"):
         assert re.search(rf"{prefix}-\d{{4}}-0001", result.output), prefix
     for expected in ("status closed, level II",
-                     "phase prevention → closed",  # the warning, and the plan revision after learning
+                     "phase prevention → closed",  # the warning
                      "timer fired", "ON-SCENE DECISION", "enters the fault-tolerance record",
                      "RULING on decision #1: excused", "phase response → recovery", "phase recovery → learning",
-                     "phase learning → closed", "improvement action", "v1 published", "audit chain: intact"):
+                     "phase learning → closed", "improvement action", "improvement action overdue",
+                     "improvement action verified", "v1 published", "audit chain: intact"):
         assert expected in result.output, expected
     again = runner.invoke(app, ["demo", "--database", url])  # a second run reuses users and models
     assert again.exit_code == 0, again.output

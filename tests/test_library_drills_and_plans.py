@@ -1,5 +1,5 @@
 """emergency_drill and plan_revision: a drill runs the whole incident_lifecycle as an exercise, its
-improvement action revises the unit's plan (drafted by one person, approved by another), and the
+improvement action revises a section of the unit's plan (written by its owner, verified by another), and the
 next incident starts from the new version. Cached and restored from rows before every step."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from engine.clock import ManualClock
 from engine.db import Database
 from engine.errors import Forbidden
 from engine.models import EmergencyPlan, ImprovementAction, PhaseHistory
-from tests.library_helpers import UNIT, Library
+from tests.library_helpers import UNIT, Library, run_exercise
 
 MANUAL_REVISION = {"improvement_action_id": None, "action_title": "Annual review of the plan"}
 
@@ -33,22 +33,6 @@ def _revise(library: Library, revision_id: int, *, drafter: str = "ma.plan", sum
     library.complete(revision_id, "approve_plan", as_user="hu.approver")
 
 
-def _run_exercise(library: Library, drill_id: int) -> None:
-    """The lifecycle inside the drill, the short way: below 一般, everyone in time, no flagged decision."""
-    library.complete(drill_id, "first_response")
-    library.complete(drill_id, "initial_report_phone")
-    library.complete(drill_id, "initial_report_written")
-    library.complete(drill_id, "record_report")
-    library.complete(drill_id, "appoint_commander", commander_username="li.community")
-    library.complete(drill_id, "activate_response")
-    for element in ("fire_rescue", "medical_care", "police_traffic", "volunteer_mobilisation"):
-        library.complete(drill_id, element)
-    library.message(drill_id, "response_over", {"summary": "Exercise objectives reached."})
-    for element in ("final_report", "damage_statistics", "verify_statistics", "loss_assessment", "relief_distribution",
-                    "requisition_compensation", "reconstruction_plan", "after_action_review", "review_report"):
-        library.complete(drill_id, element)
-
-
 def test_a_drill_revises_the_plan_that_the_next_incident_starts_from(library: Library) -> None:
     # the unit's first plan, revised by hand
     first = library.start("plan_revision", title="First plan of Hehua Compound", data=MANUAL_REVISION)
@@ -67,7 +51,7 @@ def test_a_drill_revises_the_plan_that_the_next_incident_starts_from(library: Li
     assert library.open_elements(drill_id) == [
         "first_response", "initial_report_phone", "initial_report_written", "record_report"]
     assert library.incident(drill_id).phase == "response"
-    _run_exercise(library, drill_id)
+    run_exercise(library, drill_id)
     assert library.commander(drill_id) == "li.community"
     assert library.open_elements(drill_id) == ["evaluate_drill"]
     assert library.incident(drill_id).phase == "learning"
@@ -81,12 +65,16 @@ def test_a_drill_revises_the_plan_that_the_next_incident_starts_from(library: Li
         (action,) = session.scalars(select(ImprovementAction).where(ImprovementAction.incident_id == drill_id))
     assert phases == ["prevention", "response", "recovery", "learning", "closed"]
     assert (action.source, action.plan_unit, action.status) == ("drill", UNIT, "open")
-    (revision,) = library.children(drill_id)
-    assert (revision.id, revision.unit) == (action.revision_incident_id, UNIT)
+    assert (action.capability, action.plan_section) == ("evacuation", "evacuation")
+    (carried,) = library.children(drill_id)
+    assert (carried.id, carried.reference[:4], carried.unit) == (action.revision_incident_id, "IMP-", UNIT)
+    assert library.task(carried.id, "carry_out_action").role == "plan_owner"  # the action's owner seat
 
-    _revise(library, revision.id, summary="Gas leak plan v2: valve room key at the station")
+    library.complete(carried.id, "carry_out_action", as_user="ma.plan")
+    library.complete(carried.id, "verify_action", as_user="hu.approver")
     assert [p.version for p in _plans(library)] == [1, 2]
     assert _plans(library)[-1].improvement_action_id == action.id
+    assert _plans(library)[-1].sections["evacuation"].startswith("Building 3 leaves by the east fire lane")
     with library.db.read() as session:
         assert session.get(ImprovementAction, action.id).status == "done"
 
@@ -95,7 +83,7 @@ def test_a_drill_revises_the_plan_that_the_next_incident_starts_from(library: Li
     (started,) = library.audit(incident_id, "incident_started")
     assert started["plan_version"] == 2
     with library.db.read() as session:
-        assert registers.plan_in_force(session=session, unit=UNIT).summary.startswith("Gas leak plan v2")
+        assert registers.plan_in_force(session=session, unit=UNIT).summary == action.title
 
 
 def test_a_drill_started_as_a_live_incident_is_refused(library: Library) -> None:

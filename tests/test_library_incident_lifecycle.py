@@ -143,7 +143,7 @@ def test_level_i_runs_every_phase_with_escalation_reports_evacuation_and_review(
               "plan_unit": UNIT}
     library.complete(incident_id, "after_action_review", improvement_actions=[action])
     (revision,) = library.children(incident_id)
-    assert (revision.reference[:3], revision.unit) == ("PLN", UNIT)
+    assert (revision.reference[:3], revision.unit) == ("IMP", UNIT)
     # the flagged decision is reviewed: its maker may comment, a reviewer who is not the maker rules
     assert library.open_elements(incident_id) == ["add_maker_statement"]
     assert library.person_for(library.task(incident_id, "add_maker_statement")) == "yan.province"

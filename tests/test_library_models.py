@@ -27,6 +27,7 @@ LIBRARY = {
     "early_warning": ("early_warning.bpmn", ("prevention",)),
     "emergency_drill": ("emergency_drill.bpmn", ("prevention", "response", "recovery", "learning")),
     "plan_revision": ("plan_revision.bpmn", ("prevention",)),
+    "improvement_action": ("improvement_action.bpmn", ("learning",)),
 }
 SEATS = set(SEAT_LABELS)
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",

@@ -12,7 +12,20 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import audit, auth, failures, i18n, incidents, live, overview, prevention, reporting, response, tasks
+from api.pages import (
+    audit,
+    auth,
+    failures,
+    i18n,
+    improvements,
+    incidents,
+    live,
+    overview,
+    prevention,
+    reporting,
+    response,
+    tasks,
+)
 from api.pages.render import PREFIX, STATIC
 
 __all__ = ["install"]
@@ -24,7 +37,8 @@ def install(app: FastAPI) -> None:
         return
     app.state.pages_installed = True
     i18n.load_all()
-    for module in (auth, tasks, reporting, incidents, failures, response, audit, overview, prevention, live):
+    for module in (auth, tasks, reporting, incidents, failures, response, audit, overview, prevention, improvements,
+                   live):
         app.include_router(module.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="pages-static")
     if not any(getattr(route, "path", None) == "/" for route in app.routes):

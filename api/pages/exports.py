@@ -34,7 +34,7 @@ else:
 
 from api.pages.i18n import Translator
 from api.pages.render import STATIC, task_title
-from engine.models import Incident
+from engine.models import ImprovementAction, Incident
 from engine.overview.damage import DamageStatistics
 from engine.response import ReportEntry
 from forms import FormNotFound, i18n, load_schema
@@ -147,4 +147,22 @@ def reports_csv(found: Iterable[ReportEntry], lang: str, zone: tzinfo) -> str:
         writer.writerow([i18n.label("report_kind", r.kind, lang), (r.title_zh if lang == "zh" else None) or r.title,
                          i18n.label("tier", r.addressee, lang) if r.addressee else "", _local(r.due_at, zone),
                          _local(r.sent_at, zone), r.sent_by or "", "1" if r.late else "0", r.summary or ""])
+    return out.getvalue()
+
+
+def improvements_csv(found: Iterable[ImprovementAction], lang: str, zone: tzinfo) -> str:
+    """The improvement plan in HSEEP's AAR/IP columns, a row per action."""
+    _ = Translator(lang)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([_("No."), _("Capability"), _("Issue"), _("Corrective action"), _("Owner seat"), _("Unit"),
+                     _("Plan section"), _("Start"), _("Due"), _("Status"), _("Evidence"), _("Verified by"),
+                     _("Completed")])
+    for a in found:
+        writer.writerow([a.id, i18n.label("capability", a.capability, lang), a.issue or "", a.title,
+                         i18n.label("role", a.owner_seat, lang), a.plan_unit,
+                         i18n.label("plan_section", a.plan_section, lang) if a.plan_section else "",
+                         _local(a.start_at, zone), _local(a.due_at, zone), i18n.label("status", a.status, lang),
+                         a.evidence or "", a.verified_by or "", _local(a.done_at, zone)])
     return out.getvalue()

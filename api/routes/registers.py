@@ -8,7 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.deps import CurrentUser, DatabaseDep, SessionDep
-from api.schemas.common import ERRORS, MAX_ID, ActionStatus, Cursor, HazardGrade, HazardStatus, QueryText
+from api.schemas.common import (
+    ERRORS,
+    MAX_ID,
+    ActionSource,
+    ActionStatus,
+    Capability,
+    Cursor,
+    HazardGrade,
+    HazardStatus,
+    QueryText,
+)
 from api.schemas.registers import (
     HazardOut,
     HazardPage,
@@ -46,16 +56,18 @@ def show_hazard(hazard_id: Annotated[int, Path(ge=1, le=MAX_ID)], _: CurrentUser
 
 
 @router.get("/improvement-actions", response_model=ImprovementActionPage, responses=ERRORS,
-            summary="Improvement actions from after-action reviews and drills, newest first, filtered")
+            summary="The improvement plan (HSEEP AAR/IP): actions from reviews and drills, newest first, filtered")
 def list_actions(
     _: CurrentUser, session: SessionDep, database: DatabaseDep, cursor: Cursor = None, limit: PageSize = 50,
     status: ActionStatus | None = None,  # type: ignore[valid-type]
     owner_seat: QueryText = None, plan_unit: QueryText = None,
+    capability: Capability | None = None,  # type: ignore[valid-type]
+    source: ActionSource | None = None,  # type: ignore[valid-type]
     incident_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    overdue: Annotated[bool, Query(description="Only open actions past their due date.")] = False,
+    overdue: Annotated[bool, Query(description="Only actions not done yet past their due date.")] = False,
 ) -> ImprovementActionPage:
-    filters = registers.ActionFilter(status="open" if overdue else status, owner_seat=owner_seat,
-                                     plan_unit=plan_unit, incident_id=incident_id,
+    filters = registers.ActionFilter(status=status, owner_seat=owner_seat, plan_unit=plan_unit,
+                                     incident_id=incident_id, capability=capability, source=source, not_done=overdue,
                                      due_before=database.clock.now() if overdue else None)
     found = registers.list_improvement_actions(session=session, filters=filters, after_id=cursor, limit=limit + 1)
     items = [ImprovementActionOut.model_validate(a) for a in found[:limit]]

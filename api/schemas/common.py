@@ -71,6 +71,8 @@ Language = one_of(vocabulary.LANGUAGES)
 HazardStatus = one_of(vocabulary.HAZARD_STATUSES)
 HazardGrade = one_of(vocabulary.HAZARD_GRADES)
 ActionStatus = one_of(vocabulary.ACTION_STATUSES)
+ActionSource = one_of(vocabulary.ACTION_SOURCES)
+Capability = one_of(vocabulary.CAPABILITIES)
 ResourceKind = one_of(vocabulary.RESOURCE_KINDS)
 
 Name = text(64, 1)

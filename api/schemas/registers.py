@@ -32,17 +32,30 @@ class HazardPage(ResponseModel):
 
 
 class ImprovementActionOut(ResponseModel):
+    """One row of the improvement plan, in HSEEP's AAR/IP shape."""
+
     id: int
     incident_id: int = Field(description="The incident or drill whose review produced it.")
-    source: str
-    title: str
-    owner_seat: str
+    source: str = Field(description="after_action_review | drill")
+    capability: str | None = Field(description="The capability it strengthens (vocabulary `capability`).")
+    issue: str | None = Field(description="The issue observed.")
+    title: str = Field(description="The corrective action.")
+    owner_seat: str = Field(description="The seat whose task it is.")
     plan_unit: str
+    plan_section: str | None = Field(description="The section of the unit's plan it revises, if any.")
+    start_at: datetime | None
     due_at: datetime
-    status: str = Field(description="open | done")
-    revision_incident_id: int | None = Field(description="The plan_revision process carrying it into the plan.")
+    status: str = Field(description="open | overdue | submitted (awaiting verification) | done")
+    revision_incident_id: int | None = Field(
+        description="The process carrying it out (improvement_action; plan_revision for older actions).")
     created_by: str
     created_at: datetime
+    evidence: str | None = Field(description="What the owner said was done (files are on the owner's task).")
+    submitted_by: str | None
+    submitted_at: datetime | None
+    verified_by: str | None = Field(description="Who checked the evidence; never the owner who submitted it.")
+    verification_note: str | None
+    escalated_at: datetime | None = Field(description="When its due date passed and the plan approver was told.")
     done_at: datetime | None
 
 

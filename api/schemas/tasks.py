@@ -43,6 +43,7 @@ class OpenActionOut(ResponseModel):
     title: str
     owner_seat: str
     due_at: datetime
+    status: str = Field(description="open | overdue | submitted (awaiting verification)")
 
 
 class TaskDetail(TaskOut):

@@ -35,21 +35,40 @@ class Hazard(Base):
 
 
 class ImprovementAction(Base):
+    """One row of the improvement plan (HSEEP's AAR/IP): what capability fell short, the issue seen,
+    the corrective action, its owner seat, start and due; carried out by the owner with evidence and
+    verified by someone else; overdue ones escalate to the plan approver."""
+
     __tablename__ = "improvement_actions"
+    __table_args__ = (Index("ix_improvement_actions_plan_unit_status", "plan_unit", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     source: Mapped[str] = mapped_column(String(32))
+    capability: Mapped[str | None] = mapped_column(String(32))
+    issue: Mapped[str | None] = mapped_column(Text)
+    #: The corrective action.
     title: Mapped[str] = mapped_column(String(300))
     owner_seat: Mapped[str] = mapped_column(String(64))
     plan_unit: Mapped[str] = mapped_column(String(200))
+    #: The section of the unit's plan the action revises, if any.
+    plan_section: Mapped[str | None] = mapped_column(String(32))
+    start_at: Mapped[datetime | None]
     due_at: Mapped[datetime]
-    #: open | done
+    #: open | overdue | submitted | done
     status: Mapped[str] = mapped_column(String(16), index=True)
-    #: The plan_revision process started for it.
+    #: The process carrying it out: improvement_action (plan_revision for actions recorded before it).
     revision_incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    evidence: Mapped[str | None] = mapped_column(Text)
+    #: The section texts the owner wrote (section -> text), published once the action is verified.
+    section_changes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    submitted_by: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[datetime | None]
+    verified_by: Mapped[str | None] = mapped_column(String(64))
+    verification_note: Mapped[str | None] = mapped_column(Text)
+    escalated_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
 
 

@@ -5,7 +5,7 @@ complete table wherever it is read. Where to add one: a function decorated with
 `@operator("name")` in the body module of its domain (or a new module imported here).
 """
 
-from engine.operators import command, hazards, learning, linked, plans, resources, rulings
+from engine.operators import command, hazards, improvements, learning, linked, plans, resources, rulings
 from engine.operators.registry import OPERATORS, Context, InstanceStarter, Operator, dispatcher_for, operator
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "command",
     "dispatcher_for",
     "hazards",
+    "improvements",
     "learning",
     "linked",
     "operator",

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.db import now
 from engine.models import Hazard, HumanTask, ImprovementAction, Incident
-from forms.vocabulary import ACTIVE, HAZARD_GRADES, LEVELS, OPEN_HAZARD_STATUSES, PHASES
+from forms.vocabulary import ACTIVE, HAZARD_GRADES, LEVELS, OPEN_ACTION_STATUSES, OPEN_HAZARD_STATUSES, PHASES
 
 SOON = timedelta(days=30)
 
@@ -59,9 +59,10 @@ def overview(*, session: Session, include_exercises: bool = False, limit: int = 
         .where(HumanTask.state == "ready", HumanTask.due_at < moment, *live).group_by(HumanTask.role)
     ).all()
     hazards = _counts(session, Hazard.grade, Hazard.status.in_(OPEN_HAZARD_STATUSES), order=HAZARD_GRADES)
-    open_actions = select(ImprovementAction).where(ImprovementAction.status == "open")
+    not_done = ImprovementAction.status.in_(OPEN_ACTION_STATUSES)
+    open_actions = select(ImprovementAction).where(not_done)
     buckets = {"overdue": 0, "soon": 0, "later": 0}
-    for due_at in session.scalars(select(ImprovementAction.due_at).where(ImprovementAction.status == "open")):
+    for due_at in session.scalars(select(ImprovementAction.due_at).where(not_done)):
         key = "overdue" if due_at < moment else "soon" if due_at < moment + SOON else "later"
         buckets[key] += 1
     actions = [

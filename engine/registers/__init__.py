@@ -1,7 +1,7 @@
 """The registers kept as rows: hazards (风险隐患台账), improvement actions, units' plans (一点一案),
 and the preparedness resources (reserves, equipment, shelters, fire stations, the service station)."""
 
-from engine.registers.plans import PlanSection, SectionChange, plan_diff, plan_in_force, section_for
+from engine.registers.plans import PlanSection, SectionChange, plan_diff, plan_in_force, publish, section_for
 from engine.registers.queries import (
     MAX_PAGE,
     ActionFilter,
@@ -10,6 +10,7 @@ from engine.registers.queries import (
     list_hazards,
     list_improvement_actions,
     plan_versions,
+    process_references,
 )
 from engine.registers.resources import (
     EXPIRY_NOTICE,
@@ -31,11 +32,13 @@ __all__ = [
     "list_hazards",
     "list_improvement_actions",
     "plan_versions",
+    "process_references",
     "EXPIRY_NOTICE",
     "PlanSection",
     "SectionChange",
     "plan_diff",
     "plan_in_force",
+    "publish",
     "section_for",
     "ResourceFilter",
     "draw",

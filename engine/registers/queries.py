@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
 from engine.messages import HAZARD_NOT_FOUND
-from engine.models import EmergencyPlan, Hazard, ImprovementAction
+from engine.models import EmergencyPlan, Hazard, ImprovementAction, Incident
+from forms.vocabulary import OPEN_ACTION_STATUSES
 
 MAX_PAGE = 200
 
@@ -56,24 +57,40 @@ class ActionFilter:
     owner_seat: str | None = None
     plan_unit: str | None = None
     incident_id: int | None = None
+    capability: str | None = None
+    source: str | None = None
     due_before: datetime | None = None
+    #: Only actions not done yet (open, overdue, or awaiting verification).
+    not_done: bool = False
 
 
 def list_improvement_actions(
     *, session: Session, filters: ActionFilter | None = None, after_id: int | None = None, limit: int = 50
 ) -> list[ImprovementAction]:
-    """Soonest due first among equals of the filter; cursor by id (newest first)."""
+    """Newest first; cursor by id (the id of the last action already seen)."""
     f = filters or ActionFilter()
     query = select(ImprovementAction).order_by(ImprovementAction.id.desc()).limit(max(1, min(limit, MAX_PAGE)))
     for column, value in ((ImprovementAction.status, f.status), (ImprovementAction.owner_seat, f.owner_seat),
-                          (ImprovementAction.plan_unit, f.plan_unit), (ImprovementAction.incident_id, f.incident_id)):
+                          (ImprovementAction.plan_unit, f.plan_unit), (ImprovementAction.incident_id, f.incident_id),
+                          (ImprovementAction.capability, f.capability), (ImprovementAction.source, f.source)):
         if value is not None:
             query = query.where(column == value)
+    if f.not_done:
+        query = query.where(ImprovementAction.status.in_(OPEN_ACTION_STATUSES))
     if f.due_before is not None:
         query = query.where(ImprovementAction.due_at < f.due_before)
     if after_id is not None:
         query = query.where(ImprovementAction.id < after_id)
     return list(session.scalars(query))
+
+
+def process_references(*, session: Session, actions: list[ImprovementAction]) -> dict[int, str]:
+    """The reference of the process carrying out each action (id -> e.g. IMP-2026-0001)."""
+    ids = sorted({a.revision_incident_id for a in actions if a.revision_incident_id is not None})
+    if not ids:
+        return {}
+    rows = session.execute(select(Incident.id, Incident.reference).where(Incident.id.in_(ids))).all()
+    return {row.id: row.reference for row in rows}
 
 
 def plan_versions(*, session: Session, unit: str) -> list[EmergencyPlan]:

@@ -24,5 +24,5 @@ def guidance_for(*, session: Session, task: HumanTask) -> Guidance:
         return Guidance(None, [])
     section = registers.section_for(session=session, unit=incident.unit, form_key=task.form_key, phase=task.phase)
     actions = registers.list_improvement_actions(
-        session=session, filters=registers.ActionFilter(status="open", plan_unit=incident.unit), limit=20)
+        session=session, filters=registers.ActionFilter(not_done=True, plan_unit=incident.unit), limit=20)
     return Guidance(section, actions)
