@@ -6,8 +6,9 @@ keeps a deployment's forms with its process versions).
 Definitions deployed before forms were kept with them got the snapshot from a data migration
 (engine/migrations/data/); a form key a version does not hold falls back to the built-in library.
 
-An incident never changes its definition version, so its forms are read once per process (keyed on
-the Database and the incident) — not by loading the definition's whole bundle of files on every
+A definition version never changes, so its forms are read once per process (keyed on the Database
+and the version, not the incident: an incident moved to a newer version — engine.incidents.migration
+— reads that version's forms) — not by loading the definition's whole bundle of files on every
 command.
 """
 
@@ -42,17 +43,20 @@ def builtin_form_files(form_keys: Iterable[str]) -> dict[str, bytes]:
 
 def _incident_forms(session: Session, incident_id: int) -> dict[str, str]:
     """The form files (name -> JSON text) of the incident's definition version."""
-    key = (str(session.info.get("db_token")), incident_id)
+    incident = session.get(Incident, incident_id)  # a command has it loaded already: no statement
+    if incident is None:
+        return {}
+    definition_id = incident.definition_id
+    key = (str(session.info.get("db_token")), definition_id)
     with _lock:
         found = _forms.get(key)
     if found is not None:
         return found
-    files = session.scalar(select(ProcessDefinition.files).join(
-        Incident, Incident.definition_id == ProcessDefinition.id).where(Incident.id == incident_id))
+    files = session.scalar(select(ProcessDefinition.files).where(ProcessDefinition.id == definition_id))
     found = {name: text for name, text in (files or {}).items()
              if name.endswith(FORM_SUFFIX) and isinstance(text, str)}
     if files is not None and "db_token" in session.info:
-        # Read in a write transaction, the incident may still roll back (and its id be reused):
+        # Read in a write transaction, the definition may still roll back (and its id be reused):
         # remember it only once committed.
         if "after_commit" in session.info:
             on_commit(session, lambda: _remember(key, found))
