@@ -1,5 +1,5 @@
-"""An incident moved to a newer version of its process uses that version's forms from then on,
-even where this process had already read the old version's (the forms are kept per version)."""
+"""An incident moved to a newer version of its process uses that version's forms and names from then
+on, even where this process had already read the old version's (the forms are kept per version)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from engine import definitions, incidents, tasks
-from engine.definitions.forms import form_of
 from engine.db import Database
+from engine.definitions.forms import form_of
 from engine.errors import InvalidInput
 from tests.scenario import ADMIN, Scenario
 
@@ -30,9 +30,12 @@ def test_a_moved_incident_fills_the_forms_of_its_new_version(db: Database) -> No
         b'"properties": {', b'"properties": {\n    "photo_count": {"type": "integer", "title": "Photos", '
                            b'"x-title-zh": "\xe7\x85\xa7\xe7\x89\x87\xe6\x95\xb0"},', 1)
     with db.transaction() as session:
-        definitions.deploy(session=session, actor=ADMIN, files={**files, "site_inspection.json": stricter})
+        renamed = files["site_check.bpmn"].replace(b'name="Inspect the site"', b'name="Inspect the site again"')
+        definitions.deploy(session=session, actor=ADMIN,
+                           files={**files, "site_inspection.json": stricter, "site_check.bpmn": renamed})
         incidents.migrate(session=session, actor=ADMIN, incident_id=incident_id, to_version=2)
 
+    assert scenario.task(incident_id, "inspect_site").title == "Inspect the site again"  # the same task, renamed
     with db.read() as session:
         assert "photo_count" in form_of(session=session, task=task)["properties"]
     with pytest.raises(InvalidInput) as refused, db.transaction() as session:

@@ -5,6 +5,7 @@ elements that have no counterpart. Tasks keep their ids, data and deadlines."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, definitions
@@ -18,8 +19,21 @@ from engine.messages import (
     MIGRATION_UNMATCHED,
     MIGRATION_VERSION_FIELD,
 )
-from engine.models import Incident, ProcessDefinition
+from engine.models import HumanTask, Incident, ProcessDefinition
+from engine.workflow import WorkflowRuntime
 from forms.vocabulary import ACTIVE, FAILED
+
+
+def _retitle_open_tasks(session: Session, incident_id: int, runtime: WorkflowRuntime) -> None:
+    """The open tasks (same ids) now read as the new version names them: title, form, phase; their
+    seat and whoever holds them stay."""
+    views = {view.id: view for view in runtime.ready_user_tasks()}
+    for row in session.scalars(select(HumanTask).where(HumanTask.incident_id == incident_id,
+                                                       HumanTask.state == "ready")):
+        view = views.get(row.id)
+        if view is not None:
+            row.title, row.title_zh, row.phase = view.title, view.title_zh, view.phase
+            row.form_key = view.form_key or ""
 
 
 def newer_versions(*, session: Session, incident: Incident) -> list[int]:
@@ -49,6 +63,7 @@ def migrate(*, session: Session, actor: Actor, incident_id: int, to_version: int
             raise Conflict(MIGRATION_UNMATCHED, reference=incident.reference, version=target.version,
                            elements=", ".join(missing))
         incident.definition_id = target.id
+        _retitle_open_tasks(session, incident.id, locked.runtime)
         audit.record(session=session, actor=actor.username, action="incident_migrated", incident_id=incident.id,
                      payload={"process_id": target.process_id, "from_version": current.version,
                               "to_version": target.version})
