@@ -24,6 +24,7 @@ from api.routes import (
     registers,
     reports,
     resources,
+    schedules,
     tasks,
     users,
 )
@@ -102,8 +103,8 @@ def create_app(
     app.state.draining = threading.Event()
     app.state.metrics = Metrics(database)
     errors.install(app)
-    for module in (auth, incidents, failures, reports, tasks, attachments, decisions, registers, resources, definitions,
-                   audit, users, health):
+    for module in (auth, incidents, failures, reports, tasks, attachments, decisions, registers, resources, schedules,
+                   definitions, audit, users, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # sees every answer

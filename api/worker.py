@@ -12,7 +12,7 @@ from typing import Any
 
 from api.pages.i18n import Translator
 from engine import notifications
-from engine.config import Settings
+from engine.config import Settings, time_zone
 from engine.db import Database
 from engine.incidents import RetryPolicy, timers
 
@@ -61,7 +61,8 @@ class TimerWorker(_Loop):
     def target(self) -> tuple[Callable[..., None], tuple[Any, ...], dict[str, Any]]:
         return timers.run_worker, (self.database,), {"interval": self.settings.worker_interval_seconds,
                                                      "batch": self.settings.worker_batch_size,
-                                                     "policy": RetryPolicy.configured(self.settings)}
+                                                     "policy": RetryPolicy.configured(self.settings),
+                                                     "zone": time_zone(self.settings.time_zone)}
 
 
 class NotificationWorker(_Loop):

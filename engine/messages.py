@@ -36,6 +36,7 @@ INCIDENT_ENDED_BY_PROCESS = code("incident.ended_by_process", "the process reach
 #: (api.pages.i18n.Translator.stored matches the stored text against these templates).
 TITLE_INCIDENT_AFTER_WARNING = code("title.incident_after_warning", "Incident after warning {warning}: {area}")
 TITLE_PLAN_REVISION = code("title.plan_revision", "Plan revision: {action}")
+TITLE_OVERDUE_SUPERVISION = code("title.overdue_supervision", "Overdue: {work}")
 TITLE_IMPROVEMENT_ACTION = code("title.improvement_action", "Improvement action: {action}")
 INCIDENT_END_REASON = code("incident.end_reason", "say why the incident ends")
 REASON_REQUIRED = code("reason.required", "a reason is required")
@@ -142,6 +143,12 @@ RULING_CONCURRENCE_LEVEL = code("ruling.concurrence_level",
 HAZARD_NOT_FOUND = code("hazard.not_found", "no hazard {hazard_id}")
 HAZARD_NO_SUCH = code("hazard.no_such", "no such hazard")
 HAZARD_FINDING_NOT_VALID = code("hazard.finding_not_valid", "finding {number}: {problem}")
+SCHEDULE_ADMIN_ONLY = code("schedule.admin_only", "only an administrator can change the calendar")
+SCHEDULE_NOT_VALID = code("schedule.not_valid", "this calendar entry is not valid")
+SCHEDULE_DAY_FIELD = code("schedule.day_field", "a day from 1 to 28")
+SCHEDULE_MONTH_FIELD = code("schedule.month_field", "a month from 1 to 12, for a yearly entry")
+SCHEDULE_DRILL_TYPE_FIELD = code("schedule.drill_type_field",
+                                 "a drill needs its type (tabletop or full-scale); other work none")
 IMPROVEMENT_ACTION_NO_SUCH = code("improvement_action.no_such", "no such improvement action")
 IMPROVEMENT_EVIDENCE_MISSING = code(
     "improvement_action.evidence_missing",

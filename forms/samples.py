@@ -141,6 +141,6 @@ SAMPLES: dict[str, dict[str, Any]] = {
                             "section_changes": [{"section": "evacuation",
                                                  "text": "Building 3 leaves by the east fire lane, kept clear."}]},
     "improvement_verification": {"verified": True, "verification_note": "Seen on site."},
-    "improvement_escalation": {"supervision": "Finish it this week; report to the street on Friday."},
+    "overdue_supervision": {"supervision": "Finish it this week; report to the street on Friday."},
 }
 

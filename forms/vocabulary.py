@@ -193,6 +193,17 @@ STATUS_LABELS: Labels = {
     "overdue": ("Overdue", "已超期"), "submitted": ("Awaiting verification", "待验证"),
 }
 
+# --- the prevention calendar ------------------------------------------------------------------
+#: What a schedule starts, how it recurs, and the two kinds of drill (演练: 桌面 / 实战).
+SCHEDULED_PROCESSES = ("hazard_screening", "emergency_drill")
+SCHEDULE_RULES = ("monthly", "yearly")
+SCHEDULE_RULE_LABELS: Labels = {"monthly": ("Every month", "每月"), "yearly": ("Every year", "每年")}
+DRILL_TYPES = ("tabletop", "full_scale")
+DRILL_TYPE_LABELS: Labels = {"tabletop": ("Tabletop exercise", "桌面推演"),
+                             "full_scale": ("Full-scale exercise", "实战演练")}
+PROCESS_LABELS: Labels = {"hazard_screening": ("Hazard screening", "隐患排查"),
+                          "emergency_drill": ("Emergency drill", "应急演练")}
+
 #: The closed lists a form schema may name with `"x-vocabulary": "<name>"`: codes and their labels.
 ENUMS: Mapping[str, tuple[tuple[str, ...], Labels]] = {
     "level": (LEVELS, LEVEL_LABELS), "category": (CATEGORIES, CATEGORY_LABELS), "phase": (PHASES, PHASE_LABELS),
@@ -209,4 +220,5 @@ LABELS: Mapping[str, Labels] = {
     "criterion": CRITERIA_LABELS, "resource_kind": RESOURCE_KIND_LABELS,
     "plan_section": PLAN_SECTION_LABELS, "severity": SEVERITY_LABELS, "tier": GOVERNANCE_LEVEL_LABELS,
     "report_kind": REPORT_KIND_LABELS, "order_status": ORDER_STATUS_LABELS, "capability": CAPABILITY_LABELS,
+    "schedule_rule": SCHEDULE_RULE_LABELS, "drill_type": DRILL_TYPE_LABELS, "process": PROCESS_LABELS,
 }

@@ -135,3 +135,11 @@ def test_deploy_prints_warnings_and_refusals(url: str) -> None:
     refused = runner.invoke(app, ["definitions", "deploy", str(forms / "site_check.bpmn"), "--database", url])
     assert refused.exit_code != 0
     assert "site_check.bpmn:sign_off" in refused.output and "'site_signoff' has no form schema" in refused.output
+
+
+def test_schedules_seed_and_list(url: str) -> None:
+    seeded = runner.invoke(app, ["schedules", "seed", "--unit", "Hehua Compound", "--database", url])
+    assert seeded.exit_code == 0, seeded.output
+    assert "Monthly hazard screening — Hehua Compound: first" in seeded.output
+    listed = runner.invoke(app, ["schedules", "list", "--database", url])
+    assert listed.exit_code == 0 and "full_scale" in listed.output and "Annual tabletop" in listed.output

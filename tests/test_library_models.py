@@ -28,6 +28,7 @@ LIBRARY = {
     "emergency_drill": ("emergency_drill.bpmn", ("prevention", "response", "recovery", "learning")),
     "plan_revision": ("plan_revision.bpmn", ("prevention",)),
     "improvement_action": ("improvement_action.bpmn", ("learning",)),
+    "overdue_supervision": ("overdue_supervision.bpmn", ("prevention",)),
 }
 SEATS = set(SEAT_LABELS)
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",

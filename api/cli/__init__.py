@@ -19,6 +19,7 @@ from rich.table import Table
 
 from api import commands
 from api.cli.backups import archive_app, backup, restore, verified
+from api.cli.calendar import schedules_app
 from api.cli.incidents import incidents_app
 from api.cli.operations import keys_app, serve
 from api.cli.support import DatabaseOption, command, errors_as_exit, fail, open_db, out, parse_json
@@ -28,7 +29,7 @@ from api.messages import BUNDLE_UNREADABLE
 from api.pages.i18n import Translator
 from api.worker import NotificationWorker
 from engine import audit, definitions, notifications, tasks
-from engine.config import get_settings
+from engine.config import get_settings, time_zone
 from engine.demo import run_demo
 from engine.incidents import RetryPolicy, timers
 
@@ -44,6 +45,7 @@ app.add_typer(incidents_app, name="incidents")
 app.add_typer(tasks_app, name="tasks")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
+app.add_typer(schedules_app, name="schedules")
 app.add_typer(keys_app, name="keys")
 app.add_typer(archive_app, name="archive")
 
@@ -151,7 +153,7 @@ def worker(
     notifier.start()
     try:
         timers.run_worker(db, interval=settings.worker_interval_seconds, batch=settings.worker_batch_size,
-                          stop=stop, policy=RetryPolicy.configured(settings))
+                          stop=stop, policy=RetryPolicy.configured(settings), zone=time_zone(settings.time_zone))
     except KeyboardInterrupt:
         pass
     finally:

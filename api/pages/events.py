@@ -53,6 +53,7 @@ EVENTS: dict[str, Template] = {
                                          "Improvement action sent back to its owner: {title}"),
     "improvement_action_escalated": code("event.improvement_action_escalated",
                                          "Improvement action overdue (due {due_at}), escalated: {title}"),
+    "schedule_fired": code("event.schedule_fired", "Started by the calendar: {title} (deadline {due_at})"),
     "hazards_registered": code("event.hazards_registered", "Hazards registered"),
     "hazard_updated": code("event.hazard_updated", "Hazard #{hazard_id}: {from} → {to}"),
     "plan_published": code("event.plan_published", "Plan version {version} published for {unit}"),

@@ -31,7 +31,7 @@ def _found(ctx: Page, status: str | None, capability: str | None, owner_seat: st
         due_before=ctx.database.clock.now() if overdue == "1" else None)
     with ctx.database.read() as session:
         found = registers.list_improvement_actions(session=session, filters=filters, limit=registers.MAX_PAGE)
-        return found, registers.process_references(session=session, actions=found)
+        return found, registers.references(session=session, ids=(a.revision_incident_id for a in found))
 
 
 @router.get("/improvements")

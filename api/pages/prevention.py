@@ -1,5 +1,6 @@
 """Prevention pages: the preparedness resources register (物资, equipment, shelters, micro fire
-stations, the service station) — what is held, what is short or expiring, and its movements."""
+stations, the service station) — what is held, what is short or expiring, and its movements — the
+units' plans, and the prevention calendar."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render
 from api.schemas.common import MAX_ID
 from engine import registers
 from engine.errors import InvalidInput
+from engine.incidents import schedules
 from engine.messages import OPERATOR_INTEGER_FIELD, RESOURCE_NOT_VALID
 from forms.messages import FIELD_DATE, FIELD_REQUIRED
 from forms.vocabulary import PLAN_SECTIONS, RESOURCE_KINDS
@@ -98,3 +100,14 @@ def plans_page(ctx: Page, unit: str | None = None, older: int | None = None, new
             changes = registers.plan_diff(session=session, unit=unit, older=older, newer=newer)
     return render(ctx, "plans.html", unit=unit, versions=versions, sections=PLAN_SECTIONS, changes=changes,
                   older=older, newer=newer)
+
+
+@router.get("/schedules")
+def schedules_page(ctx: Page, unit: str | None = None) -> Response:
+    """The prevention calendar: what starts when, the work it started last, and whether that is late."""
+    ctx.require_user()
+    unit = (unit or "").strip()[:200]
+    with ctx.database.read() as session:
+        found = schedules.calendar(session=session, unit=unit or None)
+        started = registers.references(session=session, ids=(s.last_incident_id for s in found))
+    return render(ctx, "schedules.html", schedules=found, started=started, unit=unit, now=ctx.database.clock.now())

@@ -10,7 +10,8 @@ from engine.models import ReferenceCounter
 #: Reference prefixes of the bundled processes; any other process gets "PRC".
 PREFIXES = {"incident_lifecycle": "INC", "community_incident": "INC", "hazard_screening": "HZS",
             "early_warning": "EW", "emergency_drill": "DRL", "plan_revision": "PLN",
-            "resource_replenishment": "RES", "improvement_action": "IMP"}
+            "resource_replenishment": "RES", "improvement_action": "IMP",
+            "overdue_supervision": "SUP"}
 
 
 def next_reference(session: Session, process_id: str, year: int) -> str:

@@ -11,16 +11,21 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from engine.actors import TIMER_WORKER
+from engine.config import DEFAULT_TIME_ZONE
 from engine.db import Database
 from engine.db.locking import lock_for_update
 from engine.incidents.failures import DEFAULT_RETRIES, RetryPolicy, advance_timers
 from engine.incidents.replenishment import sweep_expiring
+from engine.incidents.schedules import sweep_schedules
 from engine.models import Incident
 from forms.vocabulary import ACTIVE
+
+DEPLOYMENT_ZONE = ZoneInfo(DEFAULT_TIME_ZONE)
 
 log = logging.getLogger(__name__)
 WORKER = TIMER_WORKER
@@ -69,13 +74,15 @@ def sweep(db: Database, *, limit: int = 100, stop: threading.Event | None = None
 
 
 def run_worker(db: Database, *, interval: float, batch: int, stop: threading.Event | None = None,
-               policy: RetryPolicy = DEFAULT_RETRIES) -> None:
+               policy: RetryPolicy = DEFAULT_RETRIES, zone: ZoneInfo = DEPLOYMENT_ZONE) -> None:
     """Sweep forever (until `stop` is set: the incident being advanced is finished first), sleeping
-    `interval` seconds between idle sweeps."""
+    `interval` seconds between idle sweeps; each pass also rotates expiring reserves and fires the
+    prevention calendar (dates in `zone`, the deployment's time zone)."""
     while stop is None or not stop.is_set():
         try:
             result = sweep(db, limit=batch, stop=stop, policy=policy)
             sweep_expiring(db)
+            sweep_schedules(db, zone)
         except Exception:  # keep the worker alive; the failure is logged and retried next sweep
             log.exception("timer sweep failed")
             result = SweepResult()

@@ -10,6 +10,7 @@ from engine.models.incidents import Incident, PhaseHistory, ReferenceCounter
 from engine.models.notifications import Notification, NotificationDelivery
 from engine.models.registers import EmergencyPlan, Hazard, ImprovementAction
 from engine.models.resources import Resource, ResourceMovement
+from engine.models.schedules import Schedule
 from engine.models.secrets import DeploymentSecret
 from engine.models.tasks import HumanTask
 from engine.models.users import CacheVersion, RoleAssignment, User
@@ -41,6 +42,7 @@ __all__ = [
     "Resource",
     "ResourceMovement",
     "RoleAssignment",
+    "Schedule",
     "TaskDataRow",
     "User",
     "WorkflowTaskRow",

@@ -10,7 +10,7 @@ from engine.registers.queries import (
     list_hazards,
     list_improvement_actions,
     plan_versions,
-    process_references,
+    references,
 )
 from engine.registers.resources import (
     EXPIRY_NOTICE,
@@ -32,7 +32,7 @@ __all__ = [
     "list_hazards",
     "list_improvement_actions",
     "plan_versions",
-    "process_references",
+    "references",
     "EXPIRY_NOTICE",
     "PlanSection",
     "SectionChange",

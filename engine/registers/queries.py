@@ -3,6 +3,7 @@ units' emergency plans. They change only through their processes' tasks (see eng
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -84,9 +85,9 @@ def list_improvement_actions(
     return list(session.scalars(query))
 
 
-def process_references(*, session: Session, actions: list[ImprovementAction]) -> dict[int, str]:
-    """The reference of the process carrying out each action (id -> e.g. IMP-2026-0001)."""
-    ids = sorted({a.revision_incident_id for a in actions if a.revision_incident_id is not None})
+def references(*, session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """The references of the processes the registers point to (id -> e.g. IMP-2026-0001)."""
+    ids = sorted({i for i in ids if i is not None})
     if not ids:
         return {}
     rows = session.execute(select(Incident.id, Incident.reference).where(Incident.id.in_(ids))).all()
