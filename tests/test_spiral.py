@@ -71,6 +71,8 @@ def test_the_spiral_screening_plan_drill_improvement_next_incident(db: Database,
 
     # 4. the improvement action revises the first-response section: owner with evidence, another verifies
     (carried,) = library.children(drill)
+    shown = _shown(library, library.task(carried.id, "carry_out_action"))  # the owner sees what to revise
+    assert shown is not None and (shown.section, shown.text) == ("first_response", FIRST_RESPONSE)
     library.complete(carried.id, "carry_out_action", as_user="ma.plan", evidence="Key hung in the station, logged.",
                      section_changes=[{"section": "first_response", "text": REVISED}])
     library.complete(carried.id, "verify_action", as_user="hu.approver")

@@ -37,9 +37,11 @@ def plan_in_force(*, session: Session, unit: str) -> EmergencyPlan | None:
                            .order_by(EmergencyPlan.version.desc()).limit(1)).first()
 
 
-def section_for(*, session: Session, unit: str, form_key: str, phase: str | None) -> PlanSection | None:
-    """The section of the unit's plan in force that a task of this form and phase works from."""
-    section = FORM_PLAN_SECTIONS.get(form_key) or PHASE_PLAN_SECTIONS.get(phase or "")
+def section_for(*, session: Session, unit: str, form_key: str, phase: str | None,
+                revises: str | None = None) -> PlanSection | None:
+    """The section of the unit's plan in force that a task of this form and phase works from (or the
+    section it `revises`, for an improvement action's task)."""
+    section = revises or FORM_PLAN_SECTIONS.get(form_key) or PHASE_PLAN_SECTIONS.get(phase or "")
     plan = plan_in_force(session=session, unit=unit) if section else None
     if plan is None or section is None or not plan.sections.get(section):
         return None
