@@ -27,6 +27,7 @@ from api.routes import (
     schedules,
     tasks,
     users,
+    warnings,
 )
 from api.security import SigningKey
 from api.worker import NotificationWorker, TimerWorker
@@ -59,6 +60,7 @@ TAGS = [
     {"name": "incidents", "description": "Start, follow, advance and end incidents."},
     {"name": "tasks", "description": "The work of each seat: inbox, forms, completing tasks."},
     {"name": "decisions", "description": "On-scene decisions 临场决策 and their record."},
+    {"name": "warnings", "description": "Warnings received from the issuer and relayed to every grid 预警."},
     {"name": "registers", "description": "Hazards, improvement actions, plan versions, resources."},
     {"name": "definitions", "description": "Process models (BPMN/DMN bundles), versioned."},
     {"name": "audit", "description": "The tamper-evident audit log."},
@@ -103,8 +105,8 @@ def create_app(
     app.state.draining = threading.Event()
     app.state.metrics = Metrics(database)
     errors.install(app)
-    for module in (auth, incidents, failures, reports, tasks, attachments, decisions, registers, resources, schedules,
-                   definitions, audit, users, health):
+    for module in (auth, incidents, failures, reports, tasks, attachments, decisions, warnings, registers, resources,
+                   schedules, definitions, audit, users, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # sees every answer

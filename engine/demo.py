@@ -1,7 +1,9 @@
 """`renxing demo`: the whole disaster lifecycle on the bundled process library.
 
-A gas alarm raises an early warning (prevention) that turns into an incident: the first responder on
-scene cordons it off and moves people out before any grading (先期处置); three dead make it
+The district's emergency bureau issues a yellow gas warning (prevention); the community relays it to
+its grids and the yellow seats stand by, the warning is raised to orange and relayed again, and then
+turns into an incident: the first responder on scene cordons it off and moves people out before any
+grading (先期处置); three dead make it
 较大 (level III), so the city leads and its commander takes the scene; the initial report (首报)
 goes to the street by phone and to the district in writing within the hour, follow-up reports
 (续报) every four hours and the final report (终报) when the response is over; the fire team misses its
@@ -24,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import audit, incidents, response, seats, tasks
+from engine import audit, incidents, response, seats, tasks, warnings
 from engine.actors import Actor
 from engine.clock import ManualClock
 from engine.db import Database
@@ -127,14 +129,30 @@ class _Player:
             return session.scalars(select(Incident.id).where(Incident.parent_id == incident_id)).one()
 
 
+def _receive_warning(player: _Player) -> int:
+    """The district's emergency bureau issues a yellow gas warning; the community relays it."""
+    moment = player.clock.now()
+    warning = {**SAMPLES["warning_received"], "event": "gas_leak", "warning_level": "yellow",
+               "headline": "Gas concentration alarm at Hehua Compound", "area": "Building 3",
+               "issuer": "District Emergency Management Bureau", "issued": moment.isoformat(),
+               "expires": (moment + timedelta(hours=12)).isoformat(), "grids": ["Grid 3", "Grid 4"]}
+    with player.db.transaction() as session:
+        return warnings.receive(session=session, actor=player.actors["wang.duty"], warning=warning, unit=UNIT).id
+
+
+def _change_warning(player: _Player, warning: int, change: str, reason: str, level: str | None = None) -> None:
+    player.clock.advance(timedelta(minutes=5))
+    with player.db.transaction() as session:
+        warnings.change(session=session, actor=player.actors["wang.duty"], ref=warning, change=change,
+                        level=level, reason=reason)
+
+
 def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
-    warning = player.start("early_warning", "Gas concentration alarm at Hehua Compound")
-    player.play(warning, "record_warning", hazard_type="gas_leak", area="Building 3",
-                observations="Gas concentration alarm in the stairwell of building 3.")
-    player.play(warning, "assess_warning", proposed_level="orange")
-    player.play(warning, "publish_warning", warning_level="orange")
-    player.play_all(warning, until="decide_warning_outcome")
-    player.play(warning, "decide_warning_outcome", outcome="open_incident", reason="Explosion in building 3.")
+    warning = _receive_warning(player)
+    player.play_all(warning, until="")  # every grid confirms it was reached; the yellow seats stand by
+    _change_warning(player, warning, "raise", "Gas concentration still rising", level="orange")
+    player.play_all(warning, until="")  # relayed again at orange; more seats stand by
+    _change_warning(player, warning, "open_incident", "Explosion in building 3.")
 
     incident = player.child_of(warning)
     player.play(incident, "first_response")  # 先期处置 on scene before any grading: cordon, move people out
@@ -196,6 +214,9 @@ _DESCRIBE = {
     "fault_tolerance_ruling": lambda p: f"RULING on decision #{p.get('decision_id')}: {p.get('ruling')}"
                                         f" — {p.get('reasoning')}",
     "message_received": lambda p: f"message '{p.get('name')}'",
+    "warning_received": lambda p: f"WARNING received: {p.get('level')} {p.get('event')} from {p.get('issuer')}",
+    "warning_changed": lambda p: f"warning {p.get('change')}: {p.get('from')} → {p.get('to') or '-'}"
+                                 f" ({p.get('reason')})",
     "commander_seated": lambda p: f"{p.get('username')} seated as on-scene commander ({p.get('seat')})",
     "improvement_action_recorded": lambda p: f"improvement action: {p.get('title')} → {p.get('process')}",
     "improvement_action_escalated": lambda p: f"improvement action overdue (due {p.get('due_at')}): supervised",

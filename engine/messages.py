@@ -127,6 +127,15 @@ ORDER_DUE_PAST = code("order.due_past", "the due time must be later than now")
 ORDERS_NOT_TAKEN = code("order.not_taken",
                         "this incident's process takes no orders (an older version); record the decision without them")
 ORDER_WITH_A_DECISION = code("order.with_a_decision", "orders are given with a recorded on-scene decision")
+WARNING_SEATS_ONLY = code("warning.seats_only",
+                          "only a duty officer or the community commander receives warnings and their changes")
+WARNING_NOT_VALID = code("warning.not_valid", "the warning cannot be received")
+WARNING_EXPIRES_BEFORE_ISSUED = code("warning.expires_before_issued", "must be later than the time it was issued")
+WARNING_ALREADY_EXPIRED = code("warning.already_expired", "this warning has already expired")
+WARNING_NOT_A_WARNING = code("warning.not_a_warning", "{reference} is not a warning received from an issuer")
+WARNING_CHANGE_NOT_VALID = code("warning.change_not_valid", "the warning's change cannot be made")
+WARNING_LEVEL_NOT_HIGHER = code("warning.level_not_higher", "a raised level must be above the level in force ({level})")
+WARNING_LEVEL_NOT_LOWER = code("warning.level_not_lower", "a lowered level must be below the level in force ({level})")
 REVIEW_BY_MAKER = code("review.by_maker", "the reviewer of a decision cannot be the person who made it")
 RULING_DEPARTS_WITHOUT_REASONS = code(
     "ruling.departs_without_reasons",

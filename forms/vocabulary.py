@@ -128,6 +128,32 @@ CRITERIA_LABELS: Labels = {
     "urgency": ("Urgency", "紧急程度"), "prompt_correction": ("Prompt correction and reporting", "及时纠错与报告"),
 }
 
+# --- warnings received and relayed (预警) --------------------------------------------------------
+#: Graded warnings as the authorised issuer publishes them (blue lowest, red highest).
+WARNING_LEVELS = ("blue", "yellow", "orange", "red")
+WARNING_LEVEL_LABELS: Labels = {"blue": ("Blue", "蓝色"), "yellow": ("Yellow", "黄色"), "orange": ("Orange", "橙色"),
+                                "red": ("Red", "红色")}
+#: What a warning is about (CAP `event`), and the category of the incident it may become.
+WARNING_EVENTS = ("rainstorm_flood", "typhoon", "geological_hazard", "earthquake", "fire", "gas_leak", "epidemic",
+                  "crowd_safety", "other")
+WARNING_EVENT_LABELS: Labels = {
+    "rainstorm_flood": ("Rainstorm or flood", "暴雨洪涝"), "typhoon": ("Typhoon", "台风"),
+    "geological_hazard": ("Landslide or subsidence", "地质灾害"), "earthquake": ("Earthquake", "地震"),
+    "fire": ("Fire", "火灾"), "gas_leak": ("Gas leak", "燃气泄漏"), "epidemic": ("Epidemic", "疫情"),
+    "crowd_safety": ("Crowd safety", "人员聚集安全"), "other": ("Other", "其他"),
+}
+WARNING_EVENT_CATEGORIES: Mapping[str, str] = {
+    "rainstorm_flood": "natural_disaster", "typhoon": "natural_disaster", "geological_hazard": "natural_disaster",
+    "earthquake": "natural_disaster", "fire": "accident_disaster", "gas_leak": "accident_disaster",
+    "epidemic": "public_health", "crowd_safety": "social_security", "other": "accident_disaster",
+}
+#: How the issuer changes a warning in force.
+WARNING_CHANGES = ("raise", "lower", "lift", "open_incident")
+WARNING_CHANGE_LABELS: Labels = {"raise": ("Raised", "升级"), "lower": ("Lowered", "降级"), "lift": ("Lifted", "解除"),
+                                 "open_incident": ("Became an incident", "转为突发事件")}
+#: Seats that receive warnings from the issuer and enter their changes.
+WARNING_ROLES = frozenset({DUTY_OFFICER, "community_commander"})
+
 # --- information reports (信息报告) -------------------------------------------------------------
 REPORT_KINDS = ("initial", "follow_up", "final")
 REPORT_KIND_LABELS: Labels = {"initial": ("Initial report", "首报"), "follow_up": ("Follow-up report", "续报"),
@@ -211,6 +237,7 @@ ENUMS: Mapping[str, tuple[tuple[str, ...], Labels]] = {
     "hazard_grade": (HAZARD_GRADES, GRADE_LABELS), "resource_kind": (RESOURCE_KINDS, RESOURCE_KIND_LABELS),
     "plan_section": (PLAN_SECTIONS, PLAN_SECTION_LABELS), "capability": (CAPABILITIES, CAPABILITY_LABELS),
     "severity": (SEVERITIES, SEVERITY_LABELS), "tier": (GOVERNANCE_LEVELS, GOVERNANCE_LEVEL_LABELS),
+    "warning_level": (WARNING_LEVELS, WARNING_LEVEL_LABELS), "warning_event": (WARNING_EVENTS, WARNING_EVENT_LABELS),
 }
 
 #: Every labelled list by the name pages use for it (`label("level", "II", lang)`).
@@ -221,4 +248,5 @@ LABELS: Mapping[str, Labels] = {
     "plan_section": PLAN_SECTION_LABELS, "severity": SEVERITY_LABELS, "tier": GOVERNANCE_LEVEL_LABELS,
     "report_kind": REPORT_KIND_LABELS, "order_status": ORDER_STATUS_LABELS, "capability": CAPABILITY_LABELS,
     "schedule_rule": SCHEDULE_RULE_LABELS, "drill_type": DRILL_TYPE_LABELS, "process": PROCESS_LABELS,
+    "warning_level": WARNING_LEVEL_LABELS, "warning_event": WARNING_EVENT_LABELS, "warning_change": WARNING_CHANGE_LABELS,
 }

@@ -57,6 +57,8 @@ EVENTS: dict[str, Template] = {
     "hazards_registered": code("event.hazards_registered", "Hazards registered"),
     "hazard_updated": code("event.hazard_updated", "Hazard #{hazard_id}: {from} → {to}"),
     "plan_published": code("event.plan_published", "Plan version {version} published for {unit}"),
+    "warning_received": code("event.warning_received", "Warning received from {issuer}: {level}, {headline}"),
+    "warning_changed": code("event.warning_changed", "Warning {change}: {from} → {to} ({reason})"),
     "attachment_added": code("event.attachment_added", "Attached '{filename}' to '{task}' (SHA-256 {sha256})"),
 }
 
@@ -119,6 +121,11 @@ def describe_event(action: str, payload: Mapping[str, Any], lang: str, words: Mo
         values["title"] = _.stored(payload["title"])
     if isinstance(payload.get("reason"), str):
         values["reason"] = _.stored(payload["reason"])
+    if action in ("warning_received", "warning_changed"):
+        for key in ("level", "from", "to"):
+            if isinstance(payload.get(key), str):
+                values[key] = label("warning_level", payload[key], lang)
+        values["change"] = label("warning_change", payload.get("change"), lang)
     if action == "fault_tolerance_ruling":
         values["ruling"] = label("ruling", payload.get("ruling"), lang)
     if action == "timers_fired":

@@ -144,7 +144,9 @@ def model_name(definition: ProcessDefinition, element: str | None, fallback: str
     """A deployed model's name (`element` None) or one of its elements' names, in `lang`."""
     if lang == "zh":
         names = model_names(definition.files)
-        found = names.processes.get(definition.process_id) if element is None else names.by_id.get(element)
+        # a multi-instance or loop task's spec is "<id> [child]": its name is the element's
+        found = (names.processes.get(definition.process_id) if element is None
+                 else names.by_id.get(element.removesuffix(" [child]")))
         if found:
             return found
     return str(fallback)

@@ -28,7 +28,7 @@ from sqlalchemy import update
 
 from api.app import create_app
 from api.pages import install
-from engine import demo, incidents, seats, tasks
+from engine import demo, incidents, seats, tasks, warnings
 from engine.clock import ManualClock
 from engine.db import Database, migrate
 from engine.incidents import timers
@@ -83,7 +83,8 @@ def _typed() -> list[str]:
               "the engine cannot reach building 3.", "Wait for the owners", "Tow the cars now",
               "Attack from the street", "Tow the cars now, without waiting for the owners",
               "Four residents trapped; every minute counts.", "Level III response in force; on-scene command authority",
-              "Engine reaches building 3 within 10 minutes", "Tow the parked cars out of the fire lane", "NOPE"}
+              "Engine reaches building 3 within 10 minutes", "Tow the parked cars out of the fire lane",
+              "District Emergency Management Bureau", "Gas concentration still rising", "Grid 3", "Grid 4", "NOPE"}
     return sorted((s for s in found if re.search(r"[A-Za-z]", s)), key=len, reverse=True)
 
 
@@ -164,7 +165,10 @@ def _open_work(db: Database) -> None:
     assert isinstance(clock, ManualClock)  # the demo runs on a simulated clock
     clock.advance(timedelta(minutes=31))  # the fire team's deadline passes: its escalation opens
     timers.sweep(db)
-    start("early_warning", "Gas concentration alarm at Hehua Compound")
+    with db.transaction() as session:  # a warning the issuer published, being relayed to the grids
+        warnings.receive(session=session, actor=actors["wang.duty"], unit=demo.UNIT, warning={
+            **SAMPLES["warning_received"], "issued": clock.now().isoformat(),
+            "expires": (clock.now() + timedelta(hours=12)).isoformat()})
     start("hazard_screening", "Gas concentration alarm at Hehua Compound")
 
 
