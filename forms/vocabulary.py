@@ -248,5 +248,6 @@ LABELS: Mapping[str, Labels] = {
     "plan_section": PLAN_SECTION_LABELS, "severity": SEVERITY_LABELS, "tier": GOVERNANCE_LEVEL_LABELS,
     "report_kind": REPORT_KIND_LABELS, "order_status": ORDER_STATUS_LABELS, "capability": CAPABILITY_LABELS,
     "schedule_rule": SCHEDULE_RULE_LABELS, "drill_type": DRILL_TYPE_LABELS, "process": PROCESS_LABELS,
-    "warning_level": WARNING_LEVEL_LABELS, "warning_event": WARNING_EVENT_LABELS, "warning_change": WARNING_CHANGE_LABELS,
+    "warning_level": WARNING_LEVEL_LABELS, "warning_event": WARNING_EVENT_LABELS,
+    "warning_change": WARNING_CHANGE_LABELS,
 }
