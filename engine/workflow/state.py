@@ -12,8 +12,10 @@ in the loop task's `internal_data['merged']` list, so a looped user task run 5,0
 every command walk, compare and rewrite 5,000 entries. Once an iteration is finished, merged and
 durably saved, it is detached from the live workflow (its row stays in the database as history):
 the loop task keeps only its recent children, and its stored `merged` list keeps only the ids
-still live plus a count of the detached ones (`len(merged)` is all a standard loop reads). Restore
-skips rows no live parent lists, so a restored workflow is as small as the cached one.
+still live plus a count of the detached ones (`len(merged)` is all a standard loop reads). The
+settled passes of rework loops (gateway back-edges) leave the same way (flatten.py); a task moved
+up the tree in their place is stored again. Restore follows children lists from the roots
+(`live_rows`), so a restored workflow is as small as the cached one.
 """
 
 from __future__ import annotations
