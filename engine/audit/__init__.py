@@ -9,10 +9,12 @@ from engine.audit.chain import (
     VerifyResult,
     canonical_json,
     chain_of,
+    defer_head,
     event_hash,
     events,
     record,
     verify,
+    write_head,
 )
 
 __all__ = [
@@ -23,8 +25,10 @@ __all__ = [
     "VerifyResult",
     "canonical_json",
     "chain_of",
+    "defer_head",
     "event_hash",
     "events",
     "record",
     "verify",
+    "write_head",
 ]

@@ -13,22 +13,23 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from engine.db import now
-from engine.db.locking import lock_for_update
+from engine.db.locking import hold_incident, lock_for_update
 from engine.db.upsert import insert_for
 from engine.messages import AUDIT_END_REMOVED, AUDIT_EVENTS_MISSING, AUDIT_PREVIOUS_HASH, AUDIT_ROW_ALTERED
-from engine.models import AuditChainHead, AuditEvent
+from engine.models import AuditChainHead, AuditEvent, Incident
 from forms.messages import Message
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("chain", "seq", "incident_id", "actor", "action", "payload", "occurred_at", "prev_hash",
                  "request_id")
 GLOBAL_CHAIN = "global"
+_DEFERRED = "audit_deferred_heads"
 #: The request being served (set by the HTTP door for each request); every event it records carries it.
 REQUEST_ID: ContextVar[str | None] = ContextVar("renxing_request_id", default=None)
 
@@ -79,23 +80,83 @@ def record(
     """Append one event to its chain, inside the caller's transaction."""
     chain = chain_of(incident_id)
     clean_payload = json.loads(canonical_json(payload or {}))
-    head = lock_for_update(session, select(AuditChainHead).where(AuditChainHead.chain == chain))
-    if head is None:
-        # Two first appends to one chain may race: create the head idempotently, then lock it.
-        session.execute(insert_for(session, AuditChainHead).values(chain=chain, seq=0, hash=GENESIS)
-                        .on_conflict_do_nothing(index_elements=["chain"]))
-        head = lock_for_update(session, select(AuditChainHead).where(AuditChainHead.chain == chain))
-        assert head is not None
+    head = _head(session, incident_id)
     fields: dict[str, Any] = {
-        "chain": chain, "seq": head.seq + 1, "incident_id": incident_id, "actor": actor, "action": action,
-        "payload": clean_payload, "occurred_at": now(session), "prev_hash": head.hash,
+        "chain": chain, "seq": head.audit_seq + 1, "incident_id": incident_id, "actor": actor, "action": action,
+        "payload": clean_payload, "occurred_at": now(session), "prev_hash": head.audit_hash,
         "request_id": REQUEST_ID.get(),
     }
     digest = event_hash(**fields)
     event = AuditEvent(**fields, hash=digest)
-    session.add(event)
-    head.seq, head.hash = fields["seq"], digest
+    session.add(event)  # the events of a command are flushed together: one INSERT
+    head.audit_seq, head.audit_hash = fields["seq"], digest
     return event
+
+
+@dataclass
+class _DeferredHead:
+    audit_seq: int
+    audit_hash: str
+    #: The (sub)transaction that deferred it: rolled back, the events it covered are gone with it.
+    transaction: SessionTransaction
+
+
+def defer_head(session: Session, incident: Incident) -> None:
+    """A command holding `incident` locked appends to its chain without touching the row until
+    `write_head`, so the row is written once, by the command's one UPDATE, and not again by each
+    flush in between."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    assert transaction is not None  # the incident was just locked in it
+    session.info.setdefault(_DEFERRED, {})[incident.id] = _DeferredHead(
+        incident.audit_seq, incident.audit_hash, transaction)
+
+
+def _deferred(session: Session, incident_id: int, *, take: bool = False) -> _DeferredHead | None:
+    """The deferred end of the incident's chain, unless the transaction that deferred it ended."""
+    heads = session.info.get(_DEFERRED, {})
+    head = heads.pop(incident_id, None) if take else heads.get(incident_id)
+    if head is not None and not head.transaction.is_active:
+        heads.pop(incident_id, None)
+        return None
+    return head
+
+
+def write_head(session: Session, incident: Incident) -> None:
+    """Put the chain's end on the incident row (after `defer_head`; nothing to do otherwise)."""
+    head = _deferred(session, incident.id, take=True)
+    if head is not None:
+        incident.audit_seq, incident.audit_hash = head.audit_seq, head.audit_hash
+
+
+class _Head(Protocol):
+    """Where a chain ends: the global chain's head row, or an incident's own row."""
+
+    audit_seq: int
+    audit_hash: str
+
+
+class Head(NamedTuple):
+    audit_seq: int
+    audit_hash: str
+
+
+def _head(session: Session, incident_id: int | None) -> _Head:
+    """Where the chain ends: the global head row, or the incident's row (held by this transaction,
+    or locked now), or — inside a command — the end it deferred writing."""
+    if incident_id is None:
+        return _global_head(session)
+    return _deferred(session, incident_id) or hold_incident(session, incident_id)
+
+
+def _global_head(session: Session) -> AuditChainHead:
+    head = lock_for_update(session, select(AuditChainHead).where(AuditChainHead.chain == GLOBAL_CHAIN))
+    if head is None:
+        # Two first appends may race: create the head idempotently, then lock it.
+        session.execute(insert_for(session, AuditChainHead.__table__).values(chain=GLOBAL_CHAIN, seq=0, hash=GENESIS)
+                        .on_conflict_do_nothing(index_elements=["chain"]))
+        head = lock_for_update(session, select(AuditChainHead).where(AuditChainHead.chain == GLOBAL_CHAIN))
+        assert head is not None
+    return head
 
 
 @dataclass(frozen=True)
@@ -114,14 +175,14 @@ class VerifyResult:
     first_break: ChainBreak | None
 
 
-def _walk(session: Session, chain: str, head: AuditChainHead | None) -> tuple[int, ChainBreak | None]:
+def _walk(session: Session, chain: str, head: Head | None) -> tuple[int, ChainBreak | None]:
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
     ).yield_per(1000)
     return walk(chain, events, head)
 
 
-def walk(chain: str, events: Iterable[AuditEvent], head: AuditChainHead | None) -> tuple[int, ChainBreak | None]:
+def walk(chain: str, events: Iterable[AuditEvent], head: Head | None) -> tuple[int, ChainBreak | None]:
     """Check one chain's events in seq order (rows, or events read back from an archive bundle):
     how many were read, and the first break."""
     expected_prev, expected_seq, count = GENESIS, 1, 0
@@ -139,14 +200,17 @@ def walk(chain: str, events: Iterable[AuditEvent], head: AuditChainHead | None) 
         if reason:
             return count, ChainBreak(chain, event.seq, event.id, reason)
         expected_prev, expected_seq = event.hash, event.seq + 1
-    if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
-        return count, ChainBreak(chain, expected_seq, None, AUDIT_END_REMOVED(last=expected_seq - 1, head=head.seq))
+    if head is not None and (head.audit_seq != expected_seq - 1 or head.audit_hash != expected_prev):
+        return count, ChainBreak(chain, expected_seq, None,
+                                 AUDIT_END_REMOVED(last=expected_seq - 1, head=head.audit_seq))
     return count, None
 
 
 def verify(*, session: Session, incident_id: int | None = None, all_chains: bool = True) -> VerifyResult:
     """Walk the chains (one incident's, or all) and name the first broken event."""
-    heads = {h.chain: h for h in session.scalars(select(AuditChainHead))}
+    heads = {h.chain: Head(h.audit_seq, h.audit_hash) for h in session.scalars(select(AuditChainHead))}
+    heads |= {chain_of(i): Head(seq, digest) for i, seq, digest in session.execute(
+        select(Incident.id, Incident.audit_seq, Incident.audit_hash).where(Incident.audit_seq > 0))}
     if incident_id is not None and not all_chains:
         chains = [chain_of(incident_id)]
     else:

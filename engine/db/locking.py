@@ -18,20 +18,46 @@ from engine.models import Incident
 from forms.vocabulary import ACTIVE
 
 T = TypeVar("T")
+_HELD = "held_incidents"
 
 
 def lock_for_update(session: Session, query: Select[T], *, skip_locked: bool = False) -> T | None:
+    """The first row of `query`, locked for this transaction (`FOR NO KEY UPDATE`: no key ever
+    changes, so rows inserted elsewhere that refer to it do not wait, nor make it wait)."""
     query = query.execution_options(populate_existing=True)
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=skip_locked)
-    return session.scalars(query).first()
+        query = query.with_for_update(skip_locked=skip_locked, key_share=True)
+    found = session.scalars(query).first()
+    if isinstance(found, Incident):
+        hold(session, found)
+    return found
+
+
+def hold(session: Session, incident: Incident) -> None:
+    """Note that this transaction holds the incident's row (locked it, or created it): its audit
+    chain may be appended to through the loaded object, without another read."""
+    session.info.setdefault(_HELD, {})[incident.id] = incident
+
+
+def held(session: Session, incident_id: int) -> Incident | None:
+    """The incident as loaded by this transaction's lock, if it holds one."""
+    return session.info.get(_HELD, {}).get(incident_id)
 
 
 def lock_incident(session: Session, incident_id: int, *, must_be_active: bool = True) -> Incident:
-    """The incident row, locked for this transaction; a Conflict if it no longer runs."""
+    """The incident row, locked for this transaction; a Conflict if it no longer runs.
+
+    Lock it before changing any other row a command on the incident changes (its tasks, its
+    seats): commands take the incident first, so a transaction taking it last could deadlock."""
     incident = lock_for_update(session, select(Incident).where(Incident.id == incident_id))
     if incident is None:
         raise NotFound(INCIDENT_NOT_FOUND, incident=incident_id)
     if must_be_active and incident.status != ACTIVE:
         raise Conflict(INCIDENT_NOT_ACTIVE, reference=incident.reference, status=incident.status)
     return incident
+
+
+def hold_incident(session: Session, incident_id: int) -> Incident:
+    """The incident's row for a change beside it (its audit chain, its seats, a claim): the one
+    this transaction holds already, or else locked now — before the other rows are changed."""
+    return held(session, incident_id) or lock_incident(session, incident_id, must_be_active=False)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from engine import audit
 from engine.actors import Actor
 from engine.db.locking import lock_incident
 from engine.incidents.starting import dispatcher
@@ -35,6 +36,7 @@ def attach(session: Session, incident: Incident, runtime: WorkflowRuntime, actor
 
 def open_for_command(session: Session, incident_id: int, actor: Actor, *, must_be_active: bool = True) -> Locked:
     incident = lock_incident(session, incident_id, must_be_active=must_be_active)
+    audit.defer_head(session, incident)  # `sync` writes it with the rest of the row
     return Locked(incident, attach(session, incident, load_runtime(session, incident), actor))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine import audit, definitions, registers, seats
 from engine.actors import Actor
 from engine.db import now
+from engine.db.locking import hold
 from engine.errors import Forbidden, InvalidInput
 from engine.incidents.references import next_reference
 from engine.incidents.store import start_runtime
@@ -99,6 +100,8 @@ def start_instance(
     )
     session.add(incident)
     session.flush()
+    hold(session, incident)  # created here: nobody else sees it before the commit
+    audit.defer_head(session, incident)  # `sync` writes it with the rest of the row
     audit.record(session=session, actor=actor.username, action="incident_started", incident_id=incident.id,
                  payload={"reference": reference, "title": incident.title, "category": category,
                           "unit": incident.unit, "exercise": incident.exercise,

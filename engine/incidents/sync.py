@@ -121,6 +121,7 @@ def sync(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: 
         incident.end_reason = incident.end_reason or str(INCIDENT_ENDED_BY_PROCESS())
         audit.record(session=session, actor=actor.username, action="incident_closed",
                      incident_id=incident.id, payload={"reason": incident.end_reason})
+    audit.write_head(session, incident)
     incident.version += 1
     incident.updated_at = now(session)
     remember_after_commit(session, incident, runtime, delta)

@@ -36,13 +36,14 @@ class AuditEvent(Base):
 
 
 class AuditChainHead(Base):
-    """The last link of each chain; locking its row serialises appends to that chain."""
+    """The last link of the global chain; locking its row serialises appends to it. (An incident's
+    chain ends in the incident's own row: `Incident.audit_seq` and `audit_hash`.)"""
 
     __tablename__ = "audit_chain_heads"
 
     chain: Mapped[str] = mapped_column(String(48), primary_key=True)
-    seq: Mapped[int]
-    hash: Mapped[str] = mapped_column(String(64))
+    audit_seq: Mapped[int] = mapped_column("seq")
+    audit_hash: Mapped[str] = mapped_column("hash", String(64))
 
 
 class IdempotentCommand(Base):

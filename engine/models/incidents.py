@@ -36,6 +36,10 @@ class Incident(Base):
     next_timer_at: Mapped[datetime | None]
     #: Workflow-level state (data, correlations, subprocess headers) — small; tasks are rows.
     workflow_meta: Mapped[dict[str, Any]]
+    #: The end of the incident's audit chain (its last event's seq and hash), kept in the row every
+    #: command locks and updates anyway: appending an event reads and writes no other head row.
+    audit_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    audit_hash: Mapped[str] = mapped_column(String(64), default="0" * 64, server_default="0" * 64)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.actors import Actor
 from engine.db import now
+from engine.db.locking import hold_incident
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.messages import (
-    INCIDENT_NOT_FOUND,
     SEAT_ALREADY_HELD,
     SEAT_GLOBAL_ADMIN_ONLY,
     SEAT_GRANT_FORBIDDEN,
@@ -22,7 +22,7 @@ from engine.messages import (
     SEAT_REMOVE_FORBIDDEN,
     SEAT_ROLE_FORMAT,
 )
-from engine.models import CacheVersion, HumanTask, Incident, RoleAssignment, User
+from engine.models import CacheVersion, HumanTask, RoleAssignment, User
 from engine.seats.users import get_user
 from forms.vocabulary import COMMANDER
 
@@ -65,8 +65,7 @@ def seat(
     _check_role_key(role)
     user = get_user(session=session, username=username)
     if incident_id is not None:
-        if session.get(Incident, incident_id) is None:
-            raise NotFound(INCIDENT_NOT_FOUND, incident=incident_id)
+        hold_incident(session, incident_id)  # first, as commands do
         if not actor.is_admin and not holds(session=session, actor=actor, role=COMMANDER,
                                             incident_id=incident_id):
             raise Forbidden(SEAT_GRANT_FORBIDDEN)
@@ -104,6 +103,8 @@ def unseat(
     assignment = session.scalar(query)
     if assignment is None:
         raise NotFound(SEAT_NOT_HELD_THERE, username=username, role=role)
+    if incident_id is not None:
+        hold_incident(session, incident_id)  # before its tasks, as commands do
     session.delete(assignment)
     _release_claims(session, user.id, role, incident_id)
     audit.record(session=session, actor=actor.username, action="seat_removed", incident_id=incident_id,

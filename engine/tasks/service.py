@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from engine import audit, registers, seats
 from engine.actors import Actor
 from engine.db import now
+from engine.db.locking import hold_incident
 from engine.definitions.forms import definition_form, form_of
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.incidents.pipeline import Locked, run_command
@@ -101,6 +102,7 @@ def _require_seat(session: Session, actor: Actor, task: HumanTask) -> None:
 def claim(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
     task = get(session=session, task_id=task_id)
     _require_seat(session, actor, task)
+    hold_incident(session, task.incident_id)  # first, as commands do
     result = session.execute(
         update(HumanTask)
         .where(HumanTask.id == task_id, HumanTask.state == READY,
@@ -120,6 +122,8 @@ def claim(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
 
 def release(*, session: Session, actor: Actor, task_id: str) -> HumanTask:
     task = get(session=session, task_id=task_id)
+    hold_incident(session, task.incident_id)
+    session.refresh(task)
     if task.state != READY:
         raise Conflict(TASK_NOT_READY, task=task.title, task_zh=task.title_zh)
     is_commander = seats.holds(session=session, actor=actor, role=seats.COMMANDER, incident_id=task.incident_id)
@@ -137,6 +141,8 @@ def reassign(*, session: Session, actor: Actor, task_id: str, username: str) -> 
     if not (actor.is_admin or seats.holds(session=session, actor=actor, role=seats.COMMANDER,
                                            incident_id=task.incident_id)):
         raise Forbidden(TASK_REASSIGN_FORBIDDEN)
+    hold_incident(session, task.incident_id)
+    session.refresh(task)
     if task.state != READY:
         raise Conflict(TASK_NOT_READY, task=task.title, task_zh=task.title_zh)
     target = seats.get_user(session=session, username=username)
