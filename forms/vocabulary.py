@@ -221,14 +221,15 @@ STATUS_LABELS: Labels = {
 
 # --- the prevention calendar ------------------------------------------------------------------
 #: What a schedule starts, how it recurs, and the two kinds of drill (演练: 桌面 / 实战).
-SCHEDULED_PROCESSES = ("hazard_screening", "emergency_drill")
+SCHEDULED_PROCESSES = ("hazard_screening", "emergency_drill", "risk_assessment")
 SCHEDULE_RULES = ("monthly", "yearly")
 SCHEDULE_RULE_LABELS: Labels = {"monthly": ("Every month", "每月"), "yearly": ("Every year", "每年")}
 DRILL_TYPES = ("tabletop", "full_scale")
 DRILL_TYPE_LABELS: Labels = {"tabletop": ("Tabletop exercise", "桌面推演"),
                              "full_scale": ("Full-scale exercise", "实战演练")}
 PROCESS_LABELS: Labels = {"hazard_screening": ("Hazard screening", "隐患排查"),
-                          "emergency_drill": ("Emergency drill", "应急演练")}
+                          "emergency_drill": ("Emergency drill", "应急演练"),
+                          "risk_assessment": ("Community risk assessment", "社区风险评估")}
 
 #: The closed lists a form schema may name with `"x-vocabulary": "<name>"`: codes and their labels.
 ENUMS: Mapping[str, tuple[tuple[str, ...], Labels]] = {

@@ -51,6 +51,8 @@ PEOPLE: dict[str, tuple[str, ...]] = {
     "lin.reviewer": ("reviewer",),
     "song.district": ("district_reviewer",),
     "deng.auditor": ("auditor",),
+    "tang.station": ("service_station",),
+    "bai.committee": ("community_committee",),
 }
 #: Who acts for a seat by default.
 BY_SEAT: dict[str, str] = {}

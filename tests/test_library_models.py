@@ -29,6 +29,7 @@ LIBRARY = {
     "plan_revision": ("plan_revision.bpmn", ("prevention",)),
     "improvement_action": ("improvement_action.bpmn", ("learning",)),
     "overdue_supervision": ("overdue_supervision.bpmn", ("prevention",)),
+    "risk_assessment": ("risk_assessment.bpmn", ("prevention",)),
 }
 SEATS = set(SEAT_LABELS)
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",

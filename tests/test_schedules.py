@@ -44,7 +44,8 @@ def test_the_calendar_starts_its_work_on_its_dates(library: Library) -> None:
     calendar = _calendar(library)
     assert {title: s.next_run_at.astimezone(ZONE).strftime("%m-%d %H:%M") for title, s in calendar.items()} == {
         "Monthly hazard screening": "03-01 08:00", "Hazard screening before the flood season": "05-01 08:00",
-        "Annual tabletop exercise": "03-15 08:00", "Annual full-scale exercise": "06-15 08:00"}
+        "Annual tabletop exercise": "03-15 08:00", "Annual full-scale exercise": "06-15 08:00",
+        "Annual community risk assessment": "01-15 08:00"}
     assert _sweep(library, datetime(2027, 2, 28, 23, 59, tzinfo=UTC)) == []  # 07:59 in Shanghai: not yet
     (started,) = _sweep(library, datetime(2027, 3, 1, 0, 0, tzinfo=UTC))
     screening = _calendar(library)["Monthly hazard screening"]

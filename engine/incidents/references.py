@@ -11,7 +11,7 @@ from engine.models import ReferenceCounter
 PREFIXES = {"incident_lifecycle": "INC", "community_incident": "INC", "hazard_screening": "HZS",
             "early_warning": "EW", "emergency_drill": "DRL", "plan_revision": "PLN",
             "resource_replenishment": "RES", "improvement_action": "IMP",
-            "overdue_supervision": "SUP"}
+            "overdue_supervision": "SUP", "risk_assessment": "RSK"}
 
 
 def next_reference(session: Session, process_id: str, year: int) -> str:

@@ -53,6 +53,7 @@ class Entry:
 
 #: A community's calendar as the seeds describe it; `renxing schedules seed --unit …` adds it.
 DEFAULT_CALENDAR = (
+    Entry("Annual community risk assessment", "risk_assessment", "yearly", month=1, day=15, due_days=30),
     Entry("Monthly hazard screening", "hazard_screening", "monthly", day=1, due_days=10),
     Entry("Hazard screening before the flood season", "hazard_screening", "yearly", month=5, day=1, due_days=15,
           category="natural_disaster"),

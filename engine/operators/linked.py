@@ -1,4 +1,5 @@
-"""Linked instances: a process starting another (an early warning becoming an incident)."""
+"""Linked instances: a process starting another (an early warning becoming an incident, a risk
+assessment starting the screening it points to)."""
 
 from __future__ import annotations
 
@@ -22,5 +23,16 @@ def start_incident(ctx: Context, params: Mapping[str, Any]) -> dict[str, Any]:
         process_id="incident_lifecycle", title=text(params, "title", limit=200) or "",
         category=choice(params, "category", CATEGORIES), unit=text(params, "unit", limit=200) or "",
         exercise=bool(params.get("exercise", False)), data=dict(data),
+    )
+    return {"reference": child.reference, "incident_id": child.id}
+
+
+@operator("start_screening")
+def start_screening(ctx: Context, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Start a hazard screening linked to this process (what a risk assessment points to, on site)."""
+    child = ctx.start_instance(
+        process_id="hazard_screening", title=text(params, "title", limit=200) or "",
+        category=choice(params, "category", CATEGORIES), unit=text(params, "unit", limit=200) or "",
+        exercise=ctx.incident.exercise, data={},
     )
     return {"reference": child.reference, "incident_id": child.id}

@@ -30,7 +30,7 @@ def publish_plan(ctx: Context, params: Mapping[str, Any]) -> dict[str, int]:
         changes[choice(item, "section", PLAN_SECTIONS)] = text(item, "text", limit=8000) or ""
     plan = registers.publish(
         session=ctx.session, unit=text(params, "unit", limit=200) or "",
-        summary=text(params, "summary", limit=2000) or "", content=text(params, "content", limit=50_000),
+        summary=text(params, "summary", limit=2000) or "", content=text(params, "content", limit=50_000, optional=True),
         changes=changes, drafted_by=text(params, "drafted_by", limit=64) or "",
         approved_by=text(params, "approved_by", limit=64) or "", improvement_action_id=action.id if action else None,
         revision_incident_id=ctx.incident.id)
