@@ -35,13 +35,17 @@ def lock_for_update(session: Session, query: Select[T], *, skip_locked: bool = F
 
 def hold(session: Session, incident: Incident) -> None:
     """Note that this transaction holds the incident's row (locked it, or created it): its audit
-    chain may be appended to through the loaded object, without another read."""
-    session.info.setdefault(_HELD, {})[incident.id] = incident
+    chain may be appended to through the loaded object, and it need not be locked again."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    assert transaction is not None  # the row was just read or written in it
+    session.info.setdefault(_HELD, {})[incident.id] = (incident, transaction)
 
 
 def held(session: Session, incident_id: int) -> Incident | None:
-    """The incident as loaded by this transaction's lock, if it holds one."""
-    return session.info.get(_HELD, {}).get(incident_id)
+    """The incident as loaded by this transaction's lock, if it holds one (a lock taken in a
+    savepoint that rolled back is gone with it)."""
+    entry = session.info.get(_HELD, {}).get(incident_id)
+    return entry[0] if entry is not None and entry[1].is_active else None
 
 
 def lock_incident(session: Session, incident_id: int, *, must_be_active: bool = True) -> Incident:
@@ -49,7 +53,8 @@ def lock_incident(session: Session, incident_id: int, *, must_be_active: bool = 
 
     Lock it before changing any other row a command on the incident changes (its tasks, its
     seats): commands take the incident first, so a transaction taking it last could deadlock."""
-    incident = lock_for_update(session, select(Incident).where(Incident.id == incident_id))
+    incident = held(session, incident_id) or lock_for_update(session,
+                                                             select(Incident).where(Incident.id == incident_id))
     if incident is None:
         raise NotFound(INCIDENT_NOT_FOUND, incident=incident_id)
     if must_be_active and incident.status != ACTIVE:

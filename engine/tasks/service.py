@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_, select, union, update
+from sqlalchemy import and_, exists, or_, select, union, update
 from sqlalchemy.orm import Session
 
 from engine import audit, registers, seats
 from engine.actors import Actor
 from engine.db import now
-from engine.db.locking import hold_incident
+from engine.db.database import is_postgres
+from engine.db.locking import hold, hold_incident, lock_for_update
 from engine.definitions.forms import definition_form, form_of
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.incidents.pipeline import Locked, run_command
@@ -94,6 +95,32 @@ def may_act_on(*, session: Session, actor: Actor, task: HumanTask) -> bool:
     return seats.holds(session=session, actor=actor, role=task.role, incident_id=task.incident_id)
 
 
+def _for_command(session: Session, actor: Actor, task_id: str) -> tuple[HumanTask, bool]:
+    """The task, read once its incident's row is held, and whether the actor may act on it (as
+    `may_act_on` says). SQLite: one statement, the incident joined (the write transaction's
+    BEGIN IMMEDIATE holds every row it reads). PostgreSQL: the incident locked, then the task read."""
+    seated = exists().where(
+        RoleAssignment.user_id == actor.user_id, RoleAssignment.role == HumanTask.role,
+        or_(RoleAssignment.incident_id.is_(None), RoleAssignment.incident_id == HumanTask.incident_id))
+    query = select(HumanTask, seated).where(HumanTask.id == task_id).execution_options(populate_existing=True)
+    if is_postgres(session):
+        of_task = select(HumanTask.incident_id).where(HumanTask.id == task_id).scalar_subquery()
+        lock_for_update(session, select(Incident).where(Incident.id == of_task))
+        row = session.execute(query).first()
+    else:
+        with_incident = query.add_columns(Incident).join(Incident, Incident.id == HumanTask.incident_id)
+        joined = session.execute(with_incident).first()
+        if joined is not None:
+            hold(session, joined[2])
+        row = joined
+    if row is None:
+        raise NotFound(TASK_NOT_FOUND, task_id=task_id)
+    task, seat_held = row[0], row[1]
+    if task.assignee_id is not None and task.assignee_id == actor.user_id:
+        return task, True
+    return task, actor.is_system if actor.user_id is None else bool(seat_held)
+
+
 def _require_seat(session: Session, actor: Actor, task: HumanTask) -> None:
     if not may_act_on(session=session, actor=actor, task=task):
         raise Forbidden(TASK_SEAT_NOT_HELD, task=task.title, task_zh=task.title_zh, role=task.role)
@@ -157,8 +184,9 @@ def reassign(*, session: Session, actor: Actor, task_id: str, username: str) -> 
 
 def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> HumanTask:
     """Validate against the task's form, then complete it in the workflow — all or nothing."""
-    task = get(session=session, task_id=task_id)
-    _require_seat(session, actor, task)
+    task, may_act = _for_command(session, actor, task_id)
+    if not may_act:
+        raise Forbidden(TASK_SEAT_NOT_HELD, task=task.title, task_zh=task.title_zh, role=task.role)
     if task.excluded_user is not None and task.excluded_user == actor.username:
         raise Forbidden(TASK_FOUR_EYES, task=task.title, task_zh=task.title_zh, username=actor.username)
     errors = validate(task.form_key, data, schema=definition_form(session=session, incident_id=task.incident_id,
@@ -167,7 +195,6 @@ def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> Huma
         raise InvalidInput(TASK_DATA_NOT_VALID, task=task.title, task_zh=task.title_zh, fields=errors)
 
     def change(locked: Locked) -> None:
-        session.refresh(task)
         if task.state != READY:
             raise Conflict(TASK_NOT_READY_STATE, task=task.title, task_zh=task.title_zh, state=task.state)
         if task.assignee_id is not None and task.assignee_id != actor.user_id:
