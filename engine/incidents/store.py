@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from engine.db import on_commit
@@ -54,13 +54,8 @@ _TASKS = cast(Table, WorkflowTaskRow.__table__)
 _DATA = cast(Table, TaskDataRow.__table__)
 _LOADED = ("id", "workflow_id", "parent_id", "children", "state", "task_spec", "last_state_change", "triggered",
            "internal_data", "data_hash", "seq")
-_UPDATE_TASK = (
-    update(_TASKS)
-    .where(_TASKS.c.incident_id == bindparam("key_incident"), _TASKS.c.id == bindparam("key_id"))
-    .values({name: bindparam(name) for name in (
-        "workflow_id", "parent_id", "children", "state", "task_spec", "last_state_change", "triggered",
-        "internal_data", "data_hash")})
-)
+_UPDATED = ("workflow_id", "parent_id", "children", "state", "task_spec", "last_state_change", "triggered",
+            "internal_data", "data_hash")
 
 
 def _key(session: Session, incident_id: int) -> tuple[str, int]:
@@ -117,7 +112,7 @@ def save_runtime(session: Session, incident: Incident, runtime: WorkflowRuntime)
 
     The workflow header (`delta.meta`) is not written here: the caller stores it on the incident
     together with the derived views, in the one UPDATE of the incident row the command makes.
-    Core statements with executemany keep this to one round trip per kind of write.
+    Core statements with executemany keep this to one statement per table.
     """
     delta = runtime.delta()
     incident_id = incident.id
@@ -134,22 +129,19 @@ def save_runtime(session: Session, incident: Incident, runtime: WorkflowRuntime)
             insert_for(session, _DATA).on_conflict_do_nothing(index_elements=["incident_id", "hash"]),
             [{"incident_id": incident_id, "hash": h, "data": text} for h, text in delta.data.items()],
         )
-    inserts, updates = [], []
-    for record in delta.upserts:
-        values = {
-            "workflow_id": record.workflow_id, "parent_id": record.parent_id, "children": list(record.children),
-            "state": record.state, "task_spec": record.task_spec,
-            "last_state_change": record.last_state_change, "triggered": record.triggered,
-            "internal_data": record.internal_data, "data_hash": record.data_hash,
-        }
-        if record.id in delta.new_seq:
-            inserts.append({**values, "incident_id": incident_id, "id": record.id, "seq": delta.new_seq[record.id]})
-        else:
-            updates.append({**values, "key_incident": incident_id, "key_id": record.id})
-    if inserts:
-        session.execute(insert(_TASKS), inserts)
-    if updates:
-        session.execute(_UPDATE_TASK, updates)
+    rows = [
+        {"incident_id": incident_id, "id": record.id, "workflow_id": record.workflow_id,
+         "parent_id": record.parent_id, "children": list(record.children), "state": record.state,
+         "task_spec": record.task_spec, "last_state_change": record.last_state_change,
+         "triggered": record.triggered, "internal_data": record.internal_data, "data_hash": record.data_hash,
+         # A row already stored keeps its creation order: `seq` is not among the updated columns.
+         "seq": delta.new_seq.get(record.id, -1)}
+        for record in delta.upserts
+    ]
+    if rows:  # new and changed rows alike: one INSERT … ON CONFLICT DO UPDATE
+        upsert = insert_for(session, _TASKS)
+        session.execute(upsert.on_conflict_do_update(
+            index_elements=["incident_id", "id"], set_={name: upsert.excluded[name] for name in _UPDATED}), rows)
     return delta
 
 

@@ -6,7 +6,7 @@ from engine.workflow.operators_bridge import Dispatcher
 from engine.workflow.progress import ElementInfo, ElementKind, ElementState, Progress, model_elements, progress
 from engine.workflow.runtime import WorkflowRuntime
 from engine.workflow.specs import ParsedBundle, ProcessInfo, UserTaskInfo, dump_specs, parse_bundle
-from engine.workflow.views import StateDelta, TaskRecord, TaskView, TimerView
+from engine.workflow.views import Snapshot, StateDelta, TaskRecord, TaskView, TimerView
 
 __all__ = [
     "Dispatcher",
@@ -17,6 +17,7 @@ __all__ = [
     "ParsedBundle",
     "ProcessInfo",
     "Progress",
+    "Snapshot",
     "StateDelta",
     "TaskRecord",
     "TaskView",

@@ -35,7 +35,7 @@ from engine.workflow.migration import migrate
 from engine.workflow.operators_bridge import Dispatcher, OperatorScriptEngine
 from engine.workflow.specs import load_specs
 from engine.workflow.state import StoredWorkflow, fresh, json_data, restore
-from engine.workflow.views import StateDelta, TaskRecord, TaskView, TimerView
+from engine.workflow.views import Snapshot, StateDelta, TaskRecord, TaskView, TimerView
 from forms import CONFIRMATION_FORM
 from forms.vocabulary import PHASES
 
@@ -135,10 +135,23 @@ class WorkflowRuntime:
 
     def ready_user_tasks(self, timers: list[TimerView] | None = None) -> list[TaskView]:
         """READY user tasks; pass `pending_timers()` if already computed (deadlines come from them)."""
-        due = {t.attached_to: t.due_at for t in (timers if timers is not None else self.pending_timers())
-               if t.attached_to and t.due_at}
+        return self._views(self._wf.get_tasks(state=TaskState.READY, manual=True),
+                           timers if timers is not None else self.pending_timers())
+
+    def snapshot(self) -> Snapshot:
+        """What a command leaves behind, from one walk of the task tree: the ready user tasks with
+        their deadlines, the pending timers, the messages waited for, the phase, whether it ended."""
+        timers = self.pending_timers()
+        completed = self._wf.is_completed()
+        active = [] if completed else self._all_tasks(_ACTIVE)
+        ready = [task for task in active if task.state == TaskState.READY and task.task_spec.manual]
+        return Snapshot(ready=self._views(ready, timers), timers=timers, messages=self.waiting_messages(),
+                        phase="closed" if completed else self._latest_phase(active), completed=completed)
+
+    def _views(self, tasks: Iterable[Task], timers: list[TimerView]) -> list[TaskView]:
+        due = {t.attached_to: t.due_at for t in timers if t.attached_to and t.due_at}
         views = []
-        for task in self._wf.get_tasks(state=TaskState.READY, manual=True):
+        for task in tasks:
             props = _properties(task)
             key = str(task.id)
             views.append(TaskView(
@@ -220,7 +233,10 @@ class WorkflowRuntime:
         """The most advanced lifecycle phase among the active elements (None if none says)."""
         if self._wf.is_completed():
             return "closed"
-        found = {self._phase_of(t) for t in self._all_tasks(_ACTIVE)}
+        return self._latest_phase(self._all_tasks(_ACTIVE))
+
+    def _latest_phase(self, active: Iterable[Task]) -> str | None:
+        found = {self._phase_of(t) for t in active}
         ranked = [p for p in PHASES if p in found]
         return ranked[-1] if ranked else None
 

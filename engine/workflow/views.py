@@ -45,6 +45,19 @@ class TimerView:
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """Where the workflow stands after a command (`WorkflowRuntime.snapshot`)."""
+
+    ready: list[TaskView]
+    timers: list[TimerView]
+    #: Names of the messages the workflow accepts now.
+    messages: list[str]
+    #: The most advanced phase among the active elements ("closed" once it ended; None if none says).
+    phase: str | None
+    completed: bool
+
+
+@dataclass(frozen=True)
 class TaskRecord:
     """One SpiffWorkflow task as stored in a row (see engine.models.workflow_state)."""
 
