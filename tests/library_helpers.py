@@ -19,7 +19,6 @@ from engine.db import Database
 from engine.definitions.bundled import deploy_bundled
 from engine.incidents import timers
 from engine.incidents.store import CACHE
-from engine.learning import decisions
 from engine.models import AuditEvent, HumanTask, ImprovementAction, Incident
 from forms.samples import SAMPLES
 from forms.samples import UNIT as SAMPLE_UNIT
@@ -141,16 +140,28 @@ class Library:
         self.clock.advance(timedelta(**delta))
         return timers.sweep(self.db).advanced
 
-    def decide(self, incident_id: int, *, departs_from_plan: bool, choice: str = "Tow the parked cars now",
-               as_user: str | None = None) -> int:
+    def respond(self) -> int:
+        """An incident_lifecycle played to its response: first response, the initial reports, the
+        report graded below 一般, li.community in command, the response activated."""
+        incident_id = self.start("incident_lifecycle")
+        for element in ("first_response", "initial_report_phone", "initial_report_written", "record_report"):
+            self.complete(incident_id, element)
+        self.complete(incident_id, "appoint_commander", commander_username="li.community")
+        self.complete(incident_id, "activate_response")
+        return incident_id
+
+    def decide(self, incident_id: int, *, departs_from_plan: bool = False, choice: str = "Tow the parked cars now",
+               as_user: str | None = None, orders: list[dict[str, Any]] | None = None) -> int:
+        """Record an on-scene decision as the commander, with the orders it gives (each a task)."""
+        self._step()
         with self.db.transaction() as session:
-            return decisions.record(
+            return incidents.decide(
                 session=session, actor=self.actors[as_user or self.commander(incident_id)],
                 incident_id=incident_id, situation="Fire lane blocked by parked cars.",
                 options_considered=["Wait for the owners", "Tow the cars now"], choice=choice,
                 rationale="Residents trapped; every minute counts.",
                 authority_basis="On-scene command authority", expected_effect="Engine reaches building 3",
-                departs_from_plan=departs_from_plan, urgency="immediate").id
+                departs_from_plan=departs_from_plan, urgency="immediate", orders=orders).id
 
     # --- reading ---------------------------------------------------------------------------------
     def open_tasks(self, incident_id: int) -> list[HumanTask]:

@@ -25,17 +25,6 @@ def library(request: pytest.FixtureRequest, db: Database, clock: ManualClock) ->
     return Library(db, clock, restore=request.param)
 
 
-def _respond(library: Library) -> int:
-    incident_id = library.start("incident_lifecycle")
-    library.complete(incident_id, "first_response")
-    library.complete(incident_id, "initial_report_phone")
-    library.complete(incident_id, "initial_report_written")
-    library.complete(incident_id, "record_report")
-    library.complete(incident_id, "appoint_commander", commander_username="li.community")
-    library.complete(incident_id, "activate_response")
-    return incident_id
-
-
 def _to_learning(library: Library, incident_id: int) -> None:
     library.message(incident_id, "response_over", {"summary": "Contained."})
     for element in ("final_report", "damage_statistics", "verify_statistics", "loss_assessment", "relief_distribution",
@@ -60,7 +49,7 @@ KNOWING = {"distinction_experience": "knowingly_broke_rules"}
     (PRIVATE_GAIN, "accountable", "lapsed", "refer_for_accountability")])
 def test_a_flagged_decision_is_ruled_as_its_answers_propose(
         library: Library, answers: dict, ruling: str, statement: str, follow_up: str | None) -> None:
-    incident_id = _respond(library)
+    incident_id = library.respond()
     decision_id = library.decide(incident_id, departs_from_plan=True)
     _to_learning(library, incident_id)
 
@@ -99,7 +88,7 @@ def test_a_flagged_decision_is_ruled_as_its_answers_propose(
 
 
 def _to_ruling(library: Library) -> int:
-    incident_id = _respond(library)
+    incident_id = library.respond()
     library.decide(incident_id, departs_from_plan=True)
     _to_learning(library, incident_id)
     library.complete(incident_id, "add_maker_statement")
@@ -163,7 +152,7 @@ def test_excused_after_a_complaint_clears_the_name(library: Library) -> None:
 
 
 def test_the_maker_of_a_decision_cannot_rule_on_it(library: Library) -> None:
-    incident_id = _respond(library)
+    incident_id = library.respond()
     library.decide(incident_id, departs_from_plan=True)
     _to_learning(library, incident_id)
     library.complete(incident_id, "add_maker_statement")
@@ -176,7 +165,7 @@ def test_the_maker_of_a_decision_cannot_rule_on_it(library: Library) -> None:
 
 
 def test_every_flagged_decision_gets_its_own_review_before_the_incident_closes(library: Library) -> None:
-    incident_id = _respond(library)
+    incident_id = library.respond()
     departing = library.decide(incident_id, departs_from_plan=True, choice="Tow the cars now")
     flagged_later = library.decide(incident_id, departs_from_plan=False, choice="Open the east gate")
     library.decide(incident_id, departs_from_plan=False, choice="Call the gas company")  # never flagged
@@ -205,7 +194,7 @@ def test_every_flagged_decision_gets_its_own_review_before_the_incident_closes(l
 
 def test_a_maker_relieved_of_command_can_still_make_a_statement(db: Database, clock: ManualClock) -> None:
     library = Library(db, clock)
-    incident_id = _respond(library)
+    incident_id = library.respond()
     library.decide(incident_id, departs_from_plan=True)  # li.community, the community commander
     library.message(incident_id, "change_level", {"level": "IV", "reason": "A resident died in building 4"})
     library.complete(incident_id, "appoint_commander_for_level", commander_username="chen.district")
@@ -218,7 +207,7 @@ def test_a_maker_relieved_of_command_can_still_make_a_statement(db: Database, cl
 
 def test_parallel_reviews_say_which_decision_they_are_about(db: Database, clock: ManualClock) -> None:
     library = Library(db, clock)
-    incident_id = _respond(library)
+    incident_id = library.respond()
     tow = library.decide(incident_id, departs_from_plan=True, choice="Tow the cars now")
     gate = library.decide(incident_id, departs_from_plan=True, choice="Open the east gate")
     _to_learning(library, incident_id)

@@ -25,27 +25,6 @@ def library(request: pytest.FixtureRequest, db: Database, clock: ManualClock) ->
     return Library(db, clock, restore=request.param)
 
 
-def _responding(library: Library) -> int:
-    incident_id = library.start("incident_lifecycle")
-    library.complete(incident_id, "initial_report_phone")
-    library.complete(incident_id, "initial_report_written")
-    library.complete(incident_id, "record_report")
-    library.complete(incident_id, "appoint_commander", commander_username="li.community")
-    library.complete(incident_id, "activate_response")
-    return incident_id
-
-
-def _decide(library: Library, incident_id: int, orders: list[dict[str, Any]]) -> Decision:
-    library._step()
-    with library.db.transaction() as session:
-        decision = incidents.decide(
-            session=session, actor=library.actors[library.commander(incident_id)], incident_id=incident_id,
-            situation="Fire lane of building 3 blocked by parked cars.", choice="Tow the cars and close the road",
-            rationale="The engine cannot reach the building.", authority_basis="On-scene command authority",
-            orders=orders)
-        return decision
-
-
 def _trail(library: Library, incident_id: int) -> list[Decision]:
     with library.db.read() as session:
         return decisions.list_for(session=session, incident_id=incident_id)
@@ -56,9 +35,9 @@ def _in(library: Library, **delta: float) -> str:
 
 
 def test_an_order_becomes_a_task_for_its_seat_and_is_tracked_to_completion(library: Library) -> None:
-    incident_id = _responding(library)
+    incident_id = library.respond()
     assert "order" in library.state(incident_id).waiting_messages
-    _decide(library, incident_id, [
+    library.decide(incident_id, orders=[
         {"seat": "police", "instruction": "Tow the cars out of the fire lane", "due_at": _in(library, minutes=20)},
         {"seat": "logistics", "instruction": "Bring two tow trucks", "due_at": _in(library, minutes=15)},
     ])
@@ -99,8 +78,8 @@ def test_an_order_becomes_a_task_for_its_seat_and_is_tracked_to_completion(libra
 
 
 def test_open_orders_are_cancelled_with_the_incident(library: Library) -> None:
-    incident_id = _responding(library)
-    _decide(library, incident_id, [{"seat": "fire", "instruction": "Hold the stairwell",
+    incident_id = library.respond()
+    library.decide(incident_id, orders=[{"seat": "fire", "instruction": "Hold the stairwell",
                                     "due_at": _in(library, hours=1)}])
     with library.db.transaction() as session:
         incidents.end(session=session, actor=library.actors["li.community"], incident_id=incident_id,
@@ -120,17 +99,17 @@ def test_open_orders_are_cancelled_with_the_incident(library: Library) -> None:
 ])
 def test_a_wrong_order_is_refused_naming_the_field_and_nothing_is_recorded(
         library: Library, order: dict[str, Any], field: str, code: str) -> None:
-    incident_id = _responding(library)
+    incident_id = library.respond()
     before = library.open_elements(incident_id)
     with pytest.raises(InvalidInput) as refused:
-        _decide(library, incident_id, [{"due_at": _in(library, minutes=30), **order}])
+        library.decide(incident_id, orders=[{"due_at": _in(library, minutes=30), **order}])
     assert refused.value.fields[field].code == code
     assert _trail(library, incident_id) == []
     assert library.open_elements(incident_id) == before
 
 
 def test_an_order_is_given_only_with_a_decision(library: Library) -> None:
-    incident_id = _responding(library)
+    incident_id = library.respond()
     with pytest.raises(InvalidInput) as refused:
         library.message(incident_id, "order", {"seat": "police", "instruction": "Close the road",
                                                "due_at": _in(library, minutes=30)})
@@ -143,7 +122,7 @@ def test_a_process_without_orders_refuses_them_and_records_nothing(library: Libr
         seats.seat(session=session, actor=ADMIN, username="li.community", role=seats.COMMANDER,
                    incident_id=incident_id)
     with pytest.raises(Conflict) as refused:
-        _decide(library, incident_id, [{"seat": "fire", "instruction": "Hold the stairwell",
+        library.decide(incident_id, orders=[{"seat": "fire", "instruction": "Hold the stairwell",
                                         "due_at": _in(library, hours=1)}])
     assert refused.value.message.code == "order.not_taken"
     assert _trail(library, incident_id) == []
