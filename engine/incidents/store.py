@@ -16,7 +16,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from engine.db import on_commit
-from engine.db.upsert import insert_for
+from engine.db.upsert import insert_for, upsert_for
 from engine.models import Incident, ProcessDefinition, TaskDataRow, WorkflowTaskRow
 from engine.workflow import Dispatcher, StateDelta, TaskRecord, WorkflowRuntime, live_rows
 
@@ -139,9 +139,7 @@ def save_runtime(session: Session, incident: Incident, runtime: WorkflowRuntime)
         for record in delta.upserts
     ]
     if rows:  # new and changed rows alike: one INSERT … ON CONFLICT DO UPDATE
-        upsert = insert_for(session, _TASKS)
-        session.execute(upsert.on_conflict_do_update(
-            index_elements=["incident_id", "id"], set_={name: upsert.excluded[name] for name in _UPDATED}), rows)
+        session.execute(upsert_for(session, _TASKS, keys=("incident_id", "id"), update=_UPDATED), rows)
     return delta
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from engine import notifications
 from engine.actors import TIMER_WORKER, Actor
 from engine.db import now
-from engine.db.upsert import insert_for
+from engine.db.upsert import upsert_for
 from engine.models import HumanTask, Incident, User
 from engine.workflow import TaskView
 from forms.vocabulary import TASK_READY
@@ -83,9 +83,7 @@ def mirror(session: Session, incident: Incident, ready: list[TaskView], actor: A
 def _write(session: Session, rows: list[HumanTask]) -> None:
     if not rows:
         return
-    upsert = insert_for(session, _TABLE)
-    session.execute(upsert.on_conflict_do_update(index_elements=["id"],
-                                                 set_={name: upsert.excluded[name] for name in _CHANGEABLE}),
+    session.execute(upsert_for(session, _TABLE, keys=("id",), update=_CHANGEABLE),
                     [{name: getattr(row, name) for name in _COLUMNS} for row in rows])
     _settle(row for row in rows if row in session)
 
