@@ -74,6 +74,12 @@ SEAT_ALREADY_HELD = code("seat.already_held", "{username} already holds the seat
 SEAT_NOT_HELD_THERE = code("seat.not_held_there", "{username} does not hold the seat '{role}' there")
 SEAT_NOT_HELD = code("seat.not_held", "{username} does not hold the seat '{role}'")
 SEAT_MUST_HOLD = code("seat.must_hold", "must hold the seat '{role}'")
+ESCALATION_NO_OTHER_HOLDER = code("escalation.no_other_holder",
+                                  "nobody else holds the seat '{role}' to take over '{task}'")
+ESCALATION_NAME_SOMEONE = code("escalation.name_someone",
+                               "name a holder of the seat '{role}', or choose another action")
+ESCALATION_NO_TIER_ABOVE = code("escalation.no_tier_above", "there is no tier above '{seat}' to send '{task}' to")
+ESCALATION_CHOOSE_ANOTHER = code("escalation.choose_another", "choose another action")
 USER_NOT_FOUND = code("user.not_found", "no user '{username}'")
 USER_ADD_ADMIN_ONLY = code("user.add_admin_only", "only an administrator can add users")
 USER_PASSWORD_ADMIN_ONLY = code("user.password_admin_only", "only an administrator can set passwords")

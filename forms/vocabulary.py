@@ -97,6 +97,21 @@ SEAT_LEVELS: Mapping[str, str] = {
 }
 
 
+#: The seat that commands for each tier leading a response (response_command.dmn's `leading_seat`).
+TIER_COMMAND_SEATS: Mapping[str, str] = {
+    "community": "community_commander", "street": "street_commander", "district": "district_commander",
+    "city": "city_commander", "province": "province_commander"}
+
+
+def command_seat_above(seat: str) -> str | None:
+    """The command seat of the tier above a command seat's tier (a community escalates to the street,
+    the street to the district …); None at the top, or for a seat that commands no tier."""
+    tier = next((t for t, s in TIER_COMMAND_SEATS.items() if s == seat), None)
+    if tier is None or tier == GOVERNANCE_LEVELS[-1]:
+        return None
+    return TIER_COMMAND_SEATS[GOVERNANCE_LEVELS[GOVERNANCE_LEVELS.index(tier) + 1]]
+
+
 def level_above(seat: str) -> str | None:
     """The tier above a seat's tier (None at the top, or for a seat without a tier)."""
     level = SEAT_LEVELS.get(seat)

@@ -22,6 +22,7 @@ EVENTS: dict[str, Template] = {
     "task_claimed": code("event.task_claimed", "Claimed '{task}'"),
     "task_released": code("event.task_released", "Released '{task}'"),
     "task_reassigned": code("event.task_reassigned", "Reassigned '{task}' to {to}"),
+    "task_escalated_up": code("event.task_escalated_up", "Sent '{task}' up from {role} to {seat}"),
     "phase_changed": code("event.phase_changed", "Phase {from} → {to}"),
     "response_level_changed": code("event.response_level_changed", "Response level {from} → {to}"),
     "decision_recorded": code("event.decision_recorded", "On-scene decision: {choice}"),

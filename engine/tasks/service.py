@@ -30,6 +30,7 @@ from engine.messages import (
     TASK_SEAT_NOT_HELD,
 )
 from engine.models import HumanTask, Incident, RoleAssignment
+from engine.tasks import escalation
 from forms import draws_field, validate
 from forms.vocabulary import ACTIVE, TASK_COMPLETED, TASK_READY
 
@@ -203,6 +204,7 @@ def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> Huma
         field = draws_field(form_of(session=session, task=task))
         short = registers.draw(session=session, actor=actor, incident_id=task.incident_id,
                                items=data.get(field) or [], field=field) if field else []
+        escalation.apply_answer(session, actor, locked, task, data)  # reassign / escalate_up move the late task
         # Later elements can tell who did it: `<element id>_by` joins the submitted data.
         locked.runtime.complete_task(task_id, {**data, f"{task.task_spec}_by": actor.username})
         for resource in short:

@@ -261,13 +261,35 @@ class WorkflowRuntime:
                 error.failed_at = _failed_element(getattr(exc, "task", None))
                 raise error from exc
 
-    def complete_task(self, task_id: str, data: Mapping[str, Any]) -> None:
+    def _task(self, task_id: str) -> Task:
         try:
             task = self._wf.get_task_from_id(UUID(task_id))
         except (TaskNotFoundException, ValueError) as exc:
             raise NotFound(TASK_NOT_IN_INCIDENT, task_id=task_id) from exc
         if task is None:
             raise NotFound(TASK_NOT_IN_INCIDENT, task_id=task_id)
+        return task
+
+    def task_data(self, task_id: str) -> dict[str, Any]:
+        """What a task sees of the process variables (a copy)."""
+        return dict(self._task(task_id).data)
+
+    def late_task_of(self, task_id: str) -> str | None:
+        """The ready task whose missed deadline `task_id` follows from: the activity a boundary
+        timer on the way to it is attached to (an escalation), or None."""
+        current, child = self._task(task_id), None
+        while current is not None:
+            if isinstance(current.task_spec, BoundaryEventSplit):
+                if child is None or not isinstance(getattr(child.task_spec, "event_definition", None),
+                                                   TimerEventDefinition):
+                    return None
+                late = [c for c in current.children if c.task_spec.manual and c.state == TaskState.READY]
+                return str(late[0].id) if late else None
+            current, child = current.parent, current
+        return None
+
+    def complete_task(self, task_id: str, data: Mapping[str, Any]) -> None:
+        task = self._task(task_id)
         if not task.task_spec.manual:
             raise InvalidInput(TASK_NOT_HUMAN, task_id=task_id, fields={"task_id": TASK_NOT_HUMAN_FIELD()})
         if task.state != TaskState.READY:
