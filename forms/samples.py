@@ -33,6 +33,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
                             "what_to_change": "Monthly fire-lane inspections by grid workers.",
                             "lessons": ["Keep fire lanes clear", "Pre-assign a second engine company"]},
     "message_change_level": {"level": "II", "reason": "Gas reached building 4; more residents exposed."},
+    "message_evacuate": {"area": "Buildings 2-4", "reason": "Gas spreading to the neighbouring buildings.",
+                         "people_expected": 150},
     # the process library
     "incident_full_report": {
         "category": "accident_disaster", "unit": UNIT, "location": "Building 3",

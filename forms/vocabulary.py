@@ -246,6 +246,23 @@ PROCESS_LABELS: Labels = {"hazard_screening": ("Hazard screening", "隐患排查
                           "emergency_drill": ("Emergency drill", "应急演练"),
                           "risk_assessment": ("Community risk assessment", "社区风险评估")}
 
+#: What the response did, counted from the forms that report it (shown with the report register and
+#: in the after-action report): count -> (form, field), summed over the incident's completed tasks.
+RESPONSE_COUNTS: Mapping[str, tuple[str, str]] = {
+    "people_moved_first": ("first_response", "people_moved"),
+    "people_rescued_first": ("first_response", "people_rescued"),
+    "people_evacuated": ("evacuation_report", "people_evacuated"),
+    "vulnerable_residents_evacuated": ("evacuation_report", "vulnerable_residents_evacuated"),
+    "people_sheltered": ("sheltering_report", "people_sheltered"),
+}
+RESPONSE_COUNT_LABELS: Labels = {
+    "people_moved_first": ("Moved out of danger in the first response", "先期处置转移人数"),
+    "people_rescued_first": ("Rescued in the first response", "先期处置救助人数"),
+    "people_evacuated": ("People evacuated", "疏散转移人数"),
+    "vulnerable_residents_evacuated": ("Vulnerable residents evacuated", "转移特殊群体人数"),
+    "people_sheltered": ("People sheltered", "安置人数"),
+}
+
 #: The closed lists a form schema may name with `"x-vocabulary": "<name>"`: codes and their labels.
 ENUMS: Mapping[str, tuple[tuple[str, ...], Labels]] = {
     "level": (LEVELS, LEVEL_LABELS), "category": (CATEGORIES, CATEGORY_LABELS), "phase": (PHASES, PHASE_LABELS),
@@ -266,4 +283,5 @@ LABELS: Mapping[str, Labels] = {
     "schedule_rule": SCHEDULE_RULE_LABELS, "drill_type": DRILL_TYPE_LABELS, "process": PROCESS_LABELS,
     "warning_level": WARNING_LEVEL_LABELS, "warning_event": WARNING_EVENT_LABELS,
     "warning_change": WARNING_CHANGE_LABELS,
+    "response_count": RESPONSE_COUNT_LABELS,
 }

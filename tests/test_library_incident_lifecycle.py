@@ -74,7 +74,7 @@ def test_level_iv_is_commanded_by_the_community_and_closes_without_reviews(libra
     # level IV: fire, medical, police (the cordon) and volunteers; logistics waits for a level rise; no evacuation
     assert library.open_elements(incident_id) == FIRST_TIER
     state = library.state(incident_id)
-    assert state.waiting_messages == ["change_level", "order", "response_over"]
+    assert state.waiting_messages == ["change_level", "evacuate", "order", "response_over"]
     assert {t.element for t in state.timers} == {
         "fire_rescue_deadline", "medical_care_deadline", "police_traffic_deadline", "volunteer_mobilisation_deadline",
         "follow_up_due"}
@@ -206,7 +206,7 @@ def test_a_rise_within_the_command_level_keeps_the_commander(library: Library) -
     assert library.incident(incident_id).response_level == "I"
     assert library.commander(incident_id) == "yan.province"  # II -> I: still the province's command
     assert library.open_elements(incident_id) == sorted(FIRST_TIER + SECOND_TIER)  # nothing new to open
-    assert library.state(incident_id).waiting_messages == ["change_level", "order", "response_over"]
+    assert library.state(incident_id).waiting_messages == ["change_level", "evacuate", "order", "response_over"]
     library.message(incident_id, "response_over", {"summary": "Contained."})
     assert library.open_elements(incident_id) == ["final_report"]
     assert library.incident(incident_id).response_level == "I"
@@ -229,10 +229,10 @@ def test_a_level_change_is_refused_while_the_new_commander_is_not_seated(library
     incident_id = _to_response(library, REPORT, "li.community")
     library.message(incident_id, "change_level", {"level": "III", "reason": "More residents affected"})
     assert library.open_elements(incident_id)[0] == "appoint_commander_for_level"
-    assert library.state(incident_id).waiting_messages == ["order"]  # hand over command first
+    assert library.state(incident_id).waiting_messages == ["evacuate", "order"]  # hand over command first
     library.complete(incident_id, "appoint_commander_for_level", commander_username="qin.city")
     assert library.commander(incident_id) == "qin.city"
-    assert library.state(incident_id).waiting_messages == ["change_level", "order", "response_over"]
+    assert library.state(incident_id).waiting_messages == ["change_level", "evacuate", "order", "response_over"]
 
 
 def test_the_commander_must_hold_the_command_seat_of_the_level(library: Library) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from api.pages.i18n import Translator
-from engine import tasks
+from engine import response, tasks
 from engine.overview import damage, reports
 from forms import FormNotFound, i18n, load_schema
 
@@ -41,6 +41,8 @@ def key_figures(session: Session, found: reports.AfterActionReport, lang: str, n
         (_("Orders given / done"), f"{len(orders)} / {sum(1 for o in orders if o.status == 'done')}"),
         (_("Improvement actions"), str(len(found.actions))),
     ]
+    figures += [(i18n.label("response_count", name, lang), str(value))
+                for name, value in response.response_counts(session=session, incident_id=incident.id).items()]
     submitted = damage.statistics(session=session, incident_id=incident.id).submissions
     if submitted:
         latest = submitted[-1]

@@ -18,4 +18,5 @@ def report_register(incident_id: IncidentId, _: CurrentUser, session: SessionDep
                     database: DatabaseDep) -> ReportRegisterOut:
     incident = incidents.get(session=session, incident_id=incident_id)
     found = response.report_register(session=session, incident_id=incident_id, now=database.clock.now())
-    return ReportRegisterOut(incident=incident.reference, reports=[ReportOut.model_validate(e) for e in found])
+    return ReportRegisterOut(incident=incident.reference, reports=[ReportOut.model_validate(e) for e in found],
+                             counts=response.response_counts(session=session, incident_id=incident_id))

@@ -27,3 +27,6 @@ class ReportOut(ResponseModel):
 class ReportRegisterOut(ResponseModel):
     incident: str = Field(description="The incident's reference.")
     reports: list[ReportOut]
+    counts: dict[str, int] = Field(description="What the response did, in numbers, for the reports: people moved "
+                                   "and rescued in the first response, evacuated, sheltered, … (each 0 until "
+                                   "reported).")

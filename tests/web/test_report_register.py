@@ -22,6 +22,7 @@ def _incident_with_a_late_report(db: Database, clock: ManualClock) -> str:
     library.complete(incident_id, "initial_report_phone")
     library.advance(minutes=55)  # the written one is 5 minutes late
     library.complete(incident_id, "initial_report_written")
+    library.complete(incident_id, "first_response", people_moved=18, people_rescued=2)  # counted for the reports
     return library.incident(incident_id).reference
 
 
@@ -39,6 +40,8 @@ def test_the_register_answers_over_the_api_on_a_page_and_as_csv(
         ("initial_report_phone", "initial", "street", False), ("initial_report_written", "initial", "district", True)]
     assert body["reports"][1]["due_at"].startswith("2026-05-12T07:00")
     assert body["reports"][1]["sent_at"].startswith("2026-05-12T07:05")
+    assert (body["counts"]["people_moved_first"], body["counts"]["people_rescued_first"],
+            body["counts"]["people_evacuated"]) == (18, 2, 0)
     assert auditor.client.get("/incidents/INC-2099-9999/reports",
                               headers={"Authorization": f"Bearer {token['access_token']}"}).status_code == 404
 
@@ -47,6 +50,7 @@ def test_the_register_answers_over_the_api_on_a_page_and_as_csv(
     assert page.status_code == 200
     assert "信息报告台账" in page.text and "首报" in page.text and "迟报" in page.text and "区（县）" in page.text
     assert 'data-element="initial_report_written" class="overdue"' in page.text
+    assert "先期处置转移人数</dt><dd>18</dd>" in page.text
     assert f'/ui/incidents/{ref}/reports"' in auditor.get(f"/ui/incidents/{ref}").text  # linked from the incident
 
     exported = auditor.get(f"/ui/incidents/{ref}/reports.csv")
