@@ -27,6 +27,7 @@ from api.routes import (
     schedules,
     tasks,
     users,
+    volunteers,
     warnings,
 )
 from api.security import SigningKey
@@ -106,7 +107,7 @@ def create_app(
     app.state.metrics = Metrics(database)
     errors.install(app)
     for module in (auth, incidents, failures, reports, tasks, attachments, decisions, warnings, registers, resources,
-                   schedules, definitions, audit, users, health):
+                   volunteers, schedules, definitions, audit, users, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # sees every answer

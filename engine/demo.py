@@ -7,7 +7,8 @@ grading (先期处置); three dead make it
 较大 (level III), so the city leads and its commander takes the scene; the initial report (首报)
 goes to the street by phone and to the district in writing within the hour, follow-up reports
 (续报) every four hours and the final report (终报) when the response is over; the fire team misses its
-deadline and the timer escalates to the commander, who records an on-scene decision that departs
+deadline and the timer escalates to the commander, who calls volunteers from the register as the second
+echelon (第二梯队) and records an on-scene decision that departs
 from the plan and orders the police to clear the fire lane (a task for the police seat, done in
 time); the response ends, recovery runs, and in learning the after-action review files an
 improvement action while a reviewer who is not the decision's maker rules on it (fault tolerance,
@@ -26,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import audit, incidents, response, seats, tasks, warnings
+from engine import audit, incidents, registers, response, seats, tasks, warnings
 from engine.actors import Actor
 from engine.clock import ManualClock
 from engine.db import Database
@@ -147,6 +148,18 @@ def _change_warning(player: _Player, warning: int, change: str, reason: str, lev
                         level=level, reason=reason)
 
 
+def _second_echelon(player: _Player, incident: int) -> None:
+    """The first wave is at work; the commander calls volunteers (第二梯队) from the register."""
+    with player.db.transaction() as session:
+        team = registers.register_volunteer(
+            session=session, actor=player.actors["zheng.volunteers"], kind="organisation", name="Hehua Red Cross team",
+            skills=["care_for_vulnerable", "first_aid"], contact="138 0000 0001", unit=UNIT, people=4).id
+    player.message(incident, "request_volunteers", SAMPLES["message_request_volunteers"])
+    player.play(incident, "volunteer_mobilisation", matches=[
+        {"volunteer_id": team, "need": SAMPLES["message_request_volunteers"]["needs"][0]["task"]}])
+    player.play(incident, "volunteer_work")
+
+
 def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
     warning = _receive_warning(player)
     player.play_all(warning, until="")  # every grid confirms it was reached; the yellow seats stand by
@@ -161,9 +174,9 @@ def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
     player.play(incident, "initial_report_written")  # and in writing to the district within the hour
     player.play(incident, "appoint_commander", commander_username="qin.city")
     player.play(incident, "activate_response", evacuation_ordered=True, evacuation_area="Buildings 2-4")
-    for element in ("medical_care", "volunteer_mobilisation", "logistics_supply", "police_traffic",
-                    "evacuate_residents"):
+    for element in ("medical_care", "logistics_supply", "police_traffic", "evacuate_residents"):
         player.play(incident, element)
+    _second_echelon(player, incident)
     player.clock.advance(timedelta(minutes=31))  # the fire team is late: its 30-minute deadline passes
     timers.sweep(player.db)
     player.play(incident, "escalate_fire_rescue")
@@ -217,6 +230,7 @@ _DESCRIBE = {
     "warning_received": lambda p: f"WARNING received: {p.get('level')} {p.get('event')} from {p.get('issuer')}",
     "warning_changed": lambda p: f"warning {p.get('change')}: {p.get('from')} → {p.get('to') or '-'}"
                                  f" ({p.get('reason')})",
+    "volunteer_deployed": lambda p: f"SECOND ECHELON: {p.get('name')} sent out for '{p.get('need')}'",
     "commander_seated": lambda p: f"{p.get('username')} seated as on-scene commander ({p.get('seat')})",
     "improvement_action_recorded": lambda p: f"improvement action: {p.get('title')} → {p.get('process')}",
     "improvement_action_escalated": lambda p: f"improvement action overdue (due {p.get('due_at')}): supervised",
@@ -247,12 +261,15 @@ def _report_register(db: Database, incident_id: int) -> list[str]:
     """The incident's 信息报告台账: each report owed upward, to whom, due and sent."""
     with db.read() as session:
         found = response.report_register(session=session, incident_id=incident_id, now=db.clock.now())
+        counts = response.response_counts(session=session, incident_id=incident_id)
     lines = ["report register (信息报告台账):"]
     for entry in found:
         sent = f"{entry.sent_at:%m-%d %H:%M}" if entry.sent_at else "not sent"
         due = f"{entry.due_at:%m-%d %H:%M}" if entry.due_at else "-"
         lines.append(f"  {entry.title:<36} to {entry.addressee or '-':<9} due {due}  sent {sent}"
                      + ("  LATE" if entry.late else ""))
+    lines.append("what the response did: " + ", ".join(f"{name.replace('_', ' ')} {value}"
+                                                        for name, value in counts.items()))
     return lines
 
 

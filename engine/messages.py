@@ -184,6 +184,13 @@ RESOURCE_SHORT = code("resource.short",
 RESOURCE_SHORT_FIELD = code("resource.short_field", "at most {available}")
 RESOURCE_NOT_VALID = code("resource.not_valid", "the resource cannot be registered: see the fields")
 RESOURCE_MANAGERS_ONLY = code("resource.managers_only", "only logistics can change the resources register")
+VOLUNTEER_NOT_FOUND = code("volunteer.not_found", "no volunteer {volunteer_id} in the register")
+VOLUNTEER_COORDINATORS_ONLY = code("volunteer.coordinators_only",
+                                   "only the volunteer coordinator can change the volunteer register")
+VOLUNTEER_NOT_AVAILABLE = code("volunteer.not_available", "{name} is not available (out with another incident, "
+                               "or matched twice)")
+VOLUNTEER_NOT_AVAILABLE_FIELD = code("volunteer.not_available_field", "not available now")
+VOLUNTEER_NOT_VALID = code("volunteer.not_valid", "the volunteer cannot be registered: see the fields")
 
 # --- operators (service tasks of a model) ----------------------------------------------------------
 OPERATOR_UNKNOWN = code("operator.unknown", "the model calls an unknown operator '{name}'")

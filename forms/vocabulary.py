@@ -246,6 +246,18 @@ PROCESS_LABELS: Labels = {"hazard_screening": ("Hazard screening", "隐患排查
                           "emergency_drill": ("Emergency drill", "应急演练"),
                           "risk_assessment": ("Community risk assessment", "社区风险评估")}
 
+#: The volunteer and social-organisation register (the second echelon, 第二梯队).
+VOLUNTEER_KINDS = ("volunteer", "organisation")
+VOLUNTEER_KIND_LABELS: Labels = {"volunteer": ("Volunteer", "志愿者"),
+                                 "organisation": ("Social organisation", "社会组织")}
+VOLUNTEER_SKILLS = ("guidance", "first_aid", "care_for_vulnerable", "supplies", "search_rescue", "counselling")
+VOLUNTEER_SKILL_LABELS: Labels = {
+    "guidance": ("Guiding and keeping order", "引导疏散与秩序维护"), "first_aid": ("First aid", "急救"),
+    "care_for_vulnerable": ("Care for vulnerable residents", "特殊群体照护"),
+    "supplies": ("Carrying and handing out supplies", "物资搬运与发放"),
+    "search_rescue": ("Search and rescue", "搜救"), "counselling": ("Psychological support", "心理疏导"),
+}
+
 #: What the response did, counted from the forms that report it (shown with the report register and
 #: in the after-action report): count -> (form, field), summed over the incident's completed tasks.
 RESPONSE_COUNTS: Mapping[str, tuple[str, str]] = {
@@ -254,6 +266,9 @@ RESPONSE_COUNTS: Mapping[str, tuple[str, str]] = {
     "people_evacuated": ("evacuation_report", "people_evacuated"),
     "vulnerable_residents_evacuated": ("evacuation_report", "vulnerable_residents_evacuated"),
     "people_sheltered": ("sheltering_report", "people_sheltered"),
+    "volunteers_deployed": ("volunteer_work", "people"),
+    "volunteer_hours": ("volunteer_work", "hours"),
+    "people_helped_by_volunteers": ("volunteer_work", "people_helped"),
 }
 RESPONSE_COUNT_LABELS: Labels = {
     "people_moved_first": ("Moved out of danger in the first response", "先期处置转移人数"),
@@ -261,6 +276,9 @@ RESPONSE_COUNT_LABELS: Labels = {
     "people_evacuated": ("People evacuated", "疏散转移人数"),
     "vulnerable_residents_evacuated": ("Vulnerable residents evacuated", "转移特殊群体人数"),
     "people_sheltered": ("People sheltered", "安置人数"),
+    "volunteers_deployed": ("Volunteers who came", "到场志愿者人数"),
+    "volunteer_hours": ("Volunteer hours", "志愿服务时长（小时）"),
+    "people_helped_by_volunteers": ("People helped by volunteers", "志愿者帮助人数"),
 }
 
 #: The closed lists a form schema may name with `"x-vocabulary": "<name>"`: codes and their labels.
@@ -269,6 +287,8 @@ ENUMS: Mapping[str, tuple[tuple[str, ...], Labels]] = {
     "urgency": (URGENCIES, URGENCY_LABELS), "ruling": (RULINGS, RULING_LABELS),
     "hazard_grade": (HAZARD_GRADES, GRADE_LABELS), "resource_kind": (RESOURCE_KINDS, RESOURCE_KIND_LABELS),
     "plan_section": (PLAN_SECTIONS, PLAN_SECTION_LABELS), "capability": (CAPABILITIES, CAPABILITY_LABELS),
+    "volunteer_kind": (VOLUNTEER_KINDS, VOLUNTEER_KIND_LABELS),
+    "volunteer_skill": (VOLUNTEER_SKILLS, VOLUNTEER_SKILL_LABELS),
     "severity": (SEVERITIES, SEVERITY_LABELS), "tier": (GOVERNANCE_LEVELS, GOVERNANCE_LEVEL_LABELS),
     "warning_level": (WARNING_LEVELS, WARNING_LEVEL_LABELS), "warning_event": (WARNING_EVENTS, WARNING_EVENT_LABELS),
 }
@@ -283,5 +303,6 @@ LABELS: Mapping[str, Labels] = {
     "schedule_rule": SCHEDULE_RULE_LABELS, "drill_type": DRILL_TYPE_LABELS, "process": PROCESS_LABELS,
     "warning_level": WARNING_LEVEL_LABELS, "warning_event": WARNING_EVENT_LABELS,
     "warning_change": WARNING_CHANGE_LABELS,
-    "response_count": RESPONSE_COUNT_LABELS,
+    "response_count": RESPONSE_COUNT_LABELS, "volunteer_kind": VOLUNTEER_KIND_LABELS,
+    "volunteer_skill": VOLUNTEER_SKILL_LABELS,
 }

@@ -213,7 +213,7 @@ def run_exercise(library: Library, drill_id: int) -> None:
     library.complete(drill_id, "record_report")
     library.complete(drill_id, "appoint_commander", commander_username="li.community")
     library.complete(drill_id, "activate_response")
-    for element in ("fire_rescue", "medical_care", "police_traffic", "volunteer_mobilisation"):
+    for element in ("fire_rescue", "medical_care", "police_traffic"):
         library.complete(drill_id, element)
     library.message(drill_id, "response_over", {"summary": "Exercise objectives reached."})
     for element in ("final_report", "damage_statistics", "verify_statistics", "loss_assessment", "relief_distribution",

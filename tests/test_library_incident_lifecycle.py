@@ -20,8 +20,11 @@ from tests.library_helpers import FORM_SAMPLES, UNIT, Library
 REPORT = FORM_SAMPLES["incident_full_report"]
 LEVEL_I_REPORT = {**REPORT, "deaths": 35, "trapped": 6, "people_affected": 2000, "economic_loss": 800}
 #: Police cordon and traffic control open at every level (先期处置 and the first wave); logistics at III and above.
-FIRST_TIER = ["fire_rescue", "medical_care", "police_traffic", "volunteer_mobilisation"]
+#: Volunteers are the second echelon: they come only when the commander requests them (test_library_volunteers.py).
+FIRST_TIER = ["fire_rescue", "medical_care", "police_traffic"]
 SECOND_TIER = ["logistics_supply"]
+#: What the commander may send while the command post waits (evacuate, order and request_volunteers at any time).
+MESSAGES = ["change_level", "evacuate", "order", "request_volunteers", "response_over"]
 RECOVERY = ["loss_assessment", "relief_distribution", "requisition_compensation"]
 @pytest.fixture(params=[False, True], ids=["cached", "restored"])
 def library(request: pytest.FixtureRequest, db: Database, clock: ManualClock) -> Library:
@@ -71,13 +74,12 @@ def test_level_iv_is_commanded_by_the_community_and_closes_without_reviews(libra
     assert library.task(incident_id, "activate_response").role == "commander"
     library.complete(incident_id, "activate_response")
 
-    # level IV: fire, medical, police (the cordon) and volunteers; logistics waits for a level rise; no evacuation
+    # level IV: fire, medical and police (the cordon); logistics waits for a level rise; no evacuation, no volunteers
     assert library.open_elements(incident_id) == FIRST_TIER
     state = library.state(incident_id)
-    assert state.waiting_messages == ["change_level", "evacuate", "order", "response_over"]
+    assert state.waiting_messages == MESSAGES
     assert {t.element for t in state.timers} == {
-        "fire_rescue_deadline", "medical_care_deadline", "police_traffic_deadline", "volunteer_mobilisation_deadline",
-        "follow_up_due"}
+        "fire_rescue_deadline", "medical_care_deadline", "police_traffic_deadline", "follow_up_due"}
     for element in FIRST_TIER:
         library.complete(incident_id, element)
     assert library.advance(minutes=90) == []  # every deadline met: nothing escalates
@@ -114,7 +116,7 @@ def test_level_i_runs_every_phase_with_escalation_reports_evacuation_and_review(
     assert fire.due_at == library.clock.now() + timedelta(minutes=30)
 
     # every department reports in time except fire and rescue
-    for element in ["medical_care", "police_traffic", "volunteer_mobilisation", *SECOND_TIER, "evacuate_residents"]:
+    for element in ["medical_care", "police_traffic", *SECOND_TIER, "evacuate_residents"]:
         library.complete(incident_id, element)
     assert library.advance(minutes=29) == []
     assert library.advance(minutes=2) == [incident.reference]
@@ -168,7 +170,7 @@ def test_a_level_change_reseats_command_and_calls_in_the_second_tier(
     incident_id = _to_response(library, REPORT, "li.community")
     library.complete(incident_id, "fire_rescue")
     library.complete(incident_id, "police_traffic")
-    assert library.open_elements(incident_id) == ["medical_care", "volunteer_mobilisation"]
+    assert library.open_elements(incident_id) == ["medical_care"]
 
     library.message(incident_id, "change_level", {"level": "II", "reason": "Gas reached building 4"},
                     as_user="li.community")
@@ -176,8 +178,7 @@ def test_a_level_change_reseats_command_and_calls_in_the_second_tier(
     assert incident.response_level == "II"
     assert library.audit(incident_id, "response_level_changed")[-1] == {"from": "IV", "to": "II"}
     # command moves up to the province: its command seat (not the duty officer) names the commander
-    assert library.open_elements(incident_id) == ["appoint_commander_for_level", "medical_care",
-                                                  "volunteer_mobilisation"]
+    assert library.open_elements(incident_id) == ["appoint_commander_for_level", "medical_care"]
     assert library.task(incident_id, "appoint_commander_for_level").role == "province_commander"
     with pytest.raises(InvalidInput):  # a community commander cannot command a level II response
         library.complete(incident_id, "appoint_commander_for_level", commander_username="li.community")
@@ -185,7 +186,7 @@ def test_a_level_change_reseats_command_and_calls_in_the_second_tier(
     assert library.commander(incident_id) == "yan.province"
     assert [a["username"] for a in library.audit(incident_id, "commander_seated")] == [
         "li.community", "yan.province"]
-    assert library.open_elements(incident_id) == sorted(["medical_care", "volunteer_mobilisation", *SECOND_TIER])
+    assert library.open_elements(incident_id) == sorted(["medical_care", *SECOND_TIER])
 
     # a stale branch completing later does not pull the level back
     library.complete(incident_id, "medical_care")
@@ -206,7 +207,7 @@ def test_a_rise_within_the_command_level_keeps_the_commander(library: Library) -
     assert library.incident(incident_id).response_level == "I"
     assert library.commander(incident_id) == "yan.province"  # II -> I: still the province's command
     assert library.open_elements(incident_id) == sorted(FIRST_TIER + SECOND_TIER)  # nothing new to open
-    assert library.state(incident_id).waiting_messages == ["change_level", "evacuate", "order", "response_over"]
+    assert library.state(incident_id).waiting_messages == MESSAGES
     library.message(incident_id, "response_over", {"summary": "Contained."})
     assert library.open_elements(incident_id) == ["final_report"]
     assert library.incident(incident_id).response_level == "I"
@@ -229,10 +230,10 @@ def test_a_level_change_is_refused_while_the_new_commander_is_not_seated(library
     incident_id = _to_response(library, REPORT, "li.community")
     library.message(incident_id, "change_level", {"level": "III", "reason": "More residents affected"})
     assert library.open_elements(incident_id)[0] == "appoint_commander_for_level"
-    assert library.state(incident_id).waiting_messages == ["evacuate", "order"]  # hand over command first
+    assert library.state(incident_id).waiting_messages == ["evacuate", "order", "request_volunteers"]  # hand over first
     library.complete(incident_id, "appoint_commander_for_level", commander_username="qin.city")
     assert library.commander(incident_id) == "qin.city"
-    assert library.state(incident_id).waiting_messages == ["change_level", "evacuate", "order", "response_over"]
+    assert library.state(incident_id).waiting_messages == MESSAGES
 
 
 def test_the_commander_must_hold_the_command_seat_of_the_level(library: Library) -> None:

@@ -80,7 +80,7 @@ def test_lanes_are_seats_and_every_task_has_a_phase_and_a_form(process_id: str) 
 
 def test_the_lifecycle_takes_the_commanders_messages() -> None:
     info = _bundle()["incident_lifecycle"]
-    assert info.messages == ("change_level", "evacuate", "order", "response_over")
+    assert info.messages == ("change_level", "evacuate", "order", "request_volunteers", "response_over")
     assert "reviewer" in info.lanes  # from the called fault_tolerance_review, which declares its own lanes
 
 

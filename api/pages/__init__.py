@@ -25,6 +25,7 @@ from api.pages import (
     reporting,
     response,
     tasks,
+    volunteers,
     warnings,
 )
 from api.pages.render import PREFIX, STATIC
@@ -39,7 +40,7 @@ def install(app: FastAPI) -> None:
     app.state.pages_installed = True
     i18n.load_all()
     for module in (auth, tasks, reporting, incidents, failures, response, audit, overview, prevention, improvements,
-                   warnings, live):
+                   volunteers, warnings, live):
         app.include_router(module.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="pages-static")
     if not any(getattr(route, "path", None) == "/" for route in app.routes):

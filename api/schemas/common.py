@@ -77,6 +77,8 @@ ScheduledProcess = one_of(vocabulary.SCHEDULED_PROCESSES)
 ScheduleRule = one_of(vocabulary.SCHEDULE_RULES)
 DrillType = one_of(vocabulary.DRILL_TYPES)
 ResourceKind = one_of(vocabulary.RESOURCE_KINDS)
+VolunteerKind = one_of(vocabulary.VOLUNTEER_KINDS)
+VolunteerSkill = one_of(vocabulary.VOLUNTEER_SKILLS)
 
 Name = text(64, 1)
 ShortText = text(200, 1)

@@ -14,6 +14,7 @@ from engine.models.schedules import Schedule
 from engine.models.secrets import DeploymentSecret
 from engine.models.tasks import HumanTask
 from engine.models.users import CacheVersion, RoleAssignment, User
+from engine.models.volunteers import Volunteer
 from engine.models.workflow_state import TaskDataRow, WorkflowTaskRow
 
 __all__ = [
@@ -45,5 +46,6 @@ __all__ = [
     "Schedule",
     "TaskDataRow",
     "User",
+    "Volunteer",
     "WorkflowTaskRow",
 ]

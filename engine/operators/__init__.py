@@ -5,7 +5,7 @@ complete table wherever it is read. Where to add one: a function decorated with
 `@operator("name")` in the body module of its domain (or a new module imported here).
 """
 
-from engine.operators import command, hazards, improvements, learning, linked, plans, resources, rulings
+from engine.operators import command, hazards, improvements, learning, linked, plans, resources, rulings, volunteers
 from engine.operators.registry import OPERATORS, Context, InstanceStarter, Operator, dispatcher_for, operator
 
 __all__ = [
@@ -23,4 +23,5 @@ __all__ = [
     "plans",
     "resources",
     "rulings",
+    "volunteers",
 ]

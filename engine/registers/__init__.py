@@ -23,6 +23,9 @@ from engine.registers.resources import (
     register,
     restock,
 )
+from engine.registers.volunteers import deploy as deploy_volunteers
+from engine.registers.volunteers import get_volunteer, list_volunteers, register_volunteer
+from engine.registers.volunteers import stand_down as stand_down_volunteers
 
 __all__ = [
     "MAX_PAGE",
@@ -48,4 +51,9 @@ __all__ = [
     "needing_rotation",
     "register",
     "restock",
+    "deploy_volunteers",
+    "get_volunteer",
+    "list_volunteers",
+    "register_volunteer",
+    "stand_down_volunteers",
 ]

@@ -30,7 +30,7 @@ PASSWORD_HASH = FAST_HASHER.hash(PASSWORD)
 SEATS = {
     "duty": "duty_officer", "commander": "commander", "fire": "fire", "medical": "medical",
     "grid": "grid_worker", "recovery": "recovery_officer", "auditor": "auditor", "reviewer": "reviewer",
-    "logistics": "logistics",
+    "logistics": "logistics", "volunteers": "volunteer_coordinator",
 }
 SETTINGS = Settings(secret_key="test-secret-key-long-enough-for-hs256!", token_ttl_seconds=900)
 
