@@ -50,6 +50,13 @@ def _row(row: Base, *, leave_out: Iterable[str] = ()) -> dict[str, Any]:
     return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key not in leave_out}
 
 
+def _in_order(model: type[Base]) -> list[Any]:
+    """The order records happened in: by creation time where a record has one (a task's id is a
+    random uuid), then by id."""
+    created = model.__table__.columns.get("created_at")
+    return [created, model.__table__.c.id] if created is not None else [model.__table__.c.id]
+
+
 def closed_before(*, session: Session, cutoff: datetime) -> list[int]:
     """The ids of incidents that closed before `cutoff`, oldest first."""
     return list(session.scalars(select(Incident.id).where(Incident.status == CLOSED, Incident.ended_at < cutoff)
@@ -65,7 +72,7 @@ def export(*, session: Session, actor: Actor, incident_ids: list[int]) -> dict[s
         entry: dict[str, Any] = {"incident": _row(incident, leave_out=("workflow_meta",))}
         for name, model in RECORDS:
             rows = session.scalars(select(model).where(model.incident_id == incident_id)  # type: ignore[attr-defined]
-                                   .order_by(model.id))  # type: ignore[attr-defined]
+                                   .order_by(*_in_order(model)))
             entry[name] = [_row(r) for r in rows]
         entry["audit"] = [_row(e, leave_out=("id",)) for e in session.scalars(
             select(AuditEvent).where(AuditEvent.chain == chain_of(incident_id)).order_by(AuditEvent.seq))]
