@@ -153,7 +153,8 @@ def _second_echelon(player: _Player, incident: int) -> None:
     with player.db.transaction() as session:
         team = registers.register_volunteer(
             session=session, actor=player.actors["zheng.volunteers"], kind="organisation",
-            name="荷花小区红十字志愿服务队", skills=["care_for_vulnerable", "first_aid"], contact="138 0000 0001", unit=UNIT, people=4).id
+            name="荷花小区红十字志愿服务队", skills=["care_for_vulnerable", "first_aid"], contact="138 0000 0001",
+            unit=UNIT, people=4).id
     player.message(incident, "request_volunteers", SAMPLES["message_request_volunteers"])
     player.play(incident, "volunteer_mobilisation", matches=[
         {"volunteer_id": team, "need": SAMPLES["message_request_volunteers"]["needs"][0]["task"]}])
