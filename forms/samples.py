@@ -151,7 +151,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
                                         "text": "Close the riser valve; its key is at the service station."}]},
     "plan_approval": {"approved": True, "comments": "Clear and short."},
     "risk_assessment": {"history": "2021: flooding of the underground garage; 2024: a gas leak in building 3.",
-                        "likely_hazards": "Garage flooding in summer storms; gas leaks from old risers in buildings 1-6.",
+                        "likely_hazards": "Garage flooding in summer storms; gas leaks from old risers "
+                                          "in buildings 1-6.",
                         "exposed": "38 elderly residents living alone, 6 wheelchair users, mostly in buildings 2-4.",
                         "risk_section": "Flooding: underground garage (summer). Gas: old risers, buildings 1-6. "
                                         "Exposed: 38 elderly living alone, 6 wheelchair users (buildings 2-4)."},
