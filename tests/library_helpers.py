@@ -140,14 +140,16 @@ class Library:
         self.clock.advance(timedelta(**delta))
         return timers.sweep(self.db).advanced
 
-    def respond(self) -> int:
+    def respond(self, report: dict[str, Any] | None = None, commander: str = "li.community", **activation: Any) -> int:
         """An incident_lifecycle played to its response: first response, the initial reports, the
-        report graded below 一般, li.community in command, the response activated."""
+        report (by default graded below 一般), `commander` in command, the response activated (with
+        `activation`'s answers)."""
         incident_id = self.start("incident_lifecycle")
-        for element in ("first_response", "initial_report_phone", "initial_report_written", "record_report"):
+        for element in ("first_response", "initial_report_phone", "initial_report_written"):
             self.complete(incident_id, element)
-        self.complete(incident_id, "appoint_commander", commander_username="li.community")
-        self.complete(incident_id, "activate_response")
+        self.complete(incident_id, "record_report", report)
+        self.complete(incident_id, "appoint_commander", commander_username=commander)
+        self.complete(incident_id, "activate_response", **activation)
         return incident_id
 
     def decide(self, incident_id: int, *, departs_from_plan: bool = False, choice: str = "Tow the parked cars now",

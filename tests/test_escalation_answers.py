@@ -27,12 +27,7 @@ def library(request: pytest.FixtureRequest, db: Database, clock: ManualClock) ->
 
 
 def _fire_team_late(library: Library, report: dict, commander: str) -> int:
-    incident_id = library.start("incident_lifecycle")
-    for element in ("first_response", "initial_report_phone", "initial_report_written"):
-        library.complete(incident_id, element)
-    library.complete(incident_id, "record_report", report)
-    library.complete(incident_id, "appoint_commander", commander_username=commander)
-    library.complete(incident_id, "activate_response")
+    incident_id = library.respond(report, commander)
     library.advance(minutes=31)  # fire and rescue misses its 30 minutes
     assert library.task(incident_id, "escalate_fire_rescue").role == "commander"
     return incident_id

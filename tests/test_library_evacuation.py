@@ -30,11 +30,7 @@ def _counts(library: Library, incident_id: int) -> dict[str, int]:
 
 
 def test_an_evacuation_ordered_mid_response_is_carried_out_and_counted(library: Library) -> None:
-    incident_id = library.start("incident_lifecycle")
-    for element in ("first_response", "initial_report_phone", "initial_report_written", "record_report"):
-        library.complete(incident_id, element)
-    library.complete(incident_id, "appoint_commander", commander_username="li.community")
-    library.complete(incident_id, "activate_response")  # no evacuation at activation
+    incident_id = library.respond()  # no evacuation at activation
     library.complete(incident_id, "fire_rescue")
     assert "evacuate_residents" not in library.open_elements(incident_id)
 

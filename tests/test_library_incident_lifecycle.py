@@ -39,13 +39,8 @@ def _report_initially(library: Library, incident_id: int) -> None:
 
 
 def _to_response(library: Library, report: dict, commander: str, *, evacuate: bool = False) -> int:
-    incident_id = library.start("incident_lifecycle")
-    _report_initially(library, incident_id)
-    library.complete(incident_id, "record_report", report)
-    library.complete(incident_id, "appoint_commander", commander_username=commander)
-    library.complete(incident_id, "activate_response", evacuation_ordered=evacuate,
-                     evacuation_area="Buildings 2-4" if evacuate else "")
-    return incident_id
+    return library.respond(report, commander, evacuation_ordered=evacuate,
+                           evacuation_area="Buildings 2-4" if evacuate else "")
 
 
 def _recover(library: Library, incident_id: int) -> None:

@@ -27,17 +27,6 @@ def _register(library: Library, incident_id: int) -> list[response.ReportEntry]:
         return response.report_register(session=session, incident_id=incident_id, now=library.clock.now())
 
 
-def _to_response(library: Library, report: dict, commander: str) -> int:
-    incident_id = library.start("incident_lifecycle")
-    library.complete(incident_id, "first_response")
-    library.complete(incident_id, "initial_report_phone")
-    library.complete(incident_id, "initial_report_written")
-    library.complete(incident_id, "record_report", report)
-    library.complete(incident_id, "appoint_commander", commander_username=commander)
-    library.complete(incident_id, "activate_response")
-    return incident_id
-
-
 def test_a_late_initial_report_escalates_and_stays_late(library: Library) -> None:
     started = library.clock.now()
     incident_id = library.start("incident_lifecycle")
@@ -70,7 +59,7 @@ def test_a_late_initial_report_escalates_and_stays_late(library: Library) -> Non
 
 
 def test_follow_up_reports_come_at_the_cadence_of_the_level(library: Library) -> None:
-    incident_id = _to_response(library, REPORT, "li.community")  # below 一般: every 12 hours
+    incident_id = library.respond(REPORT, "li.community")  # below 一般: every 12 hours
     library.advance(hours=11, minutes=59)
     assert "situation_report" not in library.open_elements(incident_id)
     library.advance(minutes=2)
@@ -100,7 +89,7 @@ def test_follow_up_reports_come_at_the_cadence_of_the_level(library: Library) ->
 
 
 def test_the_final_report_follows_the_response_before_recovery(library: Library) -> None:
-    incident_id = _to_response(library, REPORT, "li.community")
+    incident_id = library.respond(REPORT, "li.community")
     library.message(incident_id, "response_over", {"summary": "Leak closed."})
     final = library.task(incident_id, "final_report")
     assert (final.role, final.subject, final.due_at) == ("duty_officer", "district",

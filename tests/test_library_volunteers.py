@@ -37,15 +37,6 @@ def _register(library: Library) -> tuple[int, int, int]:
         return team.id, wu.id, ma.id
 
 
-def _respond(library: Library) -> int:
-    incident_id = library.start("incident_lifecycle")
-    for element in ("first_response", "initial_report_phone", "initial_report_written", "record_report"):
-        library.complete(incident_id, element)
-    library.complete(incident_id, "appoint_commander", commander_username="li.community")
-    library.complete(incident_id, "activate_response")
-    return incident_id
-
-
 def _available(library: Library) -> list[str]:
     with library.db.read() as session:
         return [v.name for v in registers.list_volunteers(session=session, available=True)]
@@ -53,7 +44,7 @@ def _available(library: Library) -> list[str]:
 
 def test_volunteers_come_only_on_request_matched_from_the_register_and_counted(library: Library) -> None:
     team, wu, _ = _register(library)
-    incident_id = _respond(library)
+    incident_id = library.respond()
     for element in ("fire_rescue", "medical_care", "police_traffic"):
         library.complete(incident_id, element)
     assert library.open_elements(incident_id) == []  # the first wave is done; no volunteers unless asked
@@ -83,7 +74,7 @@ def test_volunteers_come_only_on_request_matched_from_the_register_and_counted(l
 
 def test_a_volunteer_out_with_one_incident_cannot_be_matched_to_another(library: Library) -> None:
     team, wu, ma = _register(library)
-    first, second = _respond(library), _respond(library)
+    first, second = library.respond(), library.respond()
     library.message(first, "request_volunteers", REQUEST)
     library.complete(first, "volunteer_mobilisation", matches=[{"volunteer_id": wu, "need": "Keep the gate clear"}])
     library.message(second, "request_volunteers", REQUEST)
