@@ -118,12 +118,18 @@ def damage_workbook(found: DamageStatistics, lang: str, zone: tzinfo) -> bytes:
     return out.getvalue()
 
 
+def _csv_sheet() -> tuple[io.StringIO, Any]:
+    """A CSV text and its writer, opened with a byte-order mark so a spreadsheet program reads the
+    UTF-8 Chinese correctly."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    return out, csv.writer(out)
+
+
 def incidents_csv(found: Iterable[Incident], lang: str, zone: tzinfo) -> str:
     """UTF-8 with a byte-order mark, so a spreadsheet program opens the Chinese correctly."""
     _ = Translator(lang)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
+    out, writer = _csv_sheet()
     writer.writerow([_("Reference"), _("Title"), _("Category"), _("Unit"), _("Phase"), _("Status"), _("Level"),
                      _("Exercise"), _("Reported"), _("Ended")])
     for incident in found:
@@ -138,9 +144,7 @@ def incidents_csv(found: Iterable[Incident], lang: str, zone: tzinfo) -> str:
 def reports_csv(found: Iterable[ReportEntry], lang: str, zone: tzinfo) -> str:
     """The report register, a row per report; UTF-8 with a byte-order mark like the incident list."""
     _ = Translator(lang)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
+    out, writer = _csv_sheet()
     writer.writerow([_("Report"), _("Task"), _("Addressee"), _("Due"), _("Sent"), _("Sent by"), _("Late"),
                      _("Summary")])
     for r in found:
@@ -153,9 +157,7 @@ def reports_csv(found: Iterable[ReportEntry], lang: str, zone: tzinfo) -> str:
 def improvements_csv(found: Iterable[ImprovementAction], lang: str, zone: tzinfo) -> str:
     """The improvement plan in HSEEP's AAR/IP columns, a row per action."""
     _ = Translator(lang)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
+    out, writer = _csv_sheet()
     writer.writerow([_("No."), _("Capability"), _("Issue"), _("Corrective action"), _("Owner seat"), _("Unit"),
                      _("Plan section"), _("Start"), _("Due"), _("Status"), _("Evidence"), _("Verified by"),
                      _("Completed")])
