@@ -11,11 +11,11 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from engine.db import now
@@ -30,6 +30,7 @@ HASHED_FIELDS = ("chain", "seq", "incident_id", "actor", "action", "payload", "o
                  "request_id")
 GLOBAL_CHAIN = "global"
 _DEFERRED = "audit_deferred_heads"
+_EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
 #: The request being served (set by the HTTP door for each request); every event it records carries it.
 REQUEST_ID: ContextVar[str | None] = ContextVar("renxing_request_id", default=None)
 
@@ -76,21 +77,25 @@ def record(
     action: str,
     incident_id: int | None = None,
     payload: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one event to its chain, inside the caller's transaction."""
+) -> None:
+    """Append one event to its chain, inside the caller's transaction. Inside a command (the
+    incident's head deferred) the event waits with the head and is written by `write_head`, with
+    the command's other events, in one Core INSERT; elsewhere the ORM flushes it."""
     chain = chain_of(incident_id)
     clean_payload = json.loads(canonical_json(payload or {}))
-    head = _head(session, incident_id)
+    deferred = _deferred(session, incident_id) if incident_id is not None else None
+    head = deferred or _head(session, incident_id)
     fields: dict[str, Any] = {
         "chain": chain, "seq": head.audit_seq + 1, "incident_id": incident_id, "actor": actor, "action": action,
         "payload": clean_payload, "occurred_at": now(session), "prev_hash": head.audit_hash,
         "request_id": REQUEST_ID.get(),
     }
     digest = event_hash(**fields)
-    event = AuditEvent(**fields, hash=digest)
-    session.add(event)  # the events of a command are flushed together: one INSERT
+    if deferred is not None:
+        deferred.pending.append({**fields, "hash": digest})
+    else:
+        session.add(AuditEvent(**fields, hash=digest))  # the events of a flush: one INSERT
     head.audit_seq, head.audit_hash = fields["seq"], digest
-    return event
 
 
 @dataclass
@@ -99,6 +104,8 @@ class _DeferredHead:
     audit_hash: str
     #: The (sub)transaction that deferred it: rolled back, the events it covered are gone with it.
     transaction: SessionTransaction
+    #: Events appended since, not yet written.
+    pending: list[dict[str, Any]] = field(default_factory=list)
 
 
 def defer_head(session: Session, incident: Incident) -> None:
@@ -122,10 +129,24 @@ def _deferred(session: Session, incident_id: int, *, take: bool = False) -> _Def
 
 
 def write_head(session: Session, incident: Incident) -> None:
-    """Put the chain's end on the incident row (after `defer_head`; nothing to do otherwise)."""
+    """Write the events appended since `defer_head` and put the chain's end on the incident row
+    (nothing to do without `defer_head`)."""
     head = _deferred(session, incident.id, take=True)
     if head is not None:
+        _write_pending(session, [head])
         incident.audit_seq, incident.audit_hash = head.audit_seq, head.audit_hash
+
+
+def _write_pending(session: Session, heads: list[_DeferredHead] | None = None) -> None:
+    """Write the events still waiting with their deferred heads (all of them by default: before
+    the chains are read)."""
+    if heads is None:
+        heads = [head for head in session.info.get(_DEFERRED, {}).values() if head.transaction.is_active]
+    rows = [event for head in heads for event in head.pending]
+    if rows:
+        session.connection().execute(insert(_EVENTS), rows)
+        for head in heads:
+            head.pending.clear()
 
 
 class _Head(Protocol):
@@ -208,6 +229,7 @@ def walk(chain: str, events: Iterable[AuditEvent], head: Head | None) -> tuple[i
 
 def verify(*, session: Session, incident_id: int | None = None, all_chains: bool = True) -> VerifyResult:
     """Walk the chains (one incident's, or all) and name the first broken event."""
+    _write_pending(session)
     heads = {h.chain: Head(h.audit_seq, h.audit_hash) for h in session.scalars(select(AuditChainHead))}
     heads |= {chain_of(i): Head(seq, digest) for i, seq, digest in session.execute(
         select(Incident.id, Incident.audit_seq, Incident.audit_hash).where(Incident.audit_seq > 0))}
@@ -235,6 +257,7 @@ def events(
     limit: int | None = None,
 ) -> Iterator[AuditEvent]:
     """Events in append order, filtered; streams (yield_per) so exports stay flat in memory."""
+    _write_pending(session)
     query = select(AuditEvent).where(AuditEvent.id > after_id).order_by(AuditEvent.id)
     if incident_id is not None:
         query = query.where(AuditEvent.incident_id == incident_id)

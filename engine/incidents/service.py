@@ -203,11 +203,12 @@ def end(
     require_commander(session, actor, incident_id)
     incident = lock_incident(session, incident_id)
     moment = now(session)
-    for task in session.scalars(
-        select(HumanTask).where(HumanTask.incident_id == incident_id, HumanTask.state == "ready")
-    ):
+    cancelled = list(session.scalars(
+        select(HumanTask).where(HumanTask.incident_id == incident_id, HumanTask.state == "ready")))
+    for task in cancelled:
         task.state, task.completed_at = "cancelled", moment
-        notifications.record(session, kind=notifications.CANCELLED, incident=incident, task=task)
+    notifications.write(session, [notifications.notice(session, kind=notifications.CANCELLED, incident=incident,
+                                                       task=task) for task in cancelled])
     open_phase = session.scalar(
         select(PhaseHistory).where(PhaseHistory.incident_id == incident_id, PhaseHistory.left_at.is_(None))
     )

@@ -117,15 +117,13 @@ def save_runtime(session: Session, incident: Incident, runtime: WorkflowRuntime)
     delta = runtime.delta()
     incident_id = incident.id
     if delta.deletes:
-        session.execute(
-            delete(WorkflowTaskRow).where(
-                WorkflowTaskRow.incident_id == incident_id, WorkflowTaskRow.id.in_(delta.deletes)
-            )
+        session.connection().execute(
+            delete(_TASKS).where(_TASKS.c.incident_id == incident_id, _TASKS.c.id.in_(delta.deletes))
         )
     if delta.data:
         # Only hashes the workflow has not stored before; a row detached from the live tree may
         # still hold one, hence "do nothing" on a duplicate rather than a lookup first.
-        session.execute(
+        session.connection().execute(
             insert_for(session, _DATA).on_conflict_do_nothing(index_elements=["incident_id", "hash"]),
             [{"incident_id": incident_id, "hash": h, "data": text} for h, text in delta.data.items()],
         )
@@ -139,7 +137,7 @@ def save_runtime(session: Session, incident: Incident, runtime: WorkflowRuntime)
         for record in delta.upserts
     ]
     if rows:  # new and changed rows alike: one INSERT … ON CONFLICT DO UPDATE
-        session.execute(upsert_for(session, _TASKS, keys=("incident_id", "id"), update=_UPDATED), rows)
+        session.connection().execute(upsert_for(session, _TASKS, keys=("incident_id", "id"), update=_UPDATED), rows)
     return delta
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.actors import Actor
 from engine.db import now
+from engine.db.rows import write_changes
 from engine.incidents import task_rows
 from engine.incidents.store import remember_after_commit, save_runtime
 from engine.messages import INCIDENT_ENDED_BY_PROCESS
@@ -67,4 +68,5 @@ def sync(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: 
     audit.write_head(session, incident)
     incident.version += 1
     incident.updated_at = now(session)
+    write_changes(session, incident)  # the row's one UPDATE, with Core
     remember_after_commit(session, incident, runtime, delta)

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import notifications
 from engine.actors import TIMER_WORKER, Actor
 from engine.db import now
+from engine.db.rows import settle
 from engine.db.upsert import upsert_for
 from engine.models import HumanTask, Incident, User
 from engine.workflow import TaskView
@@ -47,19 +47,20 @@ def mirror(session: Session, incident: Incident, ready: list[TaskView], actor: A
     before = _open_before(session, incident)
     settled = {row.id for row in changed if row.state != TASK_READY}
     written = list(changed)
+    notices = []
     gone = [task_id for task_id in before if task_id not in views and task_id not in settled]
     if gone:  # cancelled by the workflow (a message, a boundary event): read whole, for their notices
         for row in session.scalars(select(HumanTask).where(HumanTask.id.in_(gone), HumanTask.state == TASK_READY)):
             row.state, row.completed_at = "cancelled", moment
             written.append(row)
-            notifications.record(session, kind=notifications.CANCELLED, incident=incident, task=row)
+            notices.append(notifications.notice(session, kind=notifications.CANCELLED, incident=incident, task=row))
     deadlines: dict[str, datetime | None] = {}
     moved = []
     for task_id, view in views.items():
         if task_id in before:
             kept = before[task_id]
             if kept != view.due_at and not _deadline_passed(kept, view, moment):
-                moved.append({"id": task_id, "due_at": view.due_at})
+                moved.append({"task_id": task_id, "due": view.due_at})
                 kept = view.due_at
             deadlines[task_id] = kept
             continue
@@ -73,18 +74,21 @@ def mirror(session: Session, incident: Incident, ready: list[TaskView], actor: A
         written.append(task)
         deadlines[task_id] = view.due_at
         kind = notifications.ESCALATED if actor == TIMER_WORKER else notifications.ASSIGNED
-        notifications.record(session, kind=kind, incident=incident, task=task, username=_named_user(view, "assignee"))
+        notices.append(notifications.notice(session, kind=kind, incident=incident, task=task,
+                                            username=_named_user(view, "assignee")))
     _write(session, written)
+    notifications.write(session, notices)
     if moved:
-        session.execute(update(HumanTask), moved)
+        session.connection().execute(
+            update(_TABLE).where(_TABLE.c.id == bindparam("task_id")).values(due_at=bindparam("due")), moved)
     return deadlines
 
 
 def _write(session: Session, rows: list[HumanTask]) -> None:
     if not rows:
         return
-    session.execute(upsert_for(session, _TABLE, keys=("id",), update=_CHANGEABLE),
-                    [{name: getattr(row, name) for name in _COLUMNS} for row in rows])
+    session.connection().execute(upsert_for(session, _TABLE, keys=("id",), update=_CHANGEABLE),
+                                 [{name: getattr(row, name) for name in _COLUMNS} for row in rows])
     _settle(row for row in rows if row in session)
 
 
@@ -92,8 +96,7 @@ def _settle(rows: Iterable[HumanTask]) -> None:
     """Tell the ORM its copy of each row is what the database holds (or will, once `_write` ran),
     so its flush does not write them again."""
     for row in rows:
-        for name in _CHANGEABLE:
-            set_committed_value(row, name, getattr(row, name))
+        settle(row, _CHANGEABLE)
 
 
 def _open_before(session: Session, incident: Incident) -> dict[str, datetime | None]:

@@ -8,7 +8,7 @@ worker sends, retries with backoff, and logs — in its own transactions."""
 
 from engine.notifications.channels import Channel, EmailChannel, Outgoing, WebhookChannel, channels_from
 from engine.notifications.delivery import deliver_due, note_overdue, run_worker
-from engine.notifications.outbox import ASSIGNED, CANCELLED, ESCALATED, OVERDUE, record
+from engine.notifications.outbox import ASSIGNED, CANCELLED, ESCALATED, OVERDUE, notice, record, write
 
 __all__ = [
     "ASSIGNED",
@@ -22,6 +22,8 @@ __all__ = [
     "channels_from",
     "deliver_due",
     "note_overdue",
+    "notice",
     "record",
     "run_worker",
+    "write",
 ]

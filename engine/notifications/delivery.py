@@ -15,7 +15,7 @@ from sqlalchemy import exists, select
 from engine.db import Database
 from engine.models import HumanTask, Incident, Notification, NotificationDelivery
 from engine.notifications.channels import Channel, Outgoing, Say
-from engine.notifications.outbox import OVERDUE, record
+from engine.notifications.outbox import OVERDUE, notice, write
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +95,7 @@ def note_overdue(db: Database, *, limit: int = 100) -> int:
             select(HumanTask, Incident).join(Incident, Incident.id == HumanTask.incident_id)
             .where(HumanTask.state == "ready", HumanTask.due_at <= db.clock.now(), ~told)
             .order_by(HumanTask.due_at).limit(limit)).all()
-        for task, incident in late:
-            record(session, kind=OVERDUE, incident=incident, task=task)
+        write(session, [notice(session, kind=OVERDUE, incident=incident, task=task) for task, incident in late])
         return len(late)
 
 
