@@ -229,8 +229,8 @@ _DESCRIBE = {
                                         f" — {p.get('reasoning')}",
     "message_received": lambda p: f"message '{p.get('name')}'",
     "warning_received": lambda p: f"WARNING received: {p.get('level')} {p.get('event')} from {p.get('issuer')}",
-    "warning_changed": lambda p: f"warning {p.get('change')}: {p.get('from')} → {p.get('to') or '-'}"
-                                 f" ({p.get('reason')})",
+    "warning_changed": lambda p: f"warning {p.get('change')}: {p.get('from')}"
+                                 + (f" → {p['to']}" if p.get("to") else "") + f" ({p.get('reason')})",
     "volunteer_deployed": lambda p: f"SECOND ECHELON: {p.get('name')} sent out for '{p.get('need')}'",
     "commander_seated": lambda p: f"{p.get('username')} seated as on-scene commander ({p.get('seat')})",
     "improvement_action_recorded": lambda p: f"improvement action: {p.get('title')} → {p.get('process')}",
