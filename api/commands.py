@@ -147,8 +147,8 @@ class CommandRunner:
         return outcome
 
 
-def get_command(request: Request, database: DatabaseDep, principal: CurrentUser,
-                key: IdempotencyKey = None) -> CommandRunner:
+async def get_command(request: Request, database: DatabaseDep, principal: CurrentUser,
+                      key: IdempotencyKey = None) -> CommandRunner:
     return CommandRunner(request, database, principal, key)
 
 

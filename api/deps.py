@@ -33,12 +33,14 @@ oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False,
                               description="Log in at `POST /auth/token` and send `Authorization: Bearer <token>`.")
 
 
-def get_database(request: Request) -> Database:
+# The dependencies that only read the app's state are `async`: FastAPI runs a plain `def`
+# dependency in its thread pool, a hand-off per dependency per request for a dictionary lookup.
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -101,7 +103,7 @@ class _Principals:
 _PRINCIPALS = _Principals()
 
 
-def get_signing_key(request: Request) -> security.SigningKey:
+async def get_signing_key(request: Request) -> security.SigningKey:
     signing_key: security.SigningKey = request.app.state.signing_key
     return signing_key
 
@@ -116,12 +118,15 @@ def get_principal(
     if not token:
         raise Unauthenticated(LOG_IN_FIRST)
     claims = security.verify(key=signing_key.current(), token=token, now=database.clock.now())
+    key = (database.token, claims.user_id)
+    with database.engine.connect() as connection:  # one small row: no ORM session for it
+        version = seats.seats_version(session=connection)
+    known = _PRINCIPALS.get(key, version)
+    if known is not None and known.username == claims.username:
+        return known
+    # Read after the version: if seats change in between, the principal is newer than its version
+    # says, and the next request reads it again.
     with database.read() as session:
-        version = seats.seats_version(session=session)
-        key = (database.token, claims.user_id)
-        known = _PRINCIPALS.get(key, version)
-        if known is not None and known.username == claims.username:
-            return known
         try:
             user = seats.get_user(session=session, username=claims.username)
         except NotFound:

@@ -5,23 +5,24 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from pydantic import TypeAdapter
 
 from api.commands import CommandDep
 from api.deps import CurrentUser, SessionDep
 from api.policies import require_task_visible
-from api.schemas.common import COMMAND_ERRORS, ERRORS, Limit, TaskId
+from api.schemas.common import COMMAND_ERRORS, ERRORS, Limit, TaskId, validated_json
 from api.schemas.tasks import CompleteTask, ReassignTask, TaskDetail, TaskOut
 from engine import tasks
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
+_TASKS = TypeAdapter(list[TaskOut])
 
 
 @router.get("/inbox", response_model=list[TaskOut], responses=ERRORS,
             summary="My inbox: ready tasks of my seats (unclaimed or claimed by me), overdue first")
 def inbox(principal: CurrentUser, session: SessionDep, limit: Limit = 100,
-          offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[TaskOut]:
-    found = tasks.inbox(session=session, actor=principal.actor, limit=limit, offset=offset)
-    return [TaskOut.model_validate(t) for t in found]
+          offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
+    return validated_json(_TASKS, tasks.inbox_rows(session=session, actor=principal.actor, limit=limit, offset=offset))
 
 
 @router.get("/{task_id}", response_model=TaskDetail, responses=ERRORS,

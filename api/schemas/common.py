@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from fastapi import Path, Query, Response
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
 from forms import vocabulary
 
@@ -112,6 +112,13 @@ class RequestModel(BaseModel):
 
 class ResponseModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+def validated_json(adapter: TypeAdapter[Any], content: Any) -> Response:
+    """`content` validated once by `adapter` and serialised by pydantic-core. Returned as a Response,
+    FastAPI neither validates it a second time nor hands that to another thread; the route's
+    `response_model` still documents it (and must be the adapter's type)."""
+    return Response(adapter.dump_json(adapter.validate_python(content)), media_type="application/json")
 
 
 class MessageCode(BaseModel):

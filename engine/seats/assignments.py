@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,7 +46,7 @@ def roles_of(*, session: Session, user_id: int, incident_id: int | None = None) 
     return set(session.scalars(query))
 
 
-def seats_version(*, session: Session) -> int:
+def seats_version(*, session: Session | Connection) -> int:
     """The counter the database bumps on every change of seats or of a user's name, display name,
     admin or active flag: what was read at one value stays true while it does not move."""
     return session.scalar(select(CacheVersion.version).where(CacheVersion.name == "seats")) or 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, union, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, registers, seats
@@ -32,7 +32,7 @@ from engine.messages import (
 from engine.models import HumanTask, Incident, RoleAssignment
 from engine.tasks import escalation
 from forms import draws_field, validate
-from forms.vocabulary import ACTIVE, TASK_COMPLETED, TASK_READY
+from forms.vocabulary import TASK_COMPLETED, TASK_READY
 
 READY = TASK_READY
 
@@ -42,49 +42,6 @@ def get(*, session: Session, task_id: str) -> HumanTask:
     if task is None:
         raise NotFound(TASK_NOT_FOUND, task_id=task_id)
     return task
-
-
-def inbox(*, session: Session, actor: Actor, limit: int = 100, offset: int = 0) -> list[HumanTask]:
-    """Ready tasks of the actor's seats (unclaimed or claimed by them), overdue and soonest due first.
-
-    By index: each global seat is two range scans of `ix_human_tasks_role_state_order` (tasks with
-    a deadline by deadline, then those without by age), each stopping after `offset + limit` rows;
-    incident seats and tasks assigned by name are small sets. Their union is ordered and cut, and
-    only the rows on the page are read whole — the cost follows the page, not the table.
-    """
-    if actor.user_id is None:
-        return []
-    limit, offset = max(1, min(limit, 500)), max(0, offset)
-    me, window = actor.user_id, limit + offset
-    assignments = session.execute(
-        select(RoleAssignment.role, RoleAssignment.incident_id).where(RoleAssignment.user_id == me)
-    ).all()
-    active = select(Incident.id).where(Incident.id == HumanTask.incident_id, Incident.status == ACTIVE).exists()
-    free = or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id == me)
-    due, undue = (HumanTask.due_at, HumanTask.created_at, HumanTask.id), (HumanTask.created_at, HumanTask.id)
-
-    def branch(*where: Any, order: tuple[Any, ...]) -> Any:
-        ordered = (select(HumanTask.id, HumanTask.due_at, HumanTask.created_at)
-                   .where(HumanTask.state == READY, active, *where).order_by(*order).limit(window).subquery())
-        return select(ordered.c.id, ordered.c.due_at, ordered.c.created_at)
-
-    branches = []
-    for role in sorted({role for role, incident in assignments if incident is None}):
-        branches += [branch(HumanTask.role == role, HumanTask.due_at.is_not(None), free, order=due),
-                     branch(HumanTask.role == role, HumanTask.due_at.is_(None), free, order=undue)]
-    scoped = [and_(HumanTask.role == role, HumanTask.incident_id == incident)
-              for role, incident in assignments if incident is not None]
-    everything = (HumanTask.due_at.is_(None), *due)
-    if scoped:  # an OR of (role, incident) pairs at the top: one index search per pair
-        branches.append(branch(or_(*scoped), free, order=everything))
-    branches.append(branch(HumanTask.assignee_id == me, order=everything))  # mine by name (a decision's maker)
-    page = union(*branches).subquery()
-    ids = list(session.scalars(select(page.c.id).order_by(
-        page.c.due_at.is_(None), page.c.due_at, page.c.created_at, page.c.id).limit(limit).offset(offset)))
-    if not ids:
-        return []
-    rows = {task.id: task for task in session.scalars(select(HumanTask).where(HumanTask.id.in_(ids)))}
-    return [rows[task_id] for task_id in ids]
 
 
 def may_act_on(*, session: Session, actor: Actor, task: HumanTask) -> bool:
