@@ -184,6 +184,12 @@ RESOURCE_SHORT = code("resource.short",
 RESOURCE_SHORT_FIELD = code("resource.short_field", "at most {available}")
 RESOURCE_NOT_VALID = code("resource.not_valid", "the resource cannot be registered: see the fields")
 RESOURCE_MANAGERS_ONLY = code("resource.managers_only", "only logistics can change the resources register")
+RESOURCE_RESERVE_SHORT = code("resource.reserve_short", "cannot reserve {asked} {measure} of '{name}': only "
+                              "{available} available; nothing was reserved")
+RESERVATION_NOT_FOUND = code("reservation.not_found", "no reservation {reservation_id}")
+RESERVATION_RELEASE_MORE = code("reservation.release_more", "cannot release {asked} {measure} of '{name}': only "
+                                "{held} still reserved; nothing was released")
+RESERVATION_RELEASE_FIELD = code("reservation.release_field", "at most {held}")
 VOLUNTEER_NOT_FOUND = code("volunteer.not_found", "no volunteer {volunteer_id} in the register")
 VOLUNTEER_COORDINATORS_ONLY = code("volunteer.coordinators_only",
                                    "only the volunteer coordinator can change the volunteer register")

@@ -10,8 +10,8 @@ from forms.validation import (
     FormNotFound,
     available_form_keys,
     coerce,
-    draws_field,
     load_schema,
+    resource_field,
     task_schema,
     validate,
 )
@@ -22,7 +22,7 @@ __all__ = [
     "FormNotFound",
     "available_form_keys",
     "coerce",
-    "draws_field",
+    "resource_field",
     "load_schema",
     "task_schema",
     "validate",

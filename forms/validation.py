@@ -116,11 +116,13 @@ def task_schema(form_key: str) -> dict[str, Any]:
         return {"type": "object", "properties": {}, "additionalProperties": False}
 
 
-def draws_field(schema: Mapping[str, Any]) -> str | None:
-    """The field of a form that draws from the resources register (`"x-resource-draws": true`)."""
+def resource_field(schema: Mapping[str, Any], what: str) -> str | None:
+    """The field of a form that `what`s the resources register: `"x-resource-draws": true` draws
+    from it, `"x-resource-reserves": true` reserves in it for the incident."""
+    mark = f"x-resource-{what}"
     properties = schema.get("properties") or {}
     return next((name for name, prop in properties.items()
-                 if isinstance(prop, Mapping) and prop.get("x-resource-draws") is True), None)
+                 if isinstance(prop, Mapping) and prop.get(mark) is True), None)
 
 
 def _schema(form_key: object) -> dict[str, Any]:

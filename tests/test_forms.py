@@ -178,7 +178,7 @@ def test_public_surface() -> None:
         "FormNotFound",
         "available_form_keys",
         "coerce",
-        "draws_field",
+        "resource_field",
         "load_schema",
         "task_schema",
         "validate",

@@ -26,6 +26,14 @@ EVENTS: dict[str, Template] = {
     "volunteer_registered": code("event.volunteer_registered", "Volunteer register: {name} added"),
     "volunteer_deployed": code("event.volunteer_deployed", "Second echelon: {name} sent out for '{need}'"),
     "volunteer_stood_down": code("event.volunteer_stood_down", "Second echelon: {name} stood down"),
+    "resource_reserved": code("event.resource_reserved", "Reserved {quantity} {measure} of '{name}' (register "
+                              "no. {resource_id}) for this incident; {available} left to others"),
+    "resource_drawn": code("event.resource_drawn", "Drew {quantity} {measure} of '{name}' (register no. "
+                           "{resource_id}), {from_reserved} of it reserved; {available} left to others"),
+    "resource_released": code("event.resource_released", "Released {quantity} {measure} of '{name}' (register no. "
+                              "{resource_id}) back to the register; {available} available"),
+    "resource_restocked": code("event.resource_restocked", "Restocked '{name}' (register no. {resource_id}) with "
+                               "{quantity}; {available} available"),
     "phase_changed": code("event.phase_changed", "Phase {from} → {to}"),
     "response_level_changed": code("event.response_level_changed", "Response level {from} → {to}"),
     "decision_recorded": code("event.decision_recorded", "On-scene decision: {choice}"),

@@ -16,7 +16,7 @@ from api.pages import exports
 from api.pages.events import model_words
 from api.pages.render import PREFIX, Page, PageRoute, Posted, redirect, render
 from api.policies import may_oversee
-from engine import audit, definitions, incidents, seats
+from engine import audit, definitions, incidents, registers, seats
 from engine.actors import Actor
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.learning import decisions
@@ -110,8 +110,9 @@ def incident_page(ctx: Page, ref: str, status: int = 200, **form: Any) -> Respon
         visited = {p.phase for p in state.phase_history}
         failure = incidents.open_failure(session=session, incident_id=incident_id)
         versions = incidents.newer_versions(session=session, incident=state.incident) if user.is_admin else []
+        held = registers.holdings(session=session, incident_id=incident_id)
     return render(ctx, "incident.html", status=status, s=state, incident=state.incident, diagrams=drawn,
-                  failure=failure, versions=versions,
+                  failure=failure, versions=versions, holdings=held,
                   failure_error=restored(failure.error_code, failure.error_params, failure.error) if failure else None,
                   steer=(commander or user.is_admin) and not user.is_auditor,
                   strip=STRIP, timeline=timeline[-TIMELINE_LIMIT:] if timeline is not None else None,

@@ -18,7 +18,7 @@ from engine.errors import InvalidInput
 from engine.incidents import schedules
 from engine.messages import OPERATOR_INTEGER_FIELD, RESOURCE_NOT_VALID
 from forms.messages import FIELD_DATE, FIELD_REQUIRED
-from forms.vocabulary import PLAN_SECTIONS, RESOURCE_KINDS
+from forms.vocabulary import LOGISTICS, PLAN_SECTIONS, RESOURCE_KINDS
 
 router = APIRouter(prefix=PREFIX, route_class=PageRoute, include_in_schema=False)
 FIELDS = ("kind", "name", "unit", "location", "measure", "quantity", "minimum", "expires_on")
@@ -79,13 +79,38 @@ def register_resource(ctx: Page, form: Posted) -> Response:
     return redirect(ctx, f"{PREFIX}/resources?saved=1")
 
 
-@router.get("/resources/{resource_id}")
-def resource_page(ctx: Page, resource_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
-    ctx.require_user()
+def _resource_page(ctx: Page, resource_id: int, *, status: int = 200, errors: dict[int, str] | None = None,
+                   released: bool = False) -> Response:
+    user = ctx.require_user()
     with ctx.database.read() as session:
         resource = registers.get_resource(session=session, resource_id=resource_id)
+        held = registers.holdings(session=session, resource_id=resource_id)
         moved = registers.movements(session=session, resource_id=resource_id)
-    return render(ctx, "resource.html", r=resource, movements=moved)
+    manager = not user.is_auditor and (user.is_admin or LOGISTICS in user.global_roles)
+    return render(ctx, "resource.html", status=status, r=resource, holdings=held, movements=moved, manager=manager,
+                  errors=errors or {}, released=released)
+
+
+@router.get("/resources/{resource_id}")
+def resource_page(ctx: Page, resource_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+                  released: str | None = None) -> Response:
+    return _resource_page(ctx, resource_id, released=released == "1")
+
+
+@router.post("/resources/{resource_id}/reservations/{reservation_id}/release")
+def release_reservation(ctx: Page, resource_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+                        reservation_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Posted) -> Response:
+    """Logistics gives back what an incident holds: all of it, or the quantity typed."""
+    typed = str(form.get("quantity") or "").strip()
+    try:
+        if typed and not (typed.isdigit() and 1 <= int(typed) <= 1_000_000):
+            raise InvalidInput(RESOURCE_NOT_VALID, fields={"quantity": OPERATOR_INTEGER_FIELD(low=1, high=1_000_000)})
+        ctx.command(lambda session, actor: registers.release(
+            session=session, actor=actor, reservation_id=reservation_id, quantity=int(typed) if typed else None))
+    except InvalidInput as exc:
+        say = Translator(ctx.lang).say
+        return _resource_page(ctx, resource_id, status=422, errors={reservation_id: say(exc.fields["quantity"])})
+    return redirect(ctx, f"{PREFIX}/resources/{resource_id}?released=1")
 
 
 @router.get("/plans")

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine import audit, notifications, seats
+from engine import audit, notifications, registers, seats
 from engine.actors import Actor
 from engine.db import now
 from engine.db.locking import lock_incident
@@ -202,6 +202,7 @@ def end(
         raise InvalidInput(REASON_REQUIRED, fields={"reason": INCIDENT_END_REASON()})
     require_commander(session, actor, incident_id)
     incident = lock_incident(session, incident_id)
+    registers.release_held(session=session, actor=actor, incident_id=incident_id)
     moment = now(session)
     cancelled = list(session.scalars(
         select(HumanTask).where(HumanTask.incident_id == incident_id, HumanTask.state == "ready")))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, registers
 from engine.actors import Actor
 from engine.db import now
 from engine.db.rows import write_changes
@@ -60,6 +60,7 @@ def sync(session: Session, incident: Incident, runtime: WorkflowRuntime, actor: 
         },
     }
     if after.completed and incident.status == ACTIVE:
+        registers.release_held(session=session, actor=actor, incident_id=incident.id)
         incident.status = CLOSED
         incident.ended_at = now(session)
         incident.end_reason = incident.end_reason or str(INCIDENT_ENDED_BY_PROCESS())

@@ -9,7 +9,7 @@ from engine.models.failures import IncidentFailure
 from engine.models.incidents import Incident, PhaseHistory, ReferenceCounter
 from engine.models.notifications import Notification, NotificationDelivery
 from engine.models.registers import EmergencyPlan, Hazard, ImprovementAction
-from engine.models.resources import Resource, ResourceMovement
+from engine.models.resources import Resource, ResourceMovement, ResourceReservation
 from engine.models.schedules import Schedule
 from engine.models.secrets import DeploymentSecret
 from engine.models.tasks import HumanTask
@@ -42,6 +42,7 @@ __all__ = [
     "ReferenceCounter",
     "Resource",
     "ResourceMovement",
+    "ResourceReservation",
     "RoleAssignment",
     "Schedule",
     "TaskDataRow",

@@ -29,9 +29,9 @@ from engine.messages import (
     TASK_RELEASE_FORBIDDEN,
     TASK_SEAT_NOT_HELD,
 )
-from engine.models import HumanTask, Incident, RoleAssignment
+from engine.models import HumanTask, Incident, Resource, RoleAssignment
 from engine.tasks import escalation
-from forms import draws_field, validate
+from forms import resource_field, validate
 from forms.vocabulary import TASK_COMPLETED, TASK_READY
 
 READY = TASK_READY
@@ -157,10 +157,7 @@ def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> Huma
             raise Conflict(TASK_NOT_READY_STATE, task=task.title, task_zh=task.title_zh, state=task.state)
         if task.assignee_id is not None and task.assignee_id != actor.user_id:
             raise Conflict(TASK_CLAIMED_BY_OTHER, task=task.title, task_zh=task.title_zh)
-        # What the task drew from the resources register changes in this same transaction.
-        field = draws_field(form_of(session=session, task=task))
-        short = registers.draw(session=session, actor=actor, incident_id=task.incident_id,
-                               items=data.get(field) or [], field=field) if field else []
+        short = _move_resources(session, actor, task, data)
         escalation.apply_answer(session, actor, locked, task, data)  # reassign / escalate_up move the late task
         # Later elements can tell who did it: `<element id>_by` joins the submitted data.
         locked.runtime.complete_task(task_id, {**data, f"{task.task_spec}_by": actor.username})
@@ -176,6 +173,18 @@ def complete(*, session: Session, actor: Actor, task_id: str, data: Any) -> Huma
 
     run_command(session, task.incident_id, actor, change)
     return task
+
+
+def _move_resources(session: Session, actor: Actor, task: HumanTask, data: dict[str, Any]) -> list[Resource]:
+    """What the task reserves for its incident and draws (against its incident's reservation
+    first) changes in the command's transaction; returns the resources left short."""
+    schema = form_of(session=session, task=task)
+    short: list[Resource] = []
+    for what, move in (("reserves", registers.reserve), ("draws", registers.draw)):
+        field = resource_field(schema, what)
+        if field and data.get(field):
+            short += move(session=session, actor=actor, incident_id=task.incident_id, items=data[field], field=field)
+    return list({r.id: r for r in short}.values())
 
 
 def open_tasks(*, session: Session, incident_id: int | None = None, limit: int = 500) -> list[HumanTask]:
