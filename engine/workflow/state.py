@@ -66,6 +66,10 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+#: The hash of a task without data (every predicted task's).
+_EMPTY_HASH = _hash(_encode_data({}))
+
+
 def _workflow_header(workflow: BpmnWorkflow | BpmnSubWorkflow) -> dict[str, Any]:
     return {
         "data": json.loads(_encode_data(workflow.data)),
@@ -194,15 +198,22 @@ class StoredWorkflow:
                 return task
         return None
 
-    def _unchanged_finished(self, task: Task, stored: TaskRecord | None) -> bool:
-        """Finished tasks never change again unless their state or children do: skip them cheaply."""
+    def _unchanged(self, task: Task, stored: TaskRecord | None, workflow_id: str) -> bool:
+        """Whether the task's record would be what is stored, decided without encoding it (most
+        of the tree is either finished or predicted and empty). Finished tasks never change again
+        unless their state or children do. An unfinished task without data or internal data (a
+        predicted one) is compared field by field. Anything else is recorded and compared whole."""
+        if (stored is None or stored.id in self._moved or stored.state != task.state
+                or stored.last_state_change != task.last_state_change or len(stored.children) != len(task._children)):
+            return False
+        if task.state & TaskState.FINISHED_MASK != 0:
+            return True
         return (
-            stored is not None
-            and stored.id not in self._moved
-            and task.state & TaskState.FINISHED_MASK != 0
-            and stored.state == task.state
-            and stored.last_state_change == task.last_state_change
-            and len(stored.children) == len(task._children)
+            not task.data and not task.internal_data and stored.data_hash == _EMPTY_HASH and not stored.internal_data
+            and stored.triggered == task.triggered and stored.task_spec == task.task_spec.name
+            and stored.workflow_id == workflow_id
+            and stored.parent_id == (str(task._parent) if task._parent is not None else None)
+            and stored.children == tuple(str(child) for child in task._children)
         )
 
     def delta(self) -> StateDelta:
@@ -221,7 +232,7 @@ class StoredWorkflow:
                 key = str(task.id)
                 seen.add(key)
                 stored = self._stored.get(key)
-                if self._unchanged_finished(task, stored):
+                if self._unchanged(task, stored, workflow_id):
                     continue
                 record, text = self._record(task, workflow_id, data_cache)
                 if record != stored:
