@@ -40,6 +40,7 @@ def test_the_owner_seat_gets_the_task_and_closing_needs_evidence_and_a_verifier(
     assert (action.due_at - action.created_at).days == 10
     carry = library.task(process_id, "carry_out_action")
     assert (carry.role, carry.subject) == ("logistics", ACTION["title"])  # the owner seat, not the lane's
+    assert carry.due_at == action.due_at  # the action's due date: inboxes sort by it and show it late
 
     with pytest.raises(InvalidInput) as refused:  # no text and no file: refused, naming the field
         library.complete(process_id, "carry_out_action", {"evidence": "  "})
@@ -106,6 +107,7 @@ def test_an_overdue_action_escalates_to_the_plan_approver_and_stays_open(library
     library.advance(days=1, minutes=1)
     assert library.open_elements(process_id) == ["carry_out_action", "supervise_overdue_action"]
     assert library.task(process_id, "supervise_overdue_action").role == "plan_approver"
+    assert library.task(process_id, "carry_out_action").due_at == action.due_at < library.clock.now()  # late
     overdue = _action(library, process_id)
     assert (overdue.status, overdue.escalated_at is not None) == ("overdue", True)
     assert library.audit(process_id, "improvement_action_escalated")[0]["action_id"] == action.id

@@ -65,6 +65,8 @@ def test_hazards_are_rectified_escalated_reported_and_closed(library: Library) -
     # one rectification per hazard, in its owner's seat; the major one is also reported up a level
     assert library.open_elements(round_id) == ["rectify_as_fire", "rectify_as_grid_worker", "rectify_as_logistics",
                                                "report_major_hazard"]
+    # each rectification is due by its hazard's deadline (the timer on the round around it)
+    assert library.task(round_id, "rectify_as_logistics").due_at == hazards["gas"].deadline
     library.complete(round_id, "report_major_hazard")
 
     # the building: rectified and verified in time

@@ -14,6 +14,8 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
@@ -39,6 +41,8 @@ from engine.workflow.views import Snapshot, StateDelta, TaskRecord, TaskView, Ti
 from forms import CONFIRMATION_FORM
 from forms.vocabulary import PHASES
 
+#: Activities whose boundary timer bounds the user tasks inside them.
+_ENCLOSING = (SubWorkflowTask, LoopTask)
 _ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 #: Process variables the engine mirrors into incident fields when a task changes them.
 WATCHED = ("response_level",)
@@ -149,11 +153,14 @@ class WorkflowRuntime:
                         phase="closed" if completed else self._latest_phase(active), completed=completed)
 
     def _views(self, tasks: Iterable[Task], timers: list[TimerView]) -> list[TaskView]:
-        due = {t.attached_to: t.due_at for t in timers if t.attached_to and t.due_at}
+        due: dict[str, datetime | None] = {t.attached_to: t.due_at for t in timers if t.attached_to and t.due_at}
+        enclosing = {t.encloses: t.due_at for t in timers if t.encloses and t.due_at}
         views = []
         for task in tasks:
             props = _properties(task)
             key = str(task.id)
+            if key not in due and enclosing:
+                due[key] = self._enclosing_due(task, enclosing)
             views.append(TaskView(
                 id=key,
                 spec_name=task.task_spec.name,
@@ -169,6 +176,17 @@ class WorkflowRuntime:
                 data=dict(task.data),
             ))
         return views
+
+    def _enclosing_due(self, task: Task, enclosing: Mapping[str, datetime]) -> datetime | None:
+        """The deadline of the innermost subprocess around `task` that a timer is attached to."""
+        current: Task | None = task
+        while current is not None:
+            found = enclosing.get(str(current.id))
+            if found is not None:
+                return found
+            parent_id = current.workflow.parent_task_id if current.parent is None else None
+            current = current.parent if parent_id is None else self._wf.get_task_from_id(parent_id)
+        return None
 
     def _subject(self, task: Task, expression: str | None) -> str | None:
         """Display text only: a subject that fails to evaluate is left out, never fatal."""
@@ -188,11 +206,13 @@ class WorkflowRuntime:
             if not isinstance(definition, TimerEventDefinition):
                 continue
             details = definition.details(task)
-            attached_to = None
+            attached_to = encloses = None
             parent = task.parent
             if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit):
                 siblings = [c for c in parent.children if c is not task and c.task_spec.manual]
                 attached_to = str(siblings[0].id) if siblings else None
+                activities = [c for c in parent.children if c is not task and isinstance(c.task_spec, _ENCLOSING)]
+                encloses = str(activities[0].id) if activities else None
             timers.append(TimerView(
                 task_id=str(task.id),
                 name=task.task_spec.bpmn_name or task.task_spec.name,
@@ -200,6 +220,7 @@ class WorkflowRuntime:
                 element=task.task_spec.name,
                 due_at=_parse_moment(details.value),
                 attached_to=attached_to,
+                encloses=encloses,
             ))
         return sorted(timers, key=lambda t: (t.due_at is None, t.due_at or datetime.max.replace(tzinfo=UTC)))
 

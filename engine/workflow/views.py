@@ -23,7 +23,8 @@ class TaskView:
     lane: str | None
     form_key: str | None
     phase: str | None
-    #: Earliest pending timer on a boundary event of this task (its deadline), if any.
+    #: Earliest pending timer on a boundary event of this task (its deadline), or else of the
+    #: subprocess it runs in (an improvement action's due date), if any.
     due_at: datetime | None
     #: Every extension property of the task (formKey, phase, assignee, notBy, …).
     properties: dict[str, str] = field(compare=False, repr=False)
@@ -42,6 +43,8 @@ class TimerView:
     due_at: datetime | None
     #: Id of the task this timer is attached to (boundary events), else None.
     attached_to: str | None
+    #: Id of the subprocess this timer is attached to: its user tasks share the deadline.
+    encloses: str | None = None
 
 
 @dataclass(frozen=True)
