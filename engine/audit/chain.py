@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
@@ -30,7 +30,7 @@ HASHED_FIELDS = ("chain", "seq", "incident_id", "actor", "action", "payload", "o
                  "request_id")
 GLOBAL_CHAIN = "global"
 _DEFERRED = "audit_deferred_heads"
-_EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
+_INSERT_EVENTS = insert(cast(Table, AuditEvent.__table__))
 #: The request being served (set by the HTTP door for each request); every event it records carries it.
 REQUEST_ID: ContextVar[str | None] = ContextVar("renxing_request_id", default=None)
 
@@ -144,7 +144,7 @@ def _write_pending(session: Session, heads: list[_DeferredHead] | None = None) -
         heads = [head for head in session.info.get(_DEFERRED, {}).values() if head.transaction.is_active]
     rows = [event for head in heads for event in head.pending]
     if rows:
-        session.connection().execute(insert(_EVENTS), rows)
+        session.connection().execute(_INSERT_EVENTS, rows)
         for head in heads:
             head.pending.clear()
 

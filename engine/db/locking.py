@@ -7,7 +7,7 @@ domains (incidents, tasks, decisions) start with it.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -21,13 +21,14 @@ T = TypeVar("T")
 _HELD = "held_incidents"
 
 
-def lock_for_update(session: Session, query: Select[T], *, skip_locked: bool = False) -> T | None:
-    """The first row of `query`, locked for this transaction (`FOR NO KEY UPDATE`: no key ever
-    changes, so rows inserted elsewhere that refer to it do not wait, nor make it wait)."""
+def lock_for_update(session: Session, query: Select[T], *, skip_locked: bool = False,
+                    params: dict[str, Any] | None = None) -> T | None:
+    """The first row of `query` (with its bound `params`), locked for this transaction (`FOR NO KEY
+    UPDATE`: no key ever changes, so rows inserted elsewhere that refer to it do not wait, nor make it wait)."""
     query = query.execution_options(populate_existing=True)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=skip_locked, key_share=True)
-    found = session.scalars(query).first()
+    found = session.scalars(query, params).first()
     if isinstance(found, Incident):
         hold(session, found)
     return found

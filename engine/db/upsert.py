@@ -20,13 +20,15 @@ _UPSERTS: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Any] = {}
 
 
 def upsert_for(session: Session, table: Any, *, keys: tuple[str, ...], update: tuple[str, ...]) -> Any:
-    """`INSERT … ON CONFLICT (keys) DO UPDATE SET` each of `update` to the inserted value, built
-    once per dialect and table (building its `excluded` columns costs more than running it)."""
+    """`INSERT … ON CONFLICT (keys) DO UPDATE SET` each of `update` to the inserted value (`DO
+    NOTHING` when `update` is empty), built once per dialect and table (building its `excluded`
+    columns costs more than running it)."""
     dialect = session.get_bind().dialect.name
     key = (dialect, table.name, keys, update)
     statement = _UPSERTS.get(key)
     if statement is None:
         insert = insert_for(session, table)
         statement = _UPSERTS[key] = insert.on_conflict_do_update(
-            index_elements=list(keys), set_={name: insert.excluded[name] for name in update})
+            index_elements=list(keys), set_={name: insert.excluded[name] for name in update},
+        ) if update else insert.on_conflict_do_nothing(index_elements=list(keys))
     return statement

@@ -16,7 +16,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from engine.db import on_commit
-from engine.db.upsert import insert_for, upsert_for
+from engine.db.upsert import upsert_for
 from engine.models import Incident, ProcessDefinition, TaskDataRow, WorkflowTaskRow
 from engine.workflow import Dispatcher, StateDelta, TaskRecord, WorkflowRuntime, live_rows
 
@@ -124,7 +124,7 @@ def save_runtime(session: Session, incident: Incident, runtime: WorkflowRuntime)
         # Only hashes the workflow has not stored before; a row detached from the live tree may
         # still hold one, hence "do nothing" on a duplicate rather than a lookup first.
         session.connection().execute(
-            insert_for(session, _DATA).on_conflict_do_nothing(index_elements=["incident_id", "hash"]),
+            upsert_for(session, _DATA, keys=("incident_id", "hash"), update=()),
             [{"incident_id": incident_id, "hash": h, "data": text} for h, text in delta.data.items()],
         )
     rows = [

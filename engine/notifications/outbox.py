@@ -3,7 +3,7 @@ with it. Nothing here sends anything. Rows are written with Core, those of one c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
@@ -13,7 +13,7 @@ from engine.models import HumanTask, Incident, Notification
 
 ASSIGNED, ESCALATED, OVERDUE, CANCELLED = "task_assigned", "task_escalated", "task_overdue", "task_cancelled"
 KINDS = (ASSIGNED, ESCALATED, OVERDUE, CANCELLED)
-_TABLE: Table = Notification.__table__  # type: ignore[assignment]
+_INSERT = insert(cast(Table, Notification.__table__))
 
 
 def notice(session: Session, *, kind: str, incident: Incident, task: HumanTask,
@@ -33,7 +33,7 @@ def notice(session: Session, *, kind: str, incident: Incident, task: HumanTask,
 def write(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert notices (one statement for all of them)."""
     if rows:
-        session.connection().execute(insert(_TABLE), rows)
+        session.connection().execute(_INSERT, rows)
 
 
 def record(session: Session, *, kind: str, incident: Incident, task: HumanTask, username: str | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, registers, seats
@@ -53,21 +53,27 @@ def may_act_on(*, session: Session, actor: Actor, task: HumanTask) -> bool:
     return seats.holds(session=session, actor=actor, role=task.role, incident_id=task.incident_id)
 
 
+_SEATED = exists().where(
+    RoleAssignment.user_id == bindparam("user_id"), RoleAssignment.role == HumanTask.role,
+    or_(RoleAssignment.incident_id.is_(None), RoleAssignment.incident_id == HumanTask.incident_id))
+# A command's reads, built once (building them cost more than running them).
+_TASK = select(HumanTask, _SEATED).where(HumanTask.id == bindparam("task_id")).execution_options(
+    populate_existing=True)
+_TASK_AND_INCIDENT = _TASK.add_columns(Incident).join(Incident, Incident.id == HumanTask.incident_id)
+_INCIDENT_OF_TASK = select(Incident).where(
+    Incident.id == select(HumanTask.incident_id).where(HumanTask.id == bindparam("task_id")).scalar_subquery())
+
+
 def _for_command(session: Session, actor: Actor, task_id: str) -> tuple[HumanTask, bool]:
     """The task, read once its incident's row is held, and whether the actor may act on it (as
     `may_act_on` says). SQLite: one statement, the incident joined (the write transaction's
     BEGIN IMMEDIATE holds every row it reads). PostgreSQL: the incident locked, then the task read."""
-    seated = exists().where(
-        RoleAssignment.user_id == actor.user_id, RoleAssignment.role == HumanTask.role,
-        or_(RoleAssignment.incident_id.is_(None), RoleAssignment.incident_id == HumanTask.incident_id))
-    query = select(HumanTask, seated).where(HumanTask.id == task_id).execution_options(populate_existing=True)
+    params = {"task_id": task_id, "user_id": actor.user_id}
     if is_postgres(session):
-        of_task = select(HumanTask.incident_id).where(HumanTask.id == task_id).scalar_subquery()
-        lock_for_update(session, select(Incident).where(Incident.id == of_task))
-        row = session.execute(query).first()
+        lock_for_update(session, _INCIDENT_OF_TASK, params=params)
+        row = session.execute(_TASK, params).first()
     else:
-        with_incident = query.add_columns(Incident).join(Incident, Incident.id == HumanTask.incident_id)
-        joined = session.execute(with_incident).first()
+        joined = session.execute(_TASK_AND_INCIDENT, params).first()
         if joined is not None:
             hold(session, joined[2])
         row = joined
