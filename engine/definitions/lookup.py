@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from engine.errors import NotFound
 from engine.messages import DEFINITION_ID_NOT_FOUND, DEFINITION_NOT_FOUND, DEFINITION_VERSION_NOT_FOUND
 from engine.models import ProcessDefinition
 
 
-def get(*, session: Session, process_id: str, version: int | None = None) -> ProcessDefinition:
-    """A definition by process id: the given version, or the newest."""
+def get(*, session: Session, process_id: str, version: int | None = None, files: bool = True) -> ProcessDefinition:
+    """A definition by process id: the given version, or the newest. Without `files`, the bundle's
+    files and summary (tens of kB of JSON) are not read: what starting an instance needs."""
     query = select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+    if not files:
+        query = query.options(load_only(ProcessDefinition.id, ProcessDefinition.process_id, ProcessDefinition.name,
+                                        ProcessDefinition.version, ProcessDefinition.spec_json))
     query = (query.where(ProcessDefinition.version == version) if version is not None
              else query.order_by(ProcessDefinition.version.desc()))
     definition = session.scalars(query.limit(1)).first()

@@ -38,6 +38,8 @@ from forms.vocabulary import ACTIVE, CATEGORIES
 
 #: Process variable names (and message names): what a model's expressions can refer to.
 VARIABLE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+#: The process variable holding the incident's reference (INC-2026-0007).
+REFERENCE_VARIABLE = "incident_reference"
 
 
 def check_start_input(title: str, category: str, unit: str, data: Any) -> None:
@@ -69,11 +71,10 @@ def start(
     """Report an incident (or start any deployed process) — duty officers and commanders."""
     data = {} if data is None else data
     check_start_input(title, category, unit, data)
-    if not actor.is_admin and not any(
-        seats.holds(session=session, actor=actor, role=role, incident_id=None) for role in seats.START_ROLES
-    ):
+    if not actor.is_admin and not (actor.is_system if actor.user_id is None else
+                                   seats.START_ROLES & seats.roles_of(session=session, user_id=actor.user_id)):
         raise Forbidden(INCIDENT_START_FORBIDDEN)
-    definition = definitions.get(session=session, process_id=process_id, version=definition_version)
+    definition = definitions.get(session=session, process_id=process_id, version=definition_version, files=False)
     return start_instance(session=session, actor=actor, definition=definition, title=title, category=category,
                           unit=unit, exercise=exercise, data=data)
 
@@ -82,38 +83,70 @@ def start_instance(
     *, session: Session, actor: Actor, definition: ProcessDefinition, title: str, category: str, unit: str,
     exercise: bool, data: dict[str, Any], parent_id: int | None = None,
 ) -> Incident:
-    """Start a process instance without the seat check: also used by operators inside a command."""
+    """Start a process instance without the seat check: also used by operators inside a command.
+
+    The incident is numbered and recorded as late as its model allows (`_Opening`): the per-year
+    counter's row stays locked from then to the commit, so concurrent starts wait on each other
+    for the end of a start, not for each other's whole workflow run."""
     check_start_input(title, category, unit, data)
     moment = now(session)
-    reference = next_reference(session, definition.process_id, moment.year)
     plan = registers.plan_in_force(session=session, unit=unit.strip())
     variables = {
-        **data, "incident_reference": reference, "incident_title": title.strip(),
+        **data, "incident_title": title.strip(),
         "incident_category": category, "unit": unit.strip(), "exercise": bool(exercise),
         "plan": {"plan_id": plan.id, "version": plan.version, "summary": plan.summary} if plan else None,
     }
     incident = Incident(
-        reference=reference, title=title.strip(), category=category, unit=unit.strip(),
+        title=title.strip(), category=category, unit=unit.strip(),
         exercise=bool(exercise), phase="response", status=ACTIVE, response_level=None,
-        definition_id=definition.id, parent_id=parent_id, version=0, next_timer_at=None, workflow_meta={},
+        definition_id=definition.id, parent_id=parent_id, version=0, next_timer_at=None,
+        workflow_meta={"views": {"open": {}}},  # no task open before: `sync` need not look for any
         created_by=actor.username, created_at=moment, updated_at=moment,
     )
-    session.add(incident)
-    session.flush()
-    hold(session, incident)  # created here: nobody else sees it before the commit
-    audit.defer_head(session, incident)  # `sync` writes it with the rest of the row
-    audit.record(session=session, actor=actor.username, action="incident_started", incident_id=incident.id,
-                 payload={"reference": reference, "title": incident.title, "category": category,
-                          "unit": incident.unit, "exercise": incident.exercise,
-                          "process_id": definition.process_id, "version": definition.version,
-                          "parent_id": parent_id, "plan_version": plan.version if plan else None,
-                          "data": data})
-    runtime = start_runtime(session, specs_json=definition.spec_json, data=variables,
-                            dispatcher=dispatcher(session, incident, actor))
+    opening = _Opening(session, actor, incident, started={
+        "title": incident.title, "category": category, "unit": incident.unit, "exercise": incident.exercise,
+        "process_id": definition.process_id, "version": definition.version, "parent_id": parent_id,
+        "plan_version": plan.version if plan else None, "data": data})
+    early = REFERENCE_VARIABLE in definition.spec_json
+    if early:  # the model's expressions may read it from the first step on
+        variables[REFERENCE_VARIABLE] = opening.open()
+    operators = dispatcher(session, incident, actor)
+
+    def opened_first(name: str, params: dict[str, Any], task_data: Mapping[str, Any]) -> Any:
+        opening.open()  # an operator works on the incident's row (and may show its reference)
+        return operators(name, params, task_data)
+
+    runtime = start_runtime(session, specs_json=definition.spec_json, data=variables, dispatcher=opened_first)
+    reference = opening.open()
+    if not early:
+        runtime.set_variable(REFERENCE_VARIABLE, reference)
     incident.phase = runtime.phase() or "response"
     session.add(PhaseHistory(incident_id=incident.id, phase=incident.phase, entered_at=moment))
     sync(session, incident, runtime, actor)
     return incident
+
+
+class _Opening:
+    """Numbers the incident and records it, once and as late as possible: before the workflow
+    runs if the model mentions `incident_reference`, else when an operator is first called (it
+    works on the incident's row), else after the run — which needs neither. Then `incident_started`
+    opens the incident's audit chain (its payload carries the reference); nothing appends to the
+    chain before, operators being the workflow's only way to the database."""
+
+    def __init__(self, session: Session, actor: Actor, incident: Incident, *, started: dict[str, Any]) -> None:
+        self.session, self.actor, self.incident, self.started = session, actor, incident, started
+
+    def open(self) -> str:
+        incident = self.incident
+        if incident.id is None:
+            incident.reference = next_reference(self.session, self.started["process_id"], incident.created_at.year)
+            self.session.add(incident)
+            self.session.flush()
+            hold(self.session, incident)  # created here: nobody else sees it before the commit
+            audit.defer_head(self.session, incident)  # `sync` writes it with the rest of the row
+            audit.record(session=self.session, actor=self.actor.username, action="incident_started",
+                         incident_id=incident.id, payload={"reference": incident.reference, **self.started})
+        return incident.reference
 
 
 def dispatcher(session: Session, incident: Incident, actor: Actor) -> Dispatcher:
@@ -122,7 +155,7 @@ def dispatcher(session: Session, incident: Incident, actor: Actor) -> Dispatcher
     def start_linked(*, process_id: str, title: str, category: str, unit: str, exercise: bool,
                      data: Mapping[str, Any]) -> Incident:
         return start_instance(session=session, actor=actor,
-                              definition=definitions.get(session=session, process_id=process_id),
+                              definition=definitions.get(session=session, process_id=process_id, files=False),
                               title=title, category=category, unit=unit, exercise=exercise, data=dict(data),
                               parent_id=incident.id)
 
