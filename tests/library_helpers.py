@@ -223,6 +223,17 @@ def run_exercise(library: Library, drill_id: int) -> None:
         library.complete(drill_id, element)
 
 
+def screen(library: Library, *, utility_findings: list[dict[str, Any]]) -> int:
+    """A monthly hazard screening whose only findings are in the utilities: its id."""
+    screening = library.start("hazard_screening", title="Monthly screening of Hehua Compound")
+    library.complete(screening, "plan_screening")
+    library.complete(screening, "screen_houses", house_findings=[])
+    library.complete(screening, "screen_utilities", utility_findings=utility_findings)
+    library.complete(screening, "screen_living_facilities")
+    library.complete(screening, "visit_vulnerable_residents", vulnerable_findings=[])
+    return screening
+
+
 #: An improvement action as a drill's evaluation records it (HSEEP's AAR/IP columns).
 ACTION = {"capability": "supplies", "issue": "Half the torches in the store had flat batteries.",
           "title": "Check the torches every month", "owner_seat": "logistics", "due_in_days": 10, "plan_unit": UNIT}

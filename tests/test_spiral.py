@@ -11,7 +11,7 @@ from engine import registers, tasks
 from engine.clock import ManualClock
 from engine.db import Database
 from engine.models import Hazard, HumanTask
-from tests.library_helpers import ACTION, UNIT, Library, run_exercise
+from tests.library_helpers import ACTION, UNIT, Library, run_exercise, screen
 
 STAIRWELL = {"location": "Building 3 stairwell", "facility": "gas", "grade": "major", "owner_seat": "logistics",
              "description": "Gas riser corroded behind the stairwell panel.", "rectify_within_days": 3}
@@ -40,12 +40,7 @@ def test_the_spiral_screening_plan_drill_improvement_next_incident(db: Database,
     library.complete(first, "approve_plan", as_user="hu.approver")
 
     # 1. a screening finds a hazard: the register has it, and a revision of the risk section starts
-    screening = library.start("hazard_screening", title="Monthly screening of Hehua Compound")
-    library.complete(screening, "plan_screening")
-    library.complete(screening, "screen_houses", house_findings=[])
-    library.complete(screening, "screen_utilities", utility_findings=[STAIRWELL])
-    library.complete(screening, "screen_living_facilities")
-    library.complete(screening, "visit_vulnerable_residents", vulnerable_findings=[])
+    screening = screen(library, utility_findings=[STAIRWELL])
     with library.db.read() as session:
         (hazard,) = session.scalars(select(Hazard).where(Hazard.incident_id == screening))
     (revision,) = [c for c in library.children(screening) if c.reference.startswith("PLN-")]
@@ -53,6 +48,11 @@ def test_the_spiral_screening_plan_drill_improvement_next_incident(db: Database,
 
     # 2. the risk section changes: the plan owner writes the hazard in, another person approves
     risks = f"Old buildings 1-6.\n- [{hazard.grade}] {hazard.location}: {hazard.description} (#{hazard.id})"
+    with library.db.read() as session:  # the owner's task shows the section in force and the screening's proposal
+        guidance = tasks.guidance_for(session=session, task=library.task(revision.id, "revise_plan"))
+    assert guidance.plan_section is not None and guidance.plan_section.text == "Old buildings 1-6."
+    assert [(p.section, p.text, p.proposed_by) for p in guidance.proposals] == [
+        ("risks", risks, library.incident(screening).reference)]
     library.complete(revision.id, "revise_plan", as_user="ma.plan", summary="v2: the riser",
                      section_changes=[{"section": "risks", "text": risks}])
     library.complete(revision.id, "approve_plan", as_user="hu.approver")

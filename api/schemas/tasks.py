@@ -46,19 +46,28 @@ class OpenActionOut(ResponseModel):
     status: str = Field(description="open | overdue | submitted (awaiting verification)")
 
 
+class ProposalOut(ResponseModel):
+    section: str = Field(description="The plan section the proposal rewrites (risks, …).")
+    text: str = Field(description="The section as proposed, whole.")
+    proposed_by: str | None = Field(description="The process that proposed it (e.g. the screening SCR-…).")
+
+
 class TaskDetail(TaskOut):
     form_schema: dict[str, Any] = Field(description="JSON Schema (2020-12) the completion data must match.")
     data: dict[str, Any] | None = Field(description="Submitted data, once completed.")
     plan_section: PlanSectionOut | None = Field(None, description="The section of the unit's plan in force that "
                                                                   "this task works from (一点一案).")
     open_actions: list[OpenActionOut] = Field([], description="Improvement actions still open for the unit.")
+    proposals: list[ProposalOut] = Field([], description="For the plan owner drafting a revision: the sections "
+                                                         "the process that started it proposes.")
 
     @classmethod
     def of(cls, task: HumanTask, form_schema: dict[str, Any], guidance: Guidance) -> TaskDetail:
         return cls(**TaskOut.model_validate(task).model_dump(), form_schema=form_schema, data=task.data,
                    plan_section=PlanSectionOut.model_validate(guidance.plan_section, from_attributes=True)
                    if guidance.plan_section else None,
-                   open_actions=[OpenActionOut.model_validate(a) for a in guidance.open_actions])
+                   open_actions=[OpenActionOut.model_validate(a) for a in guidance.open_actions],
+                   proposals=[ProposalOut.model_validate(p, from_attributes=True) for p in guidance.proposals])
 
 
 class CompleteTask(RequestModel):

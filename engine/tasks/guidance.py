@@ -1,24 +1,38 @@
-"""What a task works from: the relevant section of its unit's plan in force (一点一案), and the
+"""What a task works from: the relevant section of its unit's plan in force (一点一案), the
 improvement actions still open for that unit — so a response or a drill starts from what the last
-review changed, and sees what is not done yet."""
+review changed, and sees what is not done yet — and, for the plan owner drafting a revision, the
+section text the process that started it proposes (a screening's hazards added to the risks)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import registers
+from engine import audit, registers
 from engine.models import HumanTask, ImprovementAction, Incident
+from forms.vocabulary import PLAN_SECTIONS
 
 CLOSURE_FORM = "improvement_closure"
+DRAFT_FORM = "plan_draft"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A section's text as the process that started the revision proposes it (its start variable
+    `proposed_<section>`), by that process's reference."""
+
+    section: str
+    text: str
+    proposed_by: str | None
 
 
 @dataclass(frozen=True)
 class Guidance:
     plan_section: registers.PlanSection | None
     open_actions: list[ImprovementAction]
+    proposals: list[Proposal] = field(default_factory=list)
 
 
 def guidance_for(*, session: Session, task: HumanTask) -> Guidance:
@@ -32,4 +46,12 @@ def guidance_for(*, session: Session, task: HumanTask) -> Guidance:
                                     revises=revises)
     actions = registers.list_improvement_actions(
         session=session, filters=registers.ActionFilter(not_done=True, plan_unit=incident.unit), limit=20)
-    return Guidance(section, actions)
+    return Guidance(section, actions, _proposals(session, incident) if task.form_key == DRAFT_FORM else [])
+
+
+def _proposals(session: Session, incident: Incident) -> list[Proposal]:
+    started = next(audit.events(session=session, incident_id=incident.id, action="incident_started", limit=1), None)
+    data = (started.payload or {}).get("data") or {} if started is not None else {}
+    parent = session.get(Incident, incident.parent_id) if incident.parent_id is not None else None
+    return [Proposal(section, text, parent.reference if parent else None) for section in PLAN_SECTIONS
+            if isinstance(text := data.get(f"proposed_{section}"), str) and text.strip()]
