@@ -184,6 +184,9 @@ HAZARD_STATUSES = ("open", "rectifying", "rectified", "escalated", "verified", "
 #: Hazard statuses that still need someone's attention.
 OPEN_HAZARD_STATUSES = ("open", "rectifying", "rectified", "escalated")
 ACTION_SOURCES = ("after_action_review", "drill")
+#: Where an improvement action was found.
+ACTION_SOURCE_LABELS: Labels = {"after_action_review": ("After-action review", "事后复盘"),
+                                "drill": ("Drill evaluation", "演练评估")}
 #: The sections of a unit's emergency plan (一点一案), each revised on its own and shown to the
 #: tasks it serves; the recovery plan is prepared in advance.
 PLAN_SECTIONS = ("risks", "contacts", "evacuation", "shelters", "resources", "first_response", "recovery")
@@ -304,5 +307,5 @@ LABELS: Mapping[str, Labels] = {
     "warning_level": WARNING_LEVEL_LABELS, "warning_event": WARNING_EVENT_LABELS,
     "warning_change": WARNING_CHANGE_LABELS,
     "response_count": RESPONSE_COUNT_LABELS, "volunteer_kind": VOLUNTEER_KIND_LABELS,
-    "volunteer_skill": VOLUNTEER_SKILL_LABELS,
+    "volunteer_skill": VOLUNTEER_SKILL_LABELS, "action_source": ACTION_SOURCE_LABELS,
 }

@@ -44,7 +44,7 @@ def improvements_page(ctx: Page, status: str | None = None, capability: str | No
               "unit": (unit or "").strip()[:200], "source": source or "", "overdue": overdue == "1"}
     query = urlencode({k: "1" if v is True else v for k, v in chosen.items() if v})
     return render(ctx, "improvements.html", actions=found, references=references, chosen=chosen,
-                  statuses=ACTION_STATUSES, capabilities=CAPABILITIES, seats=tuple(SEAT_LABELS),
+                  statuses=ACTION_STATUSES, capabilities=CAPABILITIES, seats=tuple(SEAT_LABELS), sources=ACTION_SOURCES,
                   now=ctx.database.clock.now(), csv_query=query)
 
 

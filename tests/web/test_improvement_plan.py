@@ -53,6 +53,9 @@ def test_closing_without_evidence_is_refused_over_http_and_the_plan_is_listed(
     page = grid.get("/ui/improvements?capability=supplies").text
     assert 'id="improvement-plan"' in page and ACTION["title"] in page and ACTION["issue"] in page
     assert "No improvement actions." in grid.get("/ui/improvements?status=done").text
+    from_drills = grid.get("/ui/improvements?source=drill").text  # where it was found: a selector of its own
+    assert '<option value="drill" selected>Drill evaluation</option>' in from_drills and ACTION["title"] in from_drills
+    assert "No improvement actions." in grid.get("/ui/improvements?source=after_action_review").text
     exported = grid.get("/ui/improvements.csv?capability=supplies")
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
