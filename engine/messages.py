@@ -184,6 +184,7 @@ RESOURCE_SHORT = code("resource.short",
 RESOURCE_SHORT_FIELD = code("resource.short_field", "at most {available}")
 RESOURCE_NOT_VALID = code("resource.not_valid", "the resource cannot be registered: see the fields")
 RESOURCE_MANAGERS_ONLY = code("resource.managers_only", "only logistics can change the resources register")
+RESOURCE_UNKNOWN_FIELD = code("resource.unknown_field", "no such register number")
 RESOURCE_RESERVE_SHORT = code("resource.reserve_short", "cannot reserve {asked} {measure} of '{name}': only "
                               "{available} available; nothing was reserved")
 RESERVATION_NOT_FOUND = code("reservation.not_found", "no reservation {reservation_id}")

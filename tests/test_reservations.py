@@ -108,6 +108,10 @@ def test_reserving_more_than_is_available_is_refused_naming_the_field_and_change
         library.complete(second, "activate_response", reserves=[{"resource_id": sandbags, "quantity": 15},
                                                                {"resource_id": sandbags, "quantity": 6}])
     assert {k: str(v) for k, v in together.value.fields.items()} == {"reserves.1.quantity": "at most 5"}
+    with pytest.raises(InvalidInput) as unknown:  # a mistyped register number is named too
+        library.complete(second, "activate_response", reserves=[{"resource_id": sandbags, "quantity": 1},
+                                                               {"resource_id": 999_999, "quantity": 1}])
+    assert {k: str(v) for k, v in unknown.value.fields.items()} == {"reserves.1.resource_id": "no such register number"}
 
     assert _figures(library, sandbags) == (50, 0, 30, 20)
     assert _moved(library, sandbags) == [("registered", 50, 50), ("reserved", 30, 20)]

@@ -34,6 +34,7 @@ from engine.messages import (
     RESOURCE_RESERVE_SHORT,
     RESOURCE_SHORT,
     RESOURCE_SHORT_FIELD,
+    RESOURCE_UNKNOWN_FIELD,
 )
 from engine.models import Incident, Resource, ResourceMovement, ResourceReservation
 from forms.messages import Template
@@ -130,8 +131,9 @@ def _within(session: Session, items: Sequence[Mapping[str, Any]], *, field: str,
     wanted: Wanted = []
     for index, item in enumerate(items):
         resource = resources.get(int(item["resource_id"]))
-        if resource is None:
-            raise NotFound(RESOURCE_NOT_FOUND, resource_id=int(item["resource_id"]))
+        if resource is None:  # a mistyped register number: named, like a shortage
+            raise InvalidInput(RESOURCE_NOT_FOUND, resource_id=int(item["resource_id"]),
+                               fields={f"{field}.{index}.resource_id": RESOURCE_UNKNOWN_FIELD()})
         asked = int(item["quantity"])
         left = room(resource) - sum(q for r, q, _ in wanted if r.id == resource.id)
         if asked > left:
