@@ -1,22 +1,27 @@
 """`renxing demo`: the whole disaster lifecycle on the bundled process library.
 
-The district's emergency bureau issues a yellow gas warning (prevention); the community relays it to
-its grids and the yellow seats stand by, the warning is raised to orange and relayed again, and then
-turns into an incident: the first responder on scene cordons it off and moves people out before any
-grading (先期处置); three dead make it
-较大 (level III), so the city leads and its commander takes the scene; the initial report (首报)
-goes to the street by phone and to the district in writing within the hour, follow-up reports
-(续报) every four hours and the final report (终报) when the response is over; the fire team misses its
-deadline and the timer escalates to the commander, who calls volunteers from the register as the second
-echelon (第二梯队) and records an on-scene decision that departs
-from the plan and orders the police to clear the fire lane (a task for the police seat, done in
-time); the response ends, recovery runs, and in learning the after-action review files an
-improvement action while a reviewer who is not the decision's maker rules on it (fault tolerance,
-容错). The improvement action goes to its owner seat, passes its due date and escalates to the
-plan approver; its owner closes it with evidence and a rewritten plan section, the approver (not
-the owner) verifies it, and the compound's new plan version is published. The timeline of all
-three processes is printed with the audit chain verified. Time is simulated (a manual clock
-starting now), so deadlines pass at once.
+Before anything happens the plan owner drafts the compound's plan in sections and the approver
+publishes it (v1), and logistics registers the community's water and its shelter. The district's
+emergency bureau issues a yellow gas warning (prevention); the community relays it to its grids and
+the yellow seats stand by, the warning is raised to orange and relayed again, and then turns into an
+incident: the first responder on scene, shown the plan's first-response section, cordons it off and
+moves people out before any grading (先期处置); three dead make it 较大 (level III), so the city leads
+and its commander takes the scene; the activation reserves water and shelter places (预留) — leaving
+the water below its minimum, so logistics gets a replenishment task and restocks — and the
+response's tasks draw against the reservation; the initial report (首报) goes to the street by phone
+and to the district in writing within the hour, follow-up reports (续报) every four hours and the
+final report (终报) when the response is over; the fire team misses its deadline and the timer
+escalates to the commander, who calls volunteers from the register as the second echelon (第二梯队)
+and records an on-scene decision that departs from the plan and orders the police to clear the fire
+lane (a task for the police seat, done in time); the response ends, recovery runs, and in learning
+the after-action review files an improvement action while a reviewer who is not the decision's
+maker departs from the ruling the decision table proposes, with written reasons, and the district's
+reviewer concurs (fault tolerance, 容错); the close releases the shelter places still held. The
+improvement action goes to its owner seat, passes its due date and escalates to the plan approver;
+its owner closes it with evidence and a rewritten plan section, the approver (not the owner)
+verifies it, and the compound's plan v2 is published. The timeline of all five processes is
+printed with the plan sections the responders were shown and the audit chain verified. Time is
+simulated (a manual clock starting now), so deadlines pass at once.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ PEOPLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "ma.plan": ("Ma Tao 马涛", ("plan_owner",)),
     "hu.approver": ("Hu Yan 胡燕", ("plan_approver",)),
     "lin.reviewer": ("Lin Na 林娜", ("reviewer",)),
+    "song.district": ("Song Bo 宋波", ("district_reviewer",)),
     "deng.auditor": ("Deng Chao 邓超", ("auditor",)),
 }
 LEVEL_III_REPORT = {**SAMPLES["incident_full_report"], "deaths": 3, "seriously_injured": 12, "trapped": 4,
@@ -63,6 +69,29 @@ LEVEL_III_REPORT = {**SAMPLES["incident_full_report"], "deaths": 3, "seriously_i
                     "description": "Gas explosion in building 3; fire on floors 4-6."}
 ACTION = {"title": "Keep the valve room key at the service station", "owner_seat": "plan_owner",
           "due_in_days": 14, "plan_unit": UNIT}
+#: The compound's plan (一点一案) in force before anything happens: the sections responders are shown.
+PLAN = {"title": "Gas and evacuation plan of Hehua Compound", "summary": "Gas and evacuation plan",
+        "why": "Annual revision of the plan"}
+PLAN_SECTIONS = [
+    {"section": "risks", "text": "Old gas risers in buildings 1-6; 38 elderly residents living alone."},
+    {"section": "first_response", "text": "Cordon the stairwell, shut the riser valve (key: duty room), "
+                                          "call the gas company, no switches or flames."},
+    {"section": "evacuation", "text": "Buildings 2-4 leave by the east gate to the school gym; "
+                                      "grid workers knock on every door of the elderly list."},
+    {"section": "recovery", "text": "Resettle at the school gym; the street pays the first week; "
+                                    "the gas company checks every riser before people go home."}]
+#: What the community holds (logistics registers it): water below 30 cases is a shortage; a shelter.
+WATER = {"kind": "reserve", "name": "Bottled water", "location": "Service station store", "measure": "cases",
+         "quantity": 60, "minimum": 30}
+GYM = {"kind": "shelter", "name": "School gym", "location": "No. 2 Primary School", "measure": "places",
+       "quantity": 200, "minimum": 0}
+RESERVE_NOTES = {"water": "Cordon and shelter", "gym": "Evacuees of buildings 2-4",
+                 "restocked": "Forty cases from the district depot."}
+#: The ruling table proposes 'mitigated' (the owners were not notified before towing); the reviewer
+#: departs to 'excused' with written reasons and the district's reviewer concurs.
+RULING = {"procedure_followed": "not_followed", "ruling": "excused",
+          "departure_reasons": "Four residents were trapped; notifying the owners first would have cost the "
+                               "minutes that saved them. Reported at once; the owners were compensated."}
 
 
 @dataclass
@@ -114,10 +143,10 @@ class _Player:
                 return
             self.play(incident_id, open_elements[0])
 
-    def start(self, process_id: str, title: str) -> int:
+    def start(self, process_id: str, title: str, data: dict[str, Any] | None = None) -> int:
         with self.db.transaction() as session:
             return incidents.start(session=session, actor=self.actors["wang.duty"], process_id=process_id,
-                                   title=title, category="accident_disaster", unit=UNIT).id
+                                   title=title, category="accident_disaster", unit=UNIT, data=data).id
 
     def message(self, incident_id: int, name: str, payload: dict[str, Any]) -> None:
         self.clock.advance(timedelta(minutes=5))
@@ -125,9 +154,17 @@ class _Player:
             incidents.send_message(session=session, actor=self.actors[self.commander(incident_id)],
                                    incident_id=incident_id, name=name, payload=payload)
 
-    def child_of(self, incident_id: int) -> int:
+    def child_of(self, incident_id: int, prefix: str) -> int:
         with self.db.read() as session:
-            return session.scalars(select(Incident.id).where(Incident.parent_id == incident_id)).one()
+            return session.scalars(select(Incident.id).where(Incident.parent_id == incident_id,
+                                                             Incident.reference.startswith(prefix))).one()
+
+    def plan_shown(self, incident_id: int, element: str) -> str:
+        """What the open task `element` shows of its unit's plan in force."""
+        with self.db.read() as session:
+            task = next(t for t in tasks.open_tasks(session=session, incident_id=incident_id) if t.task_spec == element)
+            shown = tasks.guidance_for(session=session, task=task).plan_section
+        return f"  {task.title} ({task.role}): v{shown.version} {shown.section} — {shown.text}" if shown else ""
 
 
 def _receive_warning(player: _Player) -> int:
@@ -148,6 +185,23 @@ def _change_warning(player: _Player, warning: int, change: str, reason: str, lev
                         level=level, reason=reason)
 
 
+def _publish_plan(player: _Player) -> int:
+    """The plan owner drafts the compound's plan in sections; the approver (not the drafter) publishes it."""
+    revision = player.start("plan_revision", PLAN["title"],
+                            data={"improvement_action_id": None, "action_title": PLAN["why"]})
+    player.play(revision, "revise_plan", summary=PLAN["summary"], section_changes=PLAN_SECTIONS)
+    player.play(revision, "approve_plan")
+    return revision
+
+
+def _stock(player: _Player) -> tuple[int, int]:
+    """Logistics registers what the community holds (each run of the demo its own lines)."""
+    with player.db.transaction() as session:
+        water, gym = (registers.register(session=session, actor=player.actors["wu.logistics"], unit=UNIT, **line)
+                      for line in (WATER, GYM))
+        return water.id, gym.id
+
+
 def _second_echelon(player: _Player, incident: int) -> None:
     """The first wave is at work; the commander calls volunteers (第二梯队) from the register."""
     with player.db.transaction() as session:
@@ -161,22 +215,33 @@ def _second_echelon(player: _Player, incident: int) -> None:
     player.play(incident, "volunteer_work")
 
 
-def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
+def _play_lifecycle(player: _Player) -> tuple[tuple[int, ...], list[str]]:
+    """Plays everything; the processes played (the incident third) and what tasks showed of the plan."""
+    plan = _publish_plan(player)
+    water, gym = _stock(player)
     warning = _receive_warning(player)
     player.play_all(warning, until="")  # every grid confirms it was reached; the yellow seats stand by
     _change_warning(player, warning, "raise", "Gas concentration still rising", level="orange")
     player.play_all(warning, until="")  # relayed again at orange; more seats stand by
     _change_warning(player, warning, "open_incident", "Explosion in building 3.")
 
-    incident = player.child_of(warning)
+    incident = player.child_of(warning, "INC-")
+    shown = [player.plan_shown(incident, "first_response")]
     player.play(incident, "first_response")  # 先期处置 on scene before any grading: cordon, move people out
     player.play(incident, "initial_report_phone")  # 首报 to the street by phone, at once
     player.play(incident, "record_report", **LEVEL_III_REPORT)
     player.play(incident, "initial_report_written")  # and in writing to the district within the hour
     player.play(incident, "appoint_commander", commander_username="qin.city")
-    player.play(incident, "activate_response", evacuation_ordered=True, evacuation_area="Buildings 2-4")
-    for element in ("medical_care", "logistics_supply", "police_traffic", "evacuate_residents"):
-        player.play(incident, element)
+    player.play(incident, "activate_response", evacuation_ordered=True, evacuation_area="Buildings 2-4",
+                reserves=[{"resource_id": water, "quantity": 40, "note": RESERVE_NOTES["water"]},
+                          {"resource_id": gym, "quantity": 150, "note": RESERVE_NOTES["gym"]}])
+    # 40 of the 60 cases held for this incident leave 20 for others, below the minimum of 30: the
+    # activation's command has already given logistics a replenishment task
+    player.play(incident, "medical_care")
+    player.play(incident, "logistics_supply", draws=[{"resource_id": water, "quantity": 40}])
+    player.play(incident, "police_traffic")
+    shown.append(player.plan_shown(incident, "evacuate_residents"))
+    player.play(incident, "evacuate_residents")
     _second_echelon(player, incident)
     player.clock.advance(timedelta(minutes=31))  # the fire team is late: its 30-minute deadline passes
     timers.sweep(player.db)
@@ -194,7 +259,10 @@ def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
                                           "due_at": player.clock.now() + timedelta(minutes=15)}])
     player.play(incident, "carry_out_order")
     player.play(incident, "fire_rescue")
-    player.play(incident, "open_shelters")
+    player.play(incident, "open_shelters", draws=[{"resource_id": gym, "quantity": 120}])
+    replenishment = player.child_of(incident, "RES-")
+    player.play(replenishment, "replenish_resource", quantity_added=40, new_expiry_date="2027-11-30",
+                note=RESERVE_NOTES["restocked"])
     player.clock.advance(timedelta(hours=4))  # level III: a follow-up report (续报) every four hours
     timers.sweep(player.db)
     player.play(incident, "situation_report")
@@ -202,16 +270,17 @@ def _play_lifecycle(player: _Player) -> tuple[int, int, int]:
     player.play_all(incident, until="after_action_review")
     player.play(incident, "after_action_review", improvement_actions=[ACTION])
     player.play(incident, "add_maker_statement")
-    player.play(incident, "rule_on_decision", ruling="excused")
-    player.play(incident, "review_report")
+    player.play(incident, "rule_on_decision", **RULING)  # departs from the proposal, with reasons
+    player.play(incident, "concur_with_departure")  # the district's reviewer concurs
+    player.play(incident, "review_report")  # the close releases the 30 shelter places still held
 
-    action = player.child_of(incident)
+    action = player.child_of(incident, "IMP-")
     player.clock.advance(timedelta(days=15))  # nobody closed the action in its 14 days: it escalates
     timers.sweep(player.db)
     player.play(action, "supervise_overdue_action")
     player.play(action, "carry_out_action")  # with evidence, and the evacuation section rewritten
     player.play(action, "verify_action")  # by the plan approver, not its owner: the plan's new version
-    return warning, incident, action
+    return (plan, warning, incident, replenishment, action), [line for line in shown if line]
 
 
 _DESCRIBE = {
@@ -225,8 +294,21 @@ _DESCRIBE = {
                                    + "".join(f"; ORDER to {o['seat']}: {o['instruction']}"
                                              for o in p.get("orders", [])),
     "decision_flagged": lambda p: f"decision #{p.get('decision_id')} enters the fault-tolerance record",
+    "ruling_proposed": lambda p: f"ruling proposed by the table: {p.get('proposed_ruling')} ({p.get('basis')})"
+                                 + (f"; the reviewer departs to {p.get('ruling')}: {p.get('departure_reasons')}"
+                                    if p.get("departs") else ""),
     "fault_tolerance_ruling": lambda p: f"RULING on decision #{p.get('decision_id')}: {p.get('ruling')}"
-                                        f" — {p.get('reasoning')}",
+                                        + (f" (second reviewer {p['second_reviewer']} concurs)"
+                                           if p.get("second_reviewer_concurs") else "")
+                                        + f" — {p.get('reasoning')}",
+    "resource_reserved": lambda p: f"RESERVED {p.get('quantity')} {p.get('measure')} of {p.get('name')}"
+                                   f" ({p.get('available')} left for others)",
+    "resource_drawn": lambda p: f"DRAWN {p.get('quantity')} {p.get('measure')} of {p.get('name')}"
+                                f" ({p.get('from_reserved')} of them reserved; {p.get('available')} available)",
+    "resource_released": lambda p: f"released {p.get('quantity')} {p.get('measure')} of {p.get('name')}"
+                                   f" ({p.get('available')} available)",
+    "resource_restocked": lambda p: f"restocked {p.get('quantity')} {p.get('measure')} of {p.get('name')}"
+                                    f" ({p.get('available')} available)",
     "message_received": lambda p: f"message '{p.get('name')}'",
     "warning_received": lambda p: f"WARNING received: {p.get('level')} {p.get('event')} from {p.get('issuer')}",
     "warning_changed": lambda p: f"warning {p.get('change')}: {p.get('from')}"
@@ -234,7 +316,8 @@ _DESCRIBE = {
     "volunteer_deployed": lambda p: f"SECOND ECHELON: {p.get('name')} sent out for '{p.get('need')}'",
     "commander_seated": lambda p: f"{p.get('username')} seated as on-scene commander ({p.get('seat')})",
     "improvement_action_recorded": lambda p: f"improvement action: {p.get('title')} → {p.get('process')}",
-    "improvement_action_escalated": lambda p: f"improvement action overdue (due {p.get('due_at')}): supervised",
+    "improvement_action_escalated": lambda p: f"improvement action overdue (due {str(p.get('due_at'))[:10]}):"
+                                              " supervised",
     "improvement_action_submitted": lambda p: f"improvement action carried out: {p.get('evidence')}",
     "improvement_action_verified": lambda p: f"improvement action verified: {p.get('note')}",
     "plan_published": lambda p: f"plan of {p.get('unit')} v{p.get('version')} published "
@@ -278,18 +361,20 @@ def run_demo(db: Database) -> DemoReport:
     clock = ManualClock(db.clock.now())
     db.clock = clock
     player = _Player(db, clock)
-    ids = _play_lifecycle(player)
+    ids, shown = _play_lifecycle(player)
     report = DemoReport()
     with db.read() as session:
         found = {i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_(ids)))}
-        incident = found[ids[1]]
+        incident = found[ids[2]]
         report.reference = incident.reference
         for instance in (found[i] for i in ids):
             report.lines.append(f"[bold]{instance.reference}[/bold] {instance.title} — status {instance.status}"
                                 + (f", level {instance.response_level}" if instance.response_level else ""))
         report.lines.append("(simulated clock)")
     report.lines.extend(_timeline(db, ids))
-    report.lines.extend(_report_register(db, ids[1]))
+    report.lines.append("the plan in force, as the response tasks showed it:")
+    report.lines.extend(shown)
+    report.lines.extend(_report_register(db, ids[2]))
     with db.read() as session:
         result = audit.verify(session=session)
         closed = all(session.get_one(Incident, i).status == "closed" for i in ids)

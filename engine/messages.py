@@ -38,6 +38,7 @@ TITLE_INCIDENT_AFTER_WARNING = code("title.incident_after_warning", "Incident af
 TITLE_PLAN_REVISION = code("title.plan_revision", "Plan revision: {action}")
 TITLE_OVERDUE_SUPERVISION = code("title.overdue_supervision", "Overdue: {work}")
 TITLE_IMPROVEMENT_ACTION = code("title.improvement_action", "Improvement action: {action}")
+TITLE_REPLENISHMENT = code("title.replenishment", "Replenish {resource}")
 INCIDENT_END_REASON = code("incident.end_reason", "say why the incident ends")
 REASON_REQUIRED = code("reason.required", "a reason is required")
 MESSAGE_INVALID_NAME = code("message.invalid_name", "invalid message name")

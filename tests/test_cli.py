@@ -23,18 +23,26 @@ def url(tmp_path: Path) -> str:
 def test_demo_plays_the_whole_lifecycle_on_a_fresh_database(url: str) -> None:
     result = runner.invoke(app, ["demo", "--database", url])
     assert result.exit_code == 0, result.output
-    for prefix in ("EW", "INC", "IMP"):
-        assert re.search(rf"{prefix}-\d{{4}}-0001", result.output), prefix
+    for prefix in ("PLN", "EW", "INC", "RES", "IMP"):
+        assert re.search(rf"{prefix}-\d{{4}}-0001 .* status closed", result.output), prefix
     for expected in ("status closed, level II",
                      "phase prevention → closed",  # the warning
+                     "RESERVED 40 cases of Bottled water (20 left for others)", "started RES-",
+                     "DRAWN 40 cases of Bottled water (40 of them reserved",
+                     "restocked 40 cases of Bottled water (60 available)",
+                     "released 30 places of School gym (80 available)",
                      "timer fired", "ON-SCENE DECISION", "enters the fault-tolerance record",
-                     "RULING on decision #1: excused", "phase response → recovery", "phase recovery → learning",
+                     "ruling proposed by the table: mitigated", "the reviewer departs to excused: Four residents",
+                     "RULING on decision #1: excused (second reviewer song.district concurs)",
+                     "phase response → recovery", "phase recovery → learning",
                      "phase learning → closed", "improvement action", "improvement action overdue",
-                     "improvement action verified", "v1 published", "audit chain: intact"):
+                     "improvement action verified", "v1 published", "v2 published",
+                     "(first_responder): v1 first_response — Cordon the stairwell",
+                     "(grid_worker): v1 evacuation — Buildings 2-4", "audit chain: intact"):
         assert expected in result.output, expected
     again = runner.invoke(app, ["demo", "--database", url])  # a second run reuses users and models
     assert again.exit_code == 0, again.output
-    assert re.search(r"INC-\d{4}-0002", again.output) and "v2 published" in again.output
+    assert re.search(r"INC-\d{4}-0002", again.output) and "v4 published" in again.output
 
 
 def test_deploy_list_start_show_complete_and_verify(url: str, tmp_path: Path) -> None:

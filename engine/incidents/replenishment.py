@@ -12,6 +12,7 @@ from engine import definitions, registers
 from engine.actors import TIMER_WORKER, Actor
 from engine.db import Database, now
 from engine.incidents.starting import start_instance
+from engine.messages import TITLE_REPLENISHMENT
 from engine.models import Incident, Resource
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,8 @@ def raise_replenishment(session: Session, actor: Actor, resource: Resource, *, r
         return None
     child = start_instance(
         session=session, actor=actor, definition=definitions.get(session=session, process_id=PROCESS_ID),
-        title=f"Replenish {resource.name}"[:200], category=parent.category if parent else "accident_disaster",
+        title=str(TITLE_REPLENISHMENT(resource=resource.name))[:200],
+        category=parent.category if parent else "accident_disaster",
         unit=resource.unit, exercise=parent.exercise if parent else False, parent_id=parent.id if parent else None,
         data={"resource_id": resource.id, "resource_name": resource.name, "reason": reason,
               "available": resource.available, "minimum": resource.minimum, "measure": resource.measure,

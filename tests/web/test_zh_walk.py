@@ -75,7 +75,9 @@ def _strings(value: Any) -> Iterator[str]:
 
 def _typed() -> list[str]:
     """Everything people typed in this walk's data, longest first (so it is cut out whole)."""
-    found = set(_strings(SAMPLES)) | set(_strings([demo.LEVEL_III_REPORT, demo.ACTION]))
+    found = set(_strings(SAMPLES)) | set(_strings([demo.LEVEL_III_REPORT, demo.ACTION, demo.PLAN,
+                                                    demo.PLAN_SECTIONS, demo.WATER, demo.GYM,
+                                                    demo.RESERVE_NOTES, demo.RULING]))
     found |= {name for name, _ in demo.PEOPLE.values()} | {demo.UNIT}
     found |= {"Gas concentration alarm at Hehua Compound", "Building 3", "Gas concentration alarm in the stairwell "
               "of building 3.", "Explosion in building 3.", "Gas leak plan of Hehua Compound, v1",
