@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Header, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -123,7 +123,7 @@ class CommandRunner:
                                sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
-    def run(self, action: Action[M], payload: Payload = None) -> M | JSONResponse:
+    def run(self, action: Action[M], payload: Payload = None) -> M | Response:
         """`commands.run()` for a route; `payload` is the parsed request body (a model, or file
         name -> bytes for uploads), which a retried key must match."""
         key = self.key
@@ -144,7 +144,15 @@ class CommandRunner:
         if isinstance(outcome, _Replayed):
             return JSONResponse(outcome.first.body, status_code=outcome.first.status,
                                 headers={"Idempotent-Replayed": "true"})
-        return outcome
+        return self._answer(outcome)
+
+    def _answer(self, result: M) -> M | Response:
+        """The result as the route's JSON, serialised here: FastAPI would validate the model it just
+        got a second time, in its thread pool. A result of another type than the route's response
+        model is left to FastAPI, which keeps only the model's fields."""
+        if type(result) is not getattr(self.request.scope.get("route"), "response_model", None):
+            return result
+        return Response(result.model_dump_json(), status_code=self._status, media_type="application/json")
 
 
 async def get_command(request: Request, database: DatabaseDep, principal: CurrentUser,

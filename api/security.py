@@ -10,6 +10,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import jwt
 
@@ -62,6 +63,17 @@ def issue(*, settings: Settings, key: str, username: str, user_id: int, now: dat
 
 
 def verify(*, key: str, token: str, now: datetime) -> TokenClaims:
+    username, user_id, exp = _verified(key, token)
+    if exp <= now.timestamp():
+        raise Unauthenticated(TOKEN_EXPIRED)
+    return TokenClaims(username=username, user_id=user_id,
+                       expires_at=datetime.fromtimestamp(exp, tz=now.tzinfo))
+
+
+@lru_cache(maxsize=4096)
+def _verified(key: str, token: str) -> tuple[str, int, int | float]:
+    """The claims of a token signed with `key`: its signature is checked once per process (a client
+    sends the same token with every request); its expiry, by the caller, on every use."""
     try:
         claims = jwt.decode(
             token, key, algorithms=[ALGORITHM], audience=AUDIENCE,
@@ -72,7 +84,4 @@ def verify(*, key: str, token: str, now: datetime) -> TokenClaims:
     username, user_id, exp = claims.get("sub"), claims.get("uid"), claims.get("exp")
     if not isinstance(username, str) or not isinstance(user_id, int) or not isinstance(exp, int | float):
         raise Unauthenticated(TOKEN_NOT_VALID)
-    if exp <= now.timestamp():
-        raise Unauthenticated(TOKEN_EXPIRED)
-    return TokenClaims(username=username, user_id=user_id,
-                       expires_at=datetime.fromtimestamp(exp, tz=now.tzinfo))
+    return username, user_id, exp

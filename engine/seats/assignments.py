@@ -46,10 +46,14 @@ def roles_of(*, session: Session, user_id: int, incident_id: int | None = None) 
     return set(session.scalars(query))
 
 
+#: Read on every request (api.deps): built once.
+_SEATS_VERSION = select(CacheVersion.version).where(CacheVersion.name == "seats")
+
+
 def seats_version(*, session: Session | Connection) -> int:
     """The counter the database bumps on every change of seats or of a user's name, display name,
     admin or active flag: what was read at one value stays true while it does not move."""
-    return session.scalar(select(CacheVersion.version).where(CacheVersion.name == "seats")) or 0
+    return session.scalar(_SEATS_VERSION) or 0
 
 
 def holds(*, session: Session, actor: Actor, role: str, incident_id: int | None) -> bool:
