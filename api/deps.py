@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -49,10 +50,16 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_session(database: DatabaseDep) -> Iterator[Session]:
-    """A read-only session for the request; it never commits."""
-    with database.read() as session:
+async def get_session(database: DatabaseDep) -> AsyncIterator[Session]:
+    """A read-only session for the request; it never commits. Made on the event loop (building a
+    Session does no I/O: the route's first query connects, in the route's thread), closed in the
+    thread pool (ending its transaction is a round trip) — one thread hand-off, not two."""
+    reading = database.read()
+    session = reading.__enter__()
+    try:
         yield session
+    finally:
+        await run_in_threadpool(reading.__exit__, None, None, None)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
