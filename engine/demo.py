@@ -81,10 +81,10 @@ PLAN_SECTIONS = [
     {"section": "recovery", "text": "Resettle at the school gym; the street pays the first week; "
                                     "the gas company checks every riser before people go home."}]
 #: What the community holds (logistics registers it): water below 30 cases is a shortage; a shelter.
-WATER = {"kind": "reserve", "name": "Bottled water", "location": "Service station store", "measure": "cases",
-         "quantity": 60, "minimum": 30}
-GYM = {"kind": "shelter", "name": "School gym", "location": "No. 2 Primary School", "measure": "places",
-       "quantity": 200, "minimum": 0}
+WATER: dict[str, Any] = {"kind": "reserve", "name": "Bottled water", "location": "Service station store",
+                         "measure": "cases", "quantity": 60, "minimum": 30}
+GYM: dict[str, Any] = {"kind": "shelter", "name": "School gym", "location": "No. 2 Primary School",
+                       "measure": "places", "quantity": 200, "minimum": 0}
 RESERVE_NOTES = {"water": "Cordon and shelter", "gym": "Evacuees of buildings 2-4",
                  "restocked": "Forty cases from the district depot."}
 #: The ruling table proposes 'mitigated' (the owners were not notified before towing); the reviewer
