@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from api.schemas.common import JsonObject, RequestModel, ResponseModel, Username
+from api.schemas.resources import ReservationOut
 from engine.models import HumanTask
 from engine.tasks import Guidance
 
@@ -60,6 +61,8 @@ class TaskDetail(TaskOut):
     open_actions: list[OpenActionOut] = Field([], description="Improvement actions still open for the unit.")
     proposals: list[ProposalOut] = Field([], description="For the plan owner drafting a revision: the sections "
                                                          "the process that started it proposes.")
+    reserved: list[ReservationOut] = Field([], description="For a task that draws from the resources register: "
+                                                           "what its incident still holds, drawn first.")
 
     @classmethod
     def of(cls, task: HumanTask, form_schema: dict[str, Any], guidance: Guidance) -> TaskDetail:
@@ -67,7 +70,8 @@ class TaskDetail(TaskOut):
                    plan_section=PlanSectionOut.model_validate(guidance.plan_section, from_attributes=True)
                    if guidance.plan_section else None,
                    open_actions=[OpenActionOut.model_validate(a) for a in guidance.open_actions],
-                   proposals=[ProposalOut.model_validate(p, from_attributes=True) for p in guidance.proposals])
+                   proposals=[ProposalOut.model_validate(p, from_attributes=True) for p in guidance.proposals],
+                   reserved=[ReservationOut.of(h) for h in guidance.reserved])
 
 
 class CompleteTask(RequestModel):

@@ -1,7 +1,8 @@
 """What a task works from: the relevant section of its unit's plan in force (一点一案), the
 improvement actions still open for that unit — so a response or a drill starts from what the last
 review changed, and sees what is not done yet — and, for the plan owner drafting a revision, the
-section text the process that started it proposes (a screening's hazards added to the risks)."""
+section text the process that started it proposes (a screening's hazards added to the risks), and for
+a task that draws from the resources register, what its incident has reserved."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, registers
+from engine.definitions.forms import form_of
 from engine.models import HumanTask, ImprovementAction, Incident
+from forms import resource_field
 from forms.vocabulary import PLAN_SECTIONS
 
 CLOSURE_FORM = "improvement_closure"
@@ -33,6 +36,9 @@ class Guidance:
     plan_section: registers.PlanSection | None
     open_actions: list[ImprovementAction]
     proposals: list[Proposal] = field(default_factory=list)
+    #: For a task that draws from the resources register: what its incident still holds (预留),
+    #: which its draws take first.
+    reserved: list[registers.Holding] = field(default_factory=list)
 
 
 def guidance_for(*, session: Session, task: HumanTask) -> Guidance:
@@ -46,7 +52,10 @@ def guidance_for(*, session: Session, task: HumanTask) -> Guidance:
                                     revises=revises)
     actions = registers.list_improvement_actions(
         session=session, filters=registers.ActionFilter(not_done=True, plan_unit=incident.unit), limit=20)
-    return Guidance(section, actions, _proposals(session, incident) if task.form_key == DRAFT_FORM else [])
+    draws = resource_field(form_of(session=session, task=task), "draws") is not None
+    return Guidance(section, actions, _proposals(session, incident) if task.form_key == DRAFT_FORM else [],
+                    [h for h in registers.holdings(session=session, incident_id=incident.id) if h.reservation.held]
+                    if draws else [])
 
 
 def _proposals(session: Session, incident: Incident) -> list[Proposal]:

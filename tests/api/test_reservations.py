@@ -43,6 +43,9 @@ def test_reserve_draw_elsewhere_release_and_end_over_http(api: Api, db: Database
     assert [(m["kind"], m["quantity"], m["available_after"], m["reserved_after"]) for m in shown["movements"]] == [
         ("reserved", 60, 40, 60), ("registered", 100, 100, 0)]
     assert [r["resource_name"] for r in grid.get(f"/incidents/{ref}/reservations").json()] == ["School gym"]
+    fire_task = commander.task_of(ref, "fire_rescue")["id"]  # a task that draws sees what its incident holds
+    assert [(r["resource_id"], r["held"]) for r in api.as_("fire").get(f"/tasks/{fire_task}").json()["reserved"]] == [
+        (gym, 60)]
     assert [r["name"] for r in grid.get("/resources?short=true").json()] == []
 
     other = _to_activation(library)

@@ -20,8 +20,8 @@ def test_reservations_on_the_register_the_resource_and_the_incident(browser: Any
     library = Library(db, clock)
     gym = _register(library, kind="shelter", name="School gym", measure="places", quantity=100, minimum=0)
     incident_id = _to_activation(library)
-    library.complete(incident_id, "activate_response", as_user="li.community",
-                     reserves=[{"resource_id": gym, "quantity": 60}])
+    library.complete(incident_id, "activate_response", as_user="li.community", evacuation_ordered=True,
+                     evacuation_area="Buildings 2-4", reserves=[{"resource_id": gym, "quantity": 60}])
     ref = library.incident(incident_id).reference
     with db.read() as session:
         (holding,) = registers.holdings(session=session, incident_id=incident_id)
@@ -50,6 +50,15 @@ def test_reservations_on_the_register_the_resource_and_the_incident(browser: Any
     held = grid.get(f"/ui/incidents/{ref}").text
     assert "Resources reserved for this incident" in held and f'href="/ui/resources/{gym}"' in held
     assert "<td>50 places</td><td>0</td><td>10</td>" in held  # still reserved, drawn, released
+
+    # the task that draws sees what its incident holds; a task without draws does not
+    library.complete(incident_id, "evacuate_residents")
+    shelters = library.task(incident_id, "open_shelters").id
+    admin = browser("admin")
+    shown = admin.get(f"/ui/tasks/{shelters}").text
+    assert 'id="reserved-for-incident"' in shown and "<td>50 places</td>" in shown
+    assert 'id="reserved-for-incident"' not in admin.get(
+        f"/ui/tasks/{library.completed(incident_id, 'activate_response')[0].id}").text
 
     zh = browser("logistics")
     zh.post("/ui/language", {"language": "zh", "next": "/ui/resources"}, page="/ui/resources")
