@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from engine import audit, definitions, registers, seats
 from engine.actors import Actor
 from engine.db import now
+from engine.db.inserts import insert_row
 from engine.db.locking import hold
 from engine.errors import Forbidden, InvalidInput
 from engine.incidents.references import next_reference
@@ -40,6 +42,7 @@ from forms.vocabulary import ACTIVE, CATEGORIES
 VARIABLE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 #: The process variable holding the incident's reference (INC-2026-0007).
 REFERENCE_VARIABLE = "incident_reference"
+_INSERT_PHASE = insert(cast(Table, PhaseHistory.__table__))
 
 
 def check_start_input(title: str, category: str, unit: str, data: Any) -> None:
@@ -101,7 +104,8 @@ def start_instance(
         exercise=bool(exercise), phase="response", status=ACTIVE, response_level=None,
         definition_id=definition.id, parent_id=parent_id, version=0, next_timer_at=None,
         workflow_meta={"views": {"open": {}}},  # no task open before: `sync` need not look for any
-        created_by=actor.username, created_at=moment, updated_at=moment,
+        audit_seq=0, audit_hash=audit.GENESIS, created_by=actor.username, created_at=moment, updated_at=moment,
+        ended_at=None, end_reason=None,  # every column set: `insert_row` writes it as it stands
     )
     opening = _Opening(session, actor, incident, started={
         "title": incident.title, "category": category, "unit": incident.unit, "exercise": incident.exercise,
@@ -121,7 +125,8 @@ def start_instance(
     if not early:
         runtime.set_variable(REFERENCE_VARIABLE, reference)
     incident.phase = runtime.phase() or "response"
-    session.add(PhaseHistory(incident_id=incident.id, phase=incident.phase, entered_at=moment))
+    session.connection().execute(_INSERT_PHASE, {"incident_id": incident.id, "phase": incident.phase,
+                                                 "entered_at": moment, "left_at": None})
     sync(session, incident, runtime, actor)
     return incident
 
@@ -140,8 +145,7 @@ class _Opening:
         incident = self.incident
         if incident.id is None:
             incident.reference = next_reference(self.session, self.started["process_id"], incident.created_at.year)
-            self.session.add(incident)
-            self.session.flush()
+            insert_row(self.session, incident)  # Core: a start has no unit of work to flush
             hold(self.session, incident)  # created here: nobody else sees it before the commit
             audit.defer_head(self.session, incident)  # `sync` writes it with the rest of the row
             audit.record(session=self.session, actor=self.actor.username, action="incident_started",
