@@ -81,12 +81,17 @@ def _queries(setup: Setup, global_actor: Actor, scoped_actor: Actor) -> dict[str
     }
 
 
-def _rounds(db: Database, queries: dict[str, Callable[[Any], Any]], calls: int, rounds: int) -> dict[str, list[float]]:
-    """p99 of `calls` calls of each query, per round; the queries alternate within each round."""
-    found: dict[str, list[float]] = {name: [] for name in queries}
-    for _ in range(rounds):
-        for name, query in queries.items():
-            found[name].append(percentile(_latencies(db, query, calls), 99))
+def _rounds(sides: list[tuple[Database, dict[str, Callable[[Any], Any]]]], calls: int,
+            rounds: int) -> list[dict[str, list[float]]]:
+    """p99 of `calls` calls of each query on each side, per round: the sides alternate for each
+    query (their order swapped every round), so a change of load hits both sizes alike."""
+    found: list[dict[str, list[float]]] = [{name: [] for name in queries} for _db, queries in sides]
+    for round_no in range(rounds):
+        for name in sides[0][1]:
+            order = range(len(sides)) if round_no % 2 == 0 else reversed(range(len(sides)))
+            for side in order:
+                db, queries = sides[side]
+                found[side][name].append(percentile(_latencies(db, queries[name], calls), 99))
     return found
 
 
@@ -147,22 +152,29 @@ def _rss_kib() -> int:
         return next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:"))
 
 
+def _populated(url: str, incident_count: int) -> tuple[Setup, dict[str, Callable[[Any], Any]]]:
+    """A database of `incident_count` incidents (ten open tasks each) and the queries to time on it."""
+    setup = prepare(url)
+    with setup.db.transaction() as session:
+        scoped = seats.create_user(session=session, actor=Actor.system("bench"), username="bench.scoped")
+        scoped_actor = seats.actor_for(scoped)
+    _grow(setup, _template(setup), 1, incident_count - 1, scoped.id)
+    return setup, _queries(setup, setup.actors["grid_worker"], scoped_actor)
+
+
 def run(ctx: Context) -> list[Figure]:
     small, large = 100, ctx.pick(1_000, 10_000)
     calls = ctx.pick(20, 100)
     db_name, figures = ctx.database, []
-    with scratch_url(ctx, "scale") as url:
-        setup = prepare(url)
-        with setup.db.transaction() as session:
-            scoped = seats.create_user(session=session, actor=Actor.system("bench"), username="bench.scoped")
-            scoped_actor = seats.actor_for(scoped)
-        templates = _template(setup)
-        queries = _queries(setup, setup.actors["grid_worker"], scoped_actor)
-        _grow(setup, templates, 1, small - 1, scoped.id)
-        at_small = _rounds(setup.db, queries, calls, ctx.repetitions)
-        _grow(setup, templates, small, large - small, scoped.id)
-        at_large = _rounds(setup.db, queries, calls, ctx.repetitions)
+    # Two databases side by side, timed alternately: growing one database and timing it before and
+    # after put minutes of the machine's changing load between the two sizes.
+    with scratch_url(ctx, "scale_small") as small_url, scratch_url(ctx, "scale") as url:
+        small_setup, small_queries = _populated(small_url, small)
+        setup, queries = _populated(url, large)
+        at_small, at_large = _rounds([(small_setup.db, small_queries), (setup.db, queries)], calls,
+                                     ctx.repetitions)
         plans = {name: _plans(setup.db, q) for name, q in queries.items()}
+        small_setup.db.dispose()
         probe = subprocess.run([sys.executable, "-m", "bench.scale", url, str(ctx.pick(10, 60))],
                                capture_output=True, text=True, check=True)
         rss = json.loads(probe.stdout.strip().splitlines()[-1])
@@ -171,7 +183,7 @@ def run(ctx: Context) -> list[Figure]:
         figures.append(Figure(
             "scale", db_name, f"{name} p99 at {large:,} incidents / {large * TASKS_PER_INCIDENT:,} tasks", "ms",
             summary(at_large[name]),
-            f"p99 at {small} incidents / {small * TASKS_PER_INCIDENT:,} tasks",
+            f"p99 at {small} incidents / {small * TASKS_PER_INCIDENT:,} tasks (another database, alternating)",
             summary(at_small[name]), goal=("max", 1.5),
             extra={"calls_per_round": calls, "plans": plans[name]}))
     figures.append(Figure(
