@@ -9,10 +9,13 @@ proportional to what it did, not to the incident's history.
 Settled loop iterations leave the live tree. SpiffWorkflow walks the whole task tree on every
 step, and a standard loop keeps every finished iteration as a child of the loop task plus its id
 in the loop task's `internal_data['merged']` list, so a looped user task run 5,000 times makes
-every command walk, compare and rewrite 5,000 entries. Once an iteration is finished, merged and
-durably saved, it is detached from the live workflow (its row stays in the database as history):
-the loop task keeps only its recent children, and its stored `merged` list keeps only the ids
-still live plus a count of the detached ones (`len(merged)` is all a standard loop reads). The
+every command walk, compare and rewrite 5,000 entries. Once an iteration is finished and merged,
+it is detached from the live workflow in the delta that stores the loop task (its row stays in the
+database as history, written in that same delta if it changed): the loop task keeps only its
+recent children, and its stored `merged` list keeps only the ids still live plus a count of the
+detached ones (`len(merged)` is all a standard loop reads). Detaching while saving, not after the
+save, means the loop row that no longer lists the iteration is the row the command writes anyway
+(its `merged` list grew), instead of a second write of it by the next command. The
 settled passes of rework loops (gateway back-edges) leave the same way (flatten.py); a task moved
 up the tree in their place is stored again. Restore follows children lists from the roots
 (`live_rows`), so a restored workflow is as small as the cached one.
@@ -143,43 +146,47 @@ class StoredWorkflow:
         return {**task.internal_data, "merged": merged[detached:], PRUNED: detached}
 
     # --- detaching settled loop iterations ------------------------------------------------------
-    def _detach_iterations(self, loop: Task) -> None:
-        """Detach the loop's oldest finished, saved, childless iterations (keeping the newest)."""
+    def _detach_iterations(self, loop: Task) -> list[Task]:
+        """Detach the loop's oldest finished, childless iterations (keeping the newest) and return
+        the tasks that left: the iterations and the tasks of the subworkflows they ran. Their rows
+        must be stored, or be written in the same transaction as the loop's: restore detaches rows
+        it read, `delta` records every changed task before forgetting it."""
         merged = loop.internal_data.get("merged")
         if not isinstance(merged, list):
-            return
+            return []
         key = str(loop.id)
         done = self._detached.get(key, 0)
         if done > len(merged):  # the loop started over (merged was reset)
             done = 0
         workflow = loop.workflow
+        left: list[Task] = []
         while done < len(merged) - KEEP_ITERATIONS:
             child_id = merged[done]
             child = workflow.tasks.get(UUID(child_id)) if child_id else None
             if child is not None:
                 if (child.state & TaskState.FINISHED_MASK == 0 or child._children
-                        or child is workflow.last_task or child_id not in self._stored
-                        or child._parent != loop.id):
+                        or child is workflow.last_task or child._parent != loop.id):
                     break
                 top = workflow.top_workflow
                 if child.id in top.subprocesses:
                     # An iteration that ran a subprocess: its (finished) subworkflow goes with it;
                     # its rows stay in the database as history, like the iteration's own row.
-                    for task in top.delete_subprocess(child):
-                        self._stored.pop(str(task.id), None)
+                    left.extend(top.delete_subprocess(child))
                 loop._children.remove(child.id)
                 del workflow.tasks[child.id]
-                self._stored.pop(child_id, None)
+                left.append(child)
             merged[done] = ""
             done += 1
         self._detached[key] = done
+        return left
 
     def detach_settled(self, changed: Iterable[str]) -> None:
-        """Detach settled iterations of the loop tasks among `changed` task ids (already saved)."""
+        """Detach settled iterations of the loop tasks among `changed` task ids (stored rows)."""
         for key in changed:
             task = self._live_task(key)
             if task is not None and isinstance(task.task_spec, StandardLoopTask):
-                self._detach_iterations(task)
+                for leaving in self._detach_iterations(task):
+                    self._stored.pop(str(leaving.id), None)
 
     def flatten_loops(self) -> None:
         """Settled passes of rework loops leave the live tree (flatten.py); their rows stay as history."""
@@ -217,30 +224,39 @@ class StoredWorkflow:
         )
 
     def delta(self) -> StateDelta:
+        """The records that changed since the last save. Loop tasks among them first detach their
+        settled iterations (recorded here too if they changed): the iteration's row and the loop
+        row that no longer lists it go in the same transaction."""
+        changed: list[tuple[Task, str]] = []
+        seen: set[str] = set()
+        for workflow_id, wf in walk_workflows(self.workflow):
+            for task in wf.tasks.values():
+                key = str(task.id)
+                seen.add(key)
+                if not self._unchanged(task, self._stored.get(key), workflow_id):
+                    changed.append((task, workflow_id))
+        left = [leaving for task, _ in changed if isinstance(task.task_spec, StandardLoopTask)
+                for leaving in self._detach_iterations(task)]
         upserts: list[TaskRecord] = []
         new_seq: dict[str, int] = {}
         data: dict[str, str] = {}
-        seen: set[str] = set()
         data_cache: dict[int, tuple[str, str]] = {}
+        for task, workflow_id in changed:
+            key = str(task.id)
+            stored = self._stored.get(key)
+            record, text = self._record(task, workflow_id, data_cache)
+            if record != stored:
+                upserts.append(record)
+                if record.data_hash not in self._hashes:
+                    data[record.data_hash] = text
+                if stored is None:
+                    new_seq[key] = self._next_seq + len(new_seq)
         headers: list[dict[str, Any]] = []
-        for workflow_id, wf in walk_workflows(self.workflow):
+        for workflow_id, wf in walk_workflows(self.workflow):  # without the subworkflows that left
             header = _workflow_header(wf)
             if workflow_id != TOP:
                 header.update(parent_task_id=workflow_id, spec=wf.spec.name)
             headers.append(header)
-            for task in wf.tasks.values():
-                key = str(task.id)
-                seen.add(key)
-                stored = self._stored.get(key)
-                if self._unchanged(task, stored, workflow_id):
-                    continue
-                record, text = self._record(task, workflow_id, data_cache)
-                if record != stored:
-                    upserts.append(record)
-                    if record.data_hash not in self._hashes:
-                        data[record.data_hash] = text
-                    if stored is None:
-                        new_seq[key] = self._next_seq + len(new_seq)
         deletes = tuple(key for key in self._stored if key not in seen)
         meta = {
             "top": headers[0],
@@ -248,7 +264,8 @@ class StoredWorkflow:
             "bpmn_events": REGISTRY.convert(self.workflow.bpmn_events),
         }
         return StateDelta(
-            meta=meta, upserts=tuple(upserts), new_seq=new_seq, deletes=deletes, data=data
+            meta=meta, upserts=tuple(upserts), new_seq=new_seq, deletes=deletes, data=data,
+            left=tuple(str(task.id) for task in left),
         )
 
     def mark_saved(self, delta: StateDelta) -> None:
@@ -257,10 +274,11 @@ class StoredWorkflow:
             self._stored.pop(key, None)
         for record in delta.upserts:
             self._stored[record.id] = record
+        for key in delta.left:
+            self._stored.pop(key, None)
         self._next_seq += len(delta.new_seq)
         self._hashes.update(delta.data)
         self._moved.clear()
-        self.detach_settled(record.id for record in delta.upserts)
         self.flatten_loops()
 
 

@@ -87,3 +87,5 @@ class StateDelta:
     deletes: tuple[str, ...]
     #: data hash -> canonical JSON text, for every hash an upserted record refers to.
     data: dict[str, str]
+    #: Tasks that left the live tree in this delta (detached loop iterations): their rows stay as history.
+    left: tuple[str, ...] = ()
