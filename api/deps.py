@@ -67,13 +67,15 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 @dataclass(frozen=True)
 class Principal:
-    """The authenticated user, with the seats they hold for every incident."""
+    """The authenticated user, with the seats they hold for every incident and for one incident."""
 
     user_id: int
     username: str
     display_name: str
     is_admin: bool
     global_roles: frozenset[str]
+    #: (role, incident id) of each seat held for one incident.
+    incident_seats: frozenset[tuple[str, int]]
 
     @property
     def actor(self) -> Actor:
@@ -82,6 +84,12 @@ class Principal:
     @property
     def is_auditor(self) -> bool:
         return AUDITOR in self.global_roles
+
+    @property
+    def seats(self) -> list[tuple[str, int | None]]:
+        """Every seat, as `engine.tasks.inbox_rows` takes them (read with the principal, at the
+        seats version of this request: the inbox need not read them again)."""
+        return [*((role, None) for role in self.global_roles), *self.incident_seats]
 
 
 class _Principals:
@@ -146,10 +154,11 @@ def get_principal(
 
 
 def principal_of(session: Session, user: User) -> Principal:
-    """A user with the seats they hold for every incident."""
-    roles = seats.roles_of(session=session, user_id=user.id)
+    """A user with the seats they hold, for every incident and for one incident."""
+    held = seats.seats_held(session=session, user_id=user.id)
     return Principal(user_id=user.id, username=user.username, display_name=user.display_name,
-                     is_admin=user.is_admin, global_roles=frozenset(roles))
+                     is_admin=user.is_admin, global_roles=frozenset(role for role, where in held if where is None),
+                     incident_seats=frozenset((role, where) for role, where in held if where is not None))
 
 
 CurrentUser = Annotated[Principal, Depends(get_principal)]

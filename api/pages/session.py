@@ -60,6 +60,8 @@ class PageUser:
     #: The language they chose; None: not chosen yet (the browser's applies).
     language: str | None
     global_roles: frozenset[str]
+    #: (role, incident id) of each seat held for one incident.
+    incident_seats: frozenset[tuple[str, int]]
     #: Their own IANA zone; None: the deployment's.
     time_zone: str | None = None
 
@@ -67,7 +69,8 @@ class PageUser:
     def principal(self) -> Principal:
         """The API's view of the same person, so pages reuse the API's read policies."""
         return Principal(user_id=self.user_id, username=self.username, display_name=self.display_name,
-                         is_admin=self.is_admin, global_roles=self.global_roles)
+                         is_admin=self.is_admin, global_roles=self.global_roles,
+                         incident_seats=self.incident_seats)
 
     @property
     def is_auditor(self) -> bool:
@@ -129,10 +132,11 @@ class PageContext:
             user = session.get(User, user_id)
             if user is None or not user.is_active:
                 return None
-            roles = seats.roles_of(session=session, user_id=user.id)
+            held = seats.seats_held(session=session, user_id=user.id)
             return PageUser(user.id, user.username, user.display_name, user.is_admin,
                             lang_of(user.language) if user.language else None,
-                            frozenset(roles), user.time_zone)
+                            frozenset(role for role, where in held if where is None),
+                            frozenset((role, where) for role, where in held if where is not None), user.time_zone)
 
     def write_cookies(self, response: Response) -> Response:
         secure = self.request.url.scheme == "https"

@@ -22,7 +22,8 @@ _TASKS = TypeAdapter(list[TaskOut])
             summary="My inbox: ready tasks of my seats (unclaimed or claimed by me), overdue first")
 def inbox(principal: CurrentUser, session: SessionDep, limit: Limit = 100,
           offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> Response:
-    return validated_json(_TASKS, tasks.inbox_rows(session=session, actor=principal.actor, limit=limit, offset=offset))
+    return validated_json(_TASKS, tasks.inbox_rows(session=session, actor=principal.actor, limit=limit, offset=offset,
+                                                   seats=principal.seats))
 
 
 @router.get("/{task_id}", response_model=TaskDetail, responses=ERRORS,

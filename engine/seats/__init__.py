@@ -2,7 +2,7 @@
 (auth), and their own settings (preferences)."""
 
 from engine.seats import keys
-from engine.seats.assignments import holders, holds, roles_of, seat, seats_of, seats_version, unseat
+from engine.seats.assignments import holders, holds, roles_of, seat, seats_held, seats_of, seats_version, unseat
 from engine.seats.users import actor_for, create_user, get_user, list_users, set_active, set_password
 from forms.vocabulary import COMMANDER, START_ROLES
 
@@ -18,6 +18,7 @@ __all__ = [
     "list_users",
     "roles_of",
     "seat",
+    "seats_held",
     "seats_of",
     "seats_version",
     "set_active",

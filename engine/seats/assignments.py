@@ -46,6 +46,12 @@ def roles_of(*, session: Session, user_id: int, incident_id: int | None = None) 
     return set(session.scalars(query))
 
 
+def seats_held(*, session: Session, user_id: int) -> list[tuple[str, int | None]]:
+    """Every seat the user holds, in one query: (role, None) everywhere, (role, incident id) for one incident."""
+    return [(role, incident) for role, incident in session.execute(
+        select(RoleAssignment.role, RoleAssignment.incident_id).where(RoleAssignment.user_id == user_id))]
+
+
 #: Read on every request (api.deps): built once.
 _SEATS_VERSION = select(CacheVersion.version).where(CacheVersion.name == "seats")
 
