@@ -6,11 +6,12 @@ The PDF renderer fetches nothing from the network: only the pages' own static fi
 from disk. CJK text needs a CJK font on the system (fonts-wqy-zenhei or fonts-noto-cjk); the
 report's CSS names them.
 
-Why WeasyPrint may be missing and the pages still start: it loads Pango (a system library) when
-imported, and raises OSError where Pango is not installed. Then `PDF_MISSING` says why, the
-report page offers the browser's own printing instead of the PDF link, and the PDF route answers
-503 with that reason — everything else (pages, the workbook, the CSV) works as usual. `.ci/run`
-installs Pango."""
+WeasyPrint is imported on the first report, not when the server starts: its import costs ~0.9 s
+of CPU (a fifth of `renxing serve`'s start, paid again by every `--workers` process and every CLI
+command, and again after a crash). It loads Pango (a system library) when imported, and raises
+OSError where Pango is not installed; then `pdf_missing()` says why, the report page offers the
+browser's own printing instead of the PDF link, and the PDF route answers 503 with that reason —
+everything else (pages, the workbook, the CSV) works as usual. `.ci/run` installs Pango."""
 
 from __future__ import annotations
 
@@ -18,19 +19,12 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
+from functools import cache
 from typing import Any
 from urllib.parse import urlparse
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-
-try:
-    from weasyprint import HTML, URLFetcher
-    from weasyprint.urls import URLFetcherResponse
-except (ImportError, OSError) as missing:  # no WeasyPrint, or no Pango for it to load
-    PDF_MISSING: str | None = f"{type(missing).__name__}: {missing}"[:300]
-else:
-    PDF_MISSING = None
 
 from api.pages.i18n import Translator
 from api.pages.render import STATIC, task_title
@@ -43,8 +37,16 @@ BASE_URL = "https://renxing.local/"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-if PDF_MISSING is None:
-    class _OwnFilesOnly(URLFetcher):  # type: ignore[misc]
+@cache
+def _renderer() -> Any:
+    """`pdf`'s renderer (html → PDF bytes), or the reason WeasyPrint cannot load, as a string."""
+    try:
+        from weasyprint import HTML, URLFetcher
+        from weasyprint.urls import URLFetcherResponse
+    except (ImportError, OSError) as missing:  # no WeasyPrint, or no Pango for it to load
+        return f"{type(missing).__name__}: {missing}"[:300]
+
+    class OwnFilesOnly(URLFetcher):  # type: ignore[misc]
         """Resources of the report: our static files from disk, and data: URLs; nothing else."""
 
         def __init__(self) -> None:
@@ -61,15 +63,18 @@ if PDF_MISSING is None:
             kind = "text/css" if path.suffix == ".css" else "application/octet-stream"
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
 
+    return lambda html: bytes(HTML(string=html, base_url=BASE_URL, url_fetcher=OwnFilesOnly()).write_pdf())
+
 
 def pdf_missing() -> str | None:
     """Why PDFs cannot be made here (WeasyPrint or Pango missing), or None when they can."""
-    return PDF_MISSING
+    renderer = _renderer()
+    return renderer if isinstance(renderer, str) else None
 
 
 def pdf(html: str) -> bytes:
     """The report as PDF; only when `pdf_missing()` is None."""
-    return bytes(HTML(string=html, base_url=BASE_URL, url_fetcher=_OwnFilesOnly()).write_pdf())
+    return bytes(_renderer()(html))
 
 
 def _local(moment: datetime | None, zone: tzinfo) -> str:

@@ -82,7 +82,7 @@ def test_incident_list_csv_opens(browser: Any, db: Database, incident: str) -> N
 
 def test_without_weasyprint_or_pango_the_pdf_says_why_and_the_rest_works(
         browser: Any, db: Database, incident: str, monkeypatch: Any) -> None:
-    monkeypatch.setattr(exports, "PDF_MISSING", "OSError: cannot load library 'libpango-1.0-0'")
+    monkeypatch.setattr(exports, "pdf_missing", lambda: "OSError: cannot load library 'libpango-1.0-0'")
     _into_recovery(db, incident)
     commander = browser("commander")
     page = commander.get(f"/ui/incidents/{incident}/report").text
@@ -98,6 +98,19 @@ def test_the_pages_start_when_weasyprint_cannot_load() -> None:
               "from api.pages import exports\n"
               "assert 'weasyprint' in (exports.pdf_missing() or '')\n"
               "from api.app import create_app\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_weasyprint_is_imported_on_the_first_report_not_when_the_server_starts() -> None:
+    """Its import is a fifth of a server's start (and of every CLI command): paid only when a report asks."""
+    script = ("import sys\n"
+              "import api.cli, api.pages\n"
+              "from api.app import create_app\n"
+              "assert 'weasyprint' not in sys.modules, 'imported at start'\n"
+              "from api.pages import exports\n"
+              "exports.pdf_missing()\n"
+              "assert 'weasyprint' in sys.modules\n")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
 
