@@ -46,7 +46,10 @@ class Served:
         self.process = subprocess.Popen([str(RENXING), "serve", "--port", str(self.port), "--database", url, *extra],
                                         env=environment, stdout=self._log, stderr=subprocess.STDOUT)
 
-    def wait_until_answering(self, seconds: float = 60) -> None:
+    def wait_until_answering(self, seconds: float = 180) -> None:
+        """Poll until the server answers. A start costs ~4 s of CPU (the app's imports, migration
+        check, ANALYZE); on 2 cores at load 14 one took over 60 s, which failed a durability test
+        for a reason that is not its subject — hence the long default."""
         deadline = time.monotonic() + seconds
         while True:  # a real process: poll its socket until it answers
             try:
