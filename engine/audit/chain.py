@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, Protocol, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
 
-from engine.db import now
+from engine.db import now, prepared
 from engine.db.locking import hold_incident, lock_for_update
 from engine.db.upsert import insert_for
 from engine.messages import AUDIT_END_REMOVED, AUDIT_EVENTS_MISSING, AUDIT_PREVIOUS_HASH, AUDIT_ROW_ALTERED
@@ -144,7 +144,7 @@ def _write_pending(session: Session, heads: list[_DeferredHead] | None = None) -
         heads = [head for head in session.info.get(_DEFERRED, {}).values() if head.transaction.is_active]
     rows = [event for head in heads for event in head.pending]
     if rows:
-        session.connection().execute(_INSERT_EVENTS, rows)
+        prepared.execute(session.connection(), _INSERT_EVENTS, rows)
         for head in heads:
             head.pending.clear()
 

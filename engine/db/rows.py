@@ -14,6 +14,8 @@ from sqlalchemy import Table, bindparam, inspect, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from engine.db import prepared
+
 #: UPDATE statements by (table, columns set): built once, like `upsert_for`'s.
 _UPDATES: dict[tuple[str, frozenset[str]], Any] = {}
 
@@ -42,7 +44,6 @@ def write_changes(session: Session, row: Any) -> None:
         primary = mapper.primary_key[0]
         statement = _UPDATES[key] = update(table).where(primary == bindparam("_row_key")).values(
             {column: bindparam(f"_set_{column}") for column in changed.values()})
-    session.connection().execute(
-        statement, {"_row_key": state.identity[0], **{f"_set_{column}": getattr(row, name)
-                                                      for name, column in changed.items()}})
+    prepared.execute(session.connection(), statement, [{"_row_key": state.identity[0], **{
+        f"_set_{column}": getattr(row, name) for name, column in changed.items()}}])
     settle(row, changed)

@@ -15,7 +15,7 @@ from typing import cast
 from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
-from engine.db import on_commit
+from engine.db import on_commit, prepared
 from engine.db.upsert import upsert_for
 from engine.models import Incident, ProcessDefinition, TaskDataRow, WorkflowTaskRow
 from engine.workflow import Dispatcher, StateDelta, TaskRecord, WorkflowRuntime, live_rows
@@ -123,10 +123,8 @@ def save_runtime(session: Session, incident: Incident, runtime: WorkflowRuntime)
     if delta.data:
         # Only hashes the workflow has not stored before; a row detached from the live tree may
         # still hold one, hence "do nothing" on a duplicate rather than a lookup first.
-        session.connection().execute(
-            upsert_for(session, _DATA, keys=("incident_id", "hash"), update=()),
-            [{"incident_id": incident_id, "hash": h, "data": text} for h, text in delta.data.items()],
-        )
+        prepared.execute(session.connection(), upsert_for(session, _DATA, keys=("incident_id", "hash"), update=()),
+                         [{"incident_id": incident_id, "hash": h, "data": text} for h, text in delta.data.items()])
     rows = [
         {"incident_id": incident_id, "id": record.id, "workflow_id": record.workflow_id,
          "parent_id": record.parent_id, "children": list(record.children), "state": record.state,
@@ -137,7 +135,8 @@ def save_runtime(session: Session, incident: Incident, runtime: WorkflowRuntime)
         for record in delta.upserts
     ]
     if rows:  # new and changed rows alike: one INSERT … ON CONFLICT DO UPDATE
-        session.connection().execute(upsert_for(session, _TASKS, keys=("incident_id", "id"), update=_UPDATED), rows)
+        prepared.execute(session.connection(), upsert_for(session, _TASKS, keys=("incident_id", "id"), update=_UPDATED),
+                         rows)
     return delta
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine import notifications
 from engine.actors import TIMER_WORKER, Actor
-from engine.db import now
+from engine.db import now, prepared
 from engine.db.rows import settle
 from engine.db.upsert import upsert_for
 from engine.models import HumanTask, Incident, User
@@ -87,8 +87,8 @@ def mirror(session: Session, incident: Incident, ready: list[TaskView], actor: A
 def _write(session: Session, rows: list[HumanTask]) -> None:
     if not rows:
         return
-    session.connection().execute(upsert_for(session, _TABLE, keys=("id",), update=_CHANGEABLE),
-                                 [{name: getattr(row, name) for name in _COLUMNS} for row in rows])
+    prepared.execute(session.connection(), upsert_for(session, _TABLE, keys=("id",), update=_CHANGEABLE),
+                     [{name: getattr(row, name) for name in _COLUMNS} for row in rows])
     _settle(row for row in rows if row in session)
 
 

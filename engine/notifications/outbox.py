@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from engine.db import now
+from engine.db import now, prepared
 from engine.models import HumanTask, Incident, Notification
 
 ASSIGNED, ESCALATED, OVERDUE, CANCELLED = "task_assigned", "task_escalated", "task_overdue", "task_cancelled"
@@ -32,8 +32,7 @@ def notice(session: Session, *, kind: str, incident: Incident, task: HumanTask,
 
 def write(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert notices (one statement for all of them)."""
-    if rows:
-        session.connection().execute(_INSERT, rows)
+    prepared.execute(session.connection(), _INSERT, rows)
 
 
 def record(session: Session, *, kind: str, incident: Incident, task: HumanTask, username: str | None = None) -> None:
