@@ -49,8 +49,9 @@ class RoleAssignment(Base):
 
 class CacheVersion(Base):
     """A counter the database itself bumps (triggers) when what a cache holds may have changed:
-    `seats` on any change of seats or of a user's name, display name, admin or active flag. A
-    process may keep principals while the counter stands still."""
+    `seats` on any change of seats or of a user's name, display name, admin or active flag (a
+    process may keep principals while it stands still); `plans` on any change of the emergency
+    plans (a process may keep the plans in force)."""
 
     __tablename__ = "cache_versions"
 
