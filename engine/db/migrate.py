@@ -53,7 +53,19 @@ def is_current(engine: Engine) -> bool:
         return MigrationContext.configure(connection).get_current_revision() == head_revision()
 
 
+#: The advisory lock `analyze` holds on PostgreSQL (any constant unique to this use).
+ANALYZE_LOCK = 0x72656E78
+
+
 def analyze(engine: Engine) -> None:
-    """Refresh the planner's statistics (young PostgreSQL tables otherwise get poor inbox plans)."""
+    """Refresh the planner's statistics (young PostgreSQL tables otherwise get poor inbox plans).
+
+    Several `renxing serve` processes starting together on one PostgreSQL would run ANALYZE at the
+    same moment, and two concurrent database-wide ANALYZEs can deadlock on the catalogs (one process
+    then died at start). The first takes an advisory lock and analyzes; the others find it taken
+    and skip: the statistics are being refreshed already."""
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql" and not connection.exec_driver_sql(
+                f"SELECT pg_try_advisory_xact_lock({ANALYZE_LOCK})").scalar():
+            return
         connection.exec_driver_sql("ANALYZE")
